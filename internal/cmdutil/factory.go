@@ -1,0 +1,100 @@
+package cmdutil
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/resync-dev/resync/pkg/config"
+)
+
+// GlobalOptions are the root command's persistent flags.
+type GlobalOptions struct {
+	ConfigFile string
+	Env        string
+	Output     *EnumValue // table | json | markdown
+	NoColor    bool
+	Quiet      bool
+	Verbose    bool
+}
+
+// Format returns the chosen output format.
+func (g *GlobalOptions) Format() string { return g.Output.String() }
+
+// BuildInfo is stamped at build time through -ldflags.
+type BuildInfo struct {
+	Version string `json:"version"`
+	Commit  string `json:"commit"`
+	Date    string `json:"date"`
+}
+
+// Factory hands every command what it needs from the outside world, so
+// commands can be run in-process by tests with fakes.
+type Factory struct {
+	IO        *IOStreams
+	Global    *GlobalOptions
+	Build     BuildInfo
+	LookupEnv func(string) (string, bool)
+	WorkDir   string
+	// Now is the clock; tests inject a fixed one.
+	Now func() time.Time
+	// Signals delivers SIGINT/SIGTERM; tests inject their own channel.
+	Signals func() (<-chan os.Signal, func())
+}
+
+// NewFactory returns the production Factory.
+func NewFactory(io *IOStreams, build BuildInfo) *Factory {
+	return &Factory{
+		IO:        io,
+		Global:    &GlobalOptions{Output: NewEnum(FormatTable, FormatTable, FormatJSON, FormatMarkdown)},
+		Build:     build,
+		LookupEnv: os.LookupEnv,
+		WorkDir:   ".",
+		Now:       time.Now,
+		Signals: func() (<-chan os.Signal, func()) {
+			ch := make(chan os.Signal, 2)
+			signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+			return ch, func() { signal.Stop(ch) }
+		},
+	}
+}
+
+// Config loads the configuration once per invocation. bindings maps a
+// command's flag names to the config keys they override ("duration" →
+// "WORKLOAD.DURATION"); only flags the user actually set take part.
+func (f *Factory) Config(cmd *cobra.Command, bindings map[string]string) (*config.Config, error) {
+	var flags []config.FlagValue
+	cmd.Flags().Visit(func(fl *pflag.Flag) {
+		key, ok := bindings[fl.Name]
+		if !ok {
+			return
+		}
+		val := fl.Value.String()
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			val = joinComma(sv.GetSlice())
+		}
+		flags = append(flags, config.FlagValue{Key: key, Flag: "--" + fl.Name, Value: val})
+	})
+	return config.Load(config.LoadOptions{
+		File:      f.Global.ConfigFile,
+		Env:       f.Global.Env,
+		LookupEnv: f.LookupEnv,
+		WorkDir:   f.WorkDir,
+		Flags:     flags,
+	})
+}
+
+func joinComma(s []string) string {
+	out := ""
+	for i, v := range s {
+		if i > 0 {
+			out += ","
+		}
+		out += v
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+// Package report turns snapshots of caches, pools and resources into scores,
+// recommendations and an overall health, and renders the result.
+package report
+
+// Rating bands for a 0–100 score.
+const (
+	RatingExcellent = "excellent" // 80–100
+	RatingGood      = "good"      // 60–79
+	RatingFair      = "fair"      // 40–59
+	RatingPoor      = "poor"      // 0–39
+)
+
+// Rating names the band a score falls in.
+func Rating(score float64) string {
+	switch {
+	case score >= 80:
+		return RatingExcellent
+	case score >= 60:
+		return RatingGood
+	case score >= 40:
+		return RatingFair
+	default:
+		return RatingPoor
+	}
+}
+
+// CacheInputs are the three ratios the cache score is made of.
+type CacheInputs struct {
+	HitRate         float64 // hits / gets, 0–1
+	EvictionRate    float64 // capacity evictions / sets, 0–1
+	ByteUtilization float64 // estimated bytes / byte bound, 0–1 (0 when unbounded)
+}
+
+// CacheScore is
+//
+//	60 × hit rate + 20 × (1 − eviction rate) + 20 × memory efficiency
+//
+// where memory efficiency is 1 while the estimated bytes are at most 80 % of
+// the byte bound, falling linearly to 0 at 100 %.
+func CacheScore(in CacheInputs) float64 {
+	return 60*clamp01(in.HitRate) + 20*(1-clamp01(in.EvictionRate)) + 20*MemoryEfficiency(in.ByteUtilization)
+}
+
+// MemoryEfficiency is 1 up to 80 % of the byte bound, 0 at 100 %, linear between.
+func MemoryEfficiency(byteUtilization float64) float64 {
+	return clamp01((1 - byteUtilization) / 0.2)
+}
+
+// PoolInputs are the three measurements the pool score is made of.
+type PoolInputs struct {
+	Utilization float64 // time-weighted in-use / max over the run, 0–1
+	WaitP95Ms   float64 // p95 acquire wait in milliseconds
+	ErrorRate   float64 // errors / acquire attempts, 0–1
+}
+
+// PoolScore is
+//
+//	40 × utilization score + 30 × wait score + 30 × error score
+//
+// Utilization score: 1 inside 60–80 %, falling linearly to 0 at 0 % and at
+// 100 %. Wait score: 1 at p95 acquire wait ≤ 10 ms, 0 at ≥ 100 ms, linear
+// between. Error score: 1 − min(1, error rate / 5 %).
+func PoolScore(in PoolInputs) float64 {
+	return 40*UtilizationScore(in.Utilization) + 30*WaitScore(in.WaitP95Ms) + 30*ErrorScore(in.ErrorRate)
+}
+
+// UtilizationScore is 1 in [0.6, 0.8], linear to 0 at 0 and at 1.
+func UtilizationScore(u float64) float64 {
+	u = clamp01(u)
+	switch {
+	case u < 0.6:
+		return u / 0.6
+	case u <= 0.8:
+		return 1
+	default:
+		return (1 - u) / 0.2
+	}
+}
+
+// WaitScore is 1 at ≤ 10 ms, 0 at ≥ 100 ms, linear between.
+func WaitScore(p95Ms float64) float64 { return clamp01((100 - p95Ms) / 90) }
+
+// ErrorScore is 1 − min(1, rate / 0.05).
+func ErrorScore(rate float64) float64 { return 1 - clamp01(rate/0.05) }
+
+func clamp01(x float64) float64 {
+	switch {
+	case x != x || x < 0: // NaN counts as 0
+		return 0
+	case x > 1:
+		return 1
+	default:
+		return x
+	}
+}
