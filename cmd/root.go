@@ -42,6 +42,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	err := root.ExecuteContext(ctx)
+	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
+		err = &cmdutil.UsageError{Err: err}
+	}
 	if err != nil && !errors.Is(err, cmdutil.ErrSilent) {
 		var finding *cmdutil.FindingError
 		switch {
@@ -106,7 +109,24 @@ an in-process Redis and an HTTP server), so "resync report" works at once.`,
 		newCompletionCmd(),
 	)
 	addExitStatus(root)
+	usageArgs(root)
 	return root
+}
+
+// usageArgs makes positional-argument errors usage errors (exit 2), like
+// flag errors, on every command.
+func usageArgs(c *cobra.Command) {
+	if args := c.Args; args != nil {
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if err := args(cmd, a); err != nil {
+				return &cmdutil.UsageError{Err: fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		usageArgs(sub)
+	}
 }
 
 // addExitStatus appends the EXIT STATUS section to every command's help.
