@@ -1,11 +1,15 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/resync-dev/resync/cmd/servecmd/servetest"
 )
 
 // TestMain lets the test binary act as the resync command inside scripts.
@@ -26,6 +30,15 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("..", "testdata", "script"),
 		RequireExplicitExec: false,
+		Cmds:                servetest.Cmds(), // freeport, httpget (serve scripts)
+		// [env:NAME] holds when NAME is set and not empty in the script's
+		// environment, e.g. [!env:RESYNC_TEST_POSTGRES_URL] skip.
+		Condition: func(cond string) (bool, error) {
+			if name, ok := strings.CutPrefix(cond, "env:"); ok {
+				return os.Getenv(name) != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))

@@ -1,4 +1,5 @@
-// Package cachecmd implements "resync cache".
+// Package cachecmd implements "resync cache": tools around resync's
+// embedded cache.
 package cachecmd
 
 import (
@@ -7,7 +8,13 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 )
 
-// New returns the "cache" command. Placeholder until its issue lands.
+// New returns the "cache" command.
 func New(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{Use: "cache", Short: "(in progress)", Hidden: true}
+	cmd := &cobra.Command{
+		Use:   "cache",
+		Short: "Size the embedded cache: replay traces and workloads, find the capacity a hit rate needs",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newSimulateCmd(f, nil))
+	return cmd
 }

@@ -10,17 +10,23 @@ import (
 const Redacted = "***"
 
 var (
-	userinfoRE = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@`)
-	secretQSRE = regexp.MustCompile(`(?i)((?:password|passwd|pwd|token|secret|access_token|api_key|apikey|auth)=)[^&\s]+`)
+	// scheme://user:PASSWORD@ — up to the last @ of the word, since an
+	// unescaped @ may sit inside the password.
+	userinfoRE = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://[^:/@\s]*:)\S*@`)
+	// go-sql-driver/mysql DSNs: user:PASSWORD@tcp(host)/db, @unix(…).
+	mysqlDSNRE = regexp.MustCompile(`(?i)((?:^|[\s"'=(])[^\s:@/"'=(]*:)[^\s@]*@((?:tcp|tcp6|unix)\()`)
+	// password=…, token=… in query strings and key=value DSNs, quoted or not.
+	secretQSRE = regexp.MustCompile(`(?i)((?:password|passwd|pwd|token|secret|access_token|api_key|apikey|auth)=)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^&\s]+)`)
 )
 
 // RedactURL hides the password of a URL's userinfo and any secret-looking
 // query parameter (password, token, secret, api_key, …). It never fails:
-// unparseable input is redacted textually.
+// unparseable input is redacted textually, erring on the side of hiding
+// too much.
 func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		return RedactText(raw)
+	if err != nil || u.Scheme == "" || u.Opaque != "" {
+		return redactRaw(raw)
 	}
 	if u.User != nil {
 		if _, has := u.User.Password(); has {
@@ -33,9 +39,30 @@ func RedactURL(raw string) string {
 	return secretQSRE.ReplaceAllString(out, "${1}"+Redacted)
 }
 
-// RedactText hides URL passwords and secret query parameters wherever they
-// appear in free text, such as a driver's error message.
+// redactRaw redacts one URL that net/url cannot parse (a password with a
+// space or an unescaped / or #): everything between the first colon after
+// "scheme://" and the last @ goes.
+func redactRaw(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return RedactText(raw)
+	}
+	rest := raw[i+3:]
+	at := strings.LastIndexByte(rest, '@')
+	if at < 0 {
+		return RedactText(raw)
+	}
+	if c := strings.IndexByte(rest[:at], ':'); c >= 0 {
+		raw = raw[:i+3] + rest[:c+1] + Redacted + rest[at:]
+	}
+	return secretQSRE.ReplaceAllString(raw, "${1}"+Redacted)
+}
+
+// RedactText hides URL passwords, MySQL DSN passwords and secret
+// parameters wherever they appear in free text, such as a driver's error
+// message.
 func RedactText(s string) string {
 	s = userinfoRE.ReplaceAllString(s, "${1}"+Redacted+"@")
+	s = mysqlDSNRE.ReplaceAllString(s, "${1}"+Redacted+"@${2}")
 	return secretQSRE.ReplaceAllString(s, "${1}"+Redacted)
 }

@@ -58,7 +58,13 @@ type Snapshot struct {
 	Created       uint64       `json:"created"`
 	Closed        ClosedCounts `json:"closed"`
 
-	Operations uint64 `json:"operations"` // operations run through Exec/Do
+	Operations uint64 `json:"operations"` // operations run through Exec/Do that succeeded (failures: Errors.Operation)
+
+	// HTTP only, observed through httptrace: requests that reused a kept-alive
+	// TCP connection and requests that needed a new one (first use of a slot,
+	// or the server closed the previous connection).
+	HTTPConnsReused uint64 `json:"http_conns_reused,omitempty"`
+	HTTPConnsNew    uint64 `json:"http_conns_new,omitempty"`
 
 	Utilization     float64 `json:"utilization"`      // time-weighted mean of active/max since start (0–1)
 	PeakUtilization float64 `json:"peak_utilization"` // max of active/max (0–1)

@@ -1,0 +1,194 @@
+package cachecmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/resync-dev/resync/internal/cmdutil"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// run executes "cache <args>" in-process and returns stdout, stderr and
+// the error.
+func run(t *testing.T, format string, tty bool, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	io, in, out, errOut := cmdutil.Test()
+	in.WriteString(stdin)
+	io.SetTTY(tty, tty)
+	f := cmdutil.NewFactory(io, cmdutil.BuildInfo{})
+	f.Signals = nil
+	if err := f.Global.Output.Set(format); err != nil {
+		t.Fatal(err)
+	}
+	cmd := New(f)
+	cmd.SetArgs(args)
+	cmd.SetOut(out)
+	cmd.SetErr(errOut)
+	cmd.SilenceErrors = true
+	cmd.SilenceUsage = true
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), errOut.String(), err
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run with -update if intended)\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func writeTrace(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	// a hot set of 4 keys interleaved with a scan of 40 cold keys, twice
+	for round := range 2 {
+		for i := range 40 {
+			b.WriteString(itoa(i%4) + "\n")
+			b.WriteString(itoa(100+i+round) + "\n")
+		}
+	}
+	p := filepath.Join(t.TempDir(), "keys.txt")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func itoa(i int) string {
+	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)))
+}
+
+func TestSimulateGolden(t *testing.T) {
+	trace := writeTrace(t)
+	tests := []struct {
+		name, format string
+		tty          bool
+	}{
+		{"simulate_table.golden", cmdutil.FormatTable, false},
+		{"simulate_table_tty.golden", cmdutil.FormatTable, true},
+		{"simulate_markdown.golden", cmdutil.FormatMarkdown, false},
+		{"simulate_json.golden", cmdutil.FormatJSON, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := run(t, tt.format, tt.tty, "", "simulate", "--trace", trace, "--capacity", "2,4,10,44", "--target-hit-rate", "0.4")
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tt.name, strings.ReplaceAll(out, trace, "keys.txt"))
+		})
+	}
+}
+
+// Piped output carries no escape sequence; a terminal may get colour.
+func TestSimulateColorOnlyOnTTY(t *testing.T) {
+	trace := writeTrace(t)
+	out, _, err := run(t, cmdutil.FormatTable, false, "", "simulate", "--trace", trace, "--capacity", "4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Fatal("piped output contains escape sequences")
+	}
+}
+
+func TestSimulateBadInput(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.txt")
+	os.WriteFile(empty, []byte("\n"), 0o644)
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte("1\nx\n"), 0o644)
+	good := filepath.Join(dir, "good.txt")
+	os.WriteFile(good, []byte("1\n2\n"), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing file", []string{"--trace", filepath.Join(dir, "nope.txt")}, "no such file"},
+		{"directory", []string{"--trace", dir}, "give a readable trace file"},
+		{"empty trace", []string{"--trace", empty}, "has no keys"},
+		{"bad line", []string{"--trace", bad}, `bad.txt:2: "x" is not an integer key`},
+		{"bad capacity", []string{"--trace", good, "--capacity", "abc"}, `--capacity "abc": not a number`},
+		{"zero capacity", []string{"--trace", good, "--capacity", "0"}, "at least 1 item"},
+		{"huge capacity", []string{"--trace", good, "--capacity", "5000m"}, "too large"},
+		{"both sources", []string{"--trace", good, "--dist", "zipf"}, "not both"},
+		{"no source", nil, "no workload"},
+		{"capacity and sweep", []string{"--trace", good, "--capacity", "1", "--sweep", "3"}, "not both"},
+		{"bad sweep", []string{"--trace", good, "--sweep", "0"}, "--sweep 0"},
+		{"bad keys", []string{"--dist", "uniform", "--keys", "0"}, "--keys 0"},
+		{"bad requests", []string{"--dist", "uniform", "--requests", "-1"}, "--requests -1"},
+		{"bad zipf", []string{"--dist", "zipf", "--zipf-s", "-1"}, "--zipf-s -1"},
+		{"bad rate", []string{"--trace", good, "--rate", "-2"}, "--rate -2"},
+		{"bad target", []string{"--trace", good, "--target-hit-rate", "0"}, "--target-hit-rate 0"},
+		{"empty trace name", []string{"--trace", ""}, "--trace is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := run(t, cmdutil.FormatTable, false, "", append([]string{"simulate"}, tt.args...)...)
+			var ue *cmdutil.UsageError
+			if !errors.As(err, &ue) || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+				t.Fatalf("err = %v (%T), want a usage error (exit 2)", err, err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %q, want it to contain %q", err, tt.want)
+			}
+			if out != "" {
+				t.Fatalf("stdout written before the error: %q", out)
+			}
+		})
+	}
+}
+
+func TestSimulateStdinAndSynthetic(t *testing.T) {
+	out, _, err := run(t, cmdutil.FormatJSON, false, "1\n2\n1\n2\n", "simulate", "--trace", "-", "--capacity", "1,2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"source": "trace stdin"`) || !strings.Contains(out, `"hits": 2`) {
+		t.Fatalf("stdin trace output:\n%s", out)
+	}
+	out, _, err = run(t, cmdutil.FormatTable, false, "", "simulate", "--dist", "uniform", "--keys", "100", "--requests", "2000", "--sweep", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "uniform workload, 100 keys") {
+		t.Fatalf("synthetic output:\n%s", out)
+	}
+}
+
+// The shared LIRS traces, when present, run end to end.
+func TestSimulateSharedTrace(t *testing.T) {
+	p := filepath.Join("..", "..", "..", "shared", "traces", "multi1.trace.gz")
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared trace %s not present", p)
+	}
+	out, _, err := run(t, cmdutil.FormatJSON, false, "", "simulate", "--trace", p, "--sweep", "5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains([]byte(out), []byte(`"distinct_keys": 2606`)) {
+		t.Fatalf("unexpected output:\n%s", out)
+	}
+}

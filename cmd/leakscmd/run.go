@@ -1,0 +1,156 @@
+package leakscmd
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/resources/inspect"
+)
+
+// Target is one server to inspect.
+type Target struct {
+	Name string // "database", "database-2", "redis"
+	URL  string // raw, with secrets: print only through config.RedactURL
+}
+
+// Options are the validated inputs of one "resync leaks" run.
+type Options struct {
+	IO          *cmdutil.IOStreams
+	Format      string // table | json | markdown
+	Now         func() time.Time
+	Targets     []Target
+	MaxLifetime time.Duration
+	Watch       time.Duration // 0: one sample
+	Interval    time.Duration
+	Timeout     time.Duration
+	FailOnLeaks bool
+
+	// onSample, when set, runs after each sample with its index; tests use
+	// it to change the servers between samples deterministically.
+	onSample func(i int)
+}
+
+// runLeaks samples every target (once, or every Interval over Watch),
+// prints the report and maps the outcome to an error. Interrupted, it
+// prints what it has and returns context.Canceled (exit 130).
+func runLeaks(ctx context.Context, o *Options) error {
+	start := o.Now()
+	samples := 1
+	if o.Watch > 0 {
+		samples = int(o.Watch/o.Interval) + 1
+	}
+	history := make([][]*inspect.Result, len(o.Targets)) // per target, oldest first
+	progress := newProgress(o.IO)
+	var interrupted error
+	for i := 0; i < samples; i++ {
+		if i > 0 {
+			progress.show(i, samples)
+			select {
+			case <-ctx.Done():
+			case <-time.After(o.Interval):
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			interrupted = err
+			break
+		}
+		results := sampleAll(ctx, o)
+		if err := ctx.Err(); err != nil {
+			interrupted = err
+			if i > 0 {
+				break // keep the complete samples, not this cut one
+			}
+		}
+		for t, r := range results {
+			history[t] = append(history[t], r)
+		}
+		if interrupted != nil {
+			break
+		}
+		if o.onSample != nil {
+			o.onSample(i)
+		}
+	}
+	progress.done()
+
+	rep := buildReport(o, start, history)
+	rep.Partial = interrupted != nil
+	if err := render(o, rep); err != nil {
+		return err
+	}
+	if interrupted != nil {
+		return interrupted
+	}
+	if o.FailOnLeaks {
+		return failure(rep)
+	}
+	return nil
+}
+
+// sampleAll inspects every target at once, each within Timeout.
+func sampleAll(ctx context.Context, o *Options) []*inspect.Result {
+	out := make([]*inspect.Result, len(o.Targets))
+	var wg sync.WaitGroup
+	for i, t := range o.Targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tctx, cancel := context.WithTimeout(ctx, o.Timeout)
+			defer cancel()
+			r, err := inspect.Inspect(tctx, t.URL, inspect.Options{Name: t.Name, MaxLifetime: o.MaxLifetime, Now: o.Now})
+			if r == nil { // only for inputs validated earlier; keep the target in the report all the same
+				r = &inspect.Result{Name: t.Name, URL: config.RedactURL(t.URL), Error: config.RedactText(fmt.Sprint(err))}
+			}
+			out[i] = r
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// failure is the --fail-on-leaks verdict.
+func failure(rep *Report) error {
+	var why []string
+	if n := rep.Summary.Leaks; n > 0 {
+		why = append(why, fmt.Sprintf("%d potential leak%s found (%d critical)", n, plural(n), rep.Summary.Critical))
+	}
+	if n := rep.Summary.Unreachable; n > 0 {
+		why = append(why, fmt.Sprintf("%d target%s could not be inspected", n, plural(n)))
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return &cmdutil.FindingError{Reason: strings.Join(why, "; ") + " (--fail-on-leaks)"}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// progress draws "sample i/n" on stderr when it is a terminal.
+type progress struct {
+	io *cmdutil.IOStreams
+	on bool
+}
+
+func newProgress(io *cmdutil.IOStreams) *progress { return &progress{io: io, on: io.ShowProgress()} }
+
+func (p *progress) show(i, n int) {
+	if p.on {
+		fmt.Fprintf(p.io.ErrOut, "\r\033[Kwatching: %d of %d samples taken…", i, n)
+	}
+}
+
+func (p *progress) done() {
+	if p.on {
+		fmt.Fprint(p.io.ErrOut, "\r\033[K")
+	}
+}

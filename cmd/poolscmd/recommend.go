@@ -1,0 +1,273 @@
+package poolscmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/workload/sizing"
+)
+
+// RecommendOptions are the validated inputs of one "pools recommend" run.
+type RecommendOptions struct {
+	IO          *cmdutil.IOStreams
+	Format      string
+	Now         func() time.Time
+	WithSignals func(ctx context.Context, abort func()) (context.Context, func())
+
+	Targets      []target
+	Op           opFlags
+	WaitP99      time.Duration
+	ExpectedRate float64
+	Instances    int
+	Headroom     float64
+	StepDuration time.Duration
+	Concurrency  int // 0: twice the largest size in the sweep
+	OpTimeout    time.Duration
+}
+
+func newRecommendCmd(f *cmdutil.Factory, runF func(*RecommendOptions) error) *cobra.Command {
+	opts := &RecommendOptions{IO: f.IO}
+	var waitP99, step, opTimeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "recommend [pool name | URL …] [--wait-p99 100ms] [--expected-rate R] [--instances N]",
+		Short: "Sweep each pool's size, fit the scalability curve and recommend min and max sizes",
+		Long: `Sweep each pool's size and recommend its min and max from the measurements.
+
+For each target, one after the other: pool sizes 1, 2, 4, … up to the
+configured max (DB_POOL_MAX_SIZE, REDIS_POOL_MAX_SIZE, HTTP_POOL_MAX_SIZE, and
+never above the server's own limit) are each run for --step-duration under a
+closed-model load of twice the largest size, so every step saturates its
+pool. The sweep stops early once two consecutive steps each gain less than
+3 % throughput, then bisects between the sizes around 95 % of the peak.
+
+The Universal Scalability Law X(N) = λN / (1 + σ(N−1) + κN(N−1)) is fitted to
+throughput against size; σ (contention), κ (coherency), the fitted peak and
+R² are shown as evidence with a chart.
+
+  max  the smallest size reaching 95 % of the peak measured throughput whose
+       acquire-wait p99 stays under --wait-p99 at the expected load
+       (--expected-rate, default half the measured peak), checked in the
+       open model; the next larger measured size is tried if it does not.
+  min  Little's law: expected rate × mean hold time at that load × --headroom,
+       rounded up, at least 1.
+
+The server's own limit is read over a short connection of its own
+(PostgreSQL max_connections − superuser_reserved_connections, MySQL
+@@max_connections, Redis CONFIG GET maxclients); with --instances N each
+instance's max is capped at limit / N.
+
+Arguments select what to sweep: pool names ("database", "redis", "http2")
+filter the configured targets; URLs add targets of their kind. Output: the
+sweep table, the chart, the recommendation with its evidence and the
+settings to paste; JSON and Markdown too.`,
+		Example: `  resync pools recommend --db postgres://app@localhost/app
+  resync pools recommend redis://localhost:6379 --expected-rate 20000
+  resync pools recommend database --instances 4 --wait-p99 50ms -o json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkRecommendFlags(cmd, opts, waitP99, step); err != nil {
+				return err
+			}
+			if opTimeout <= 0 {
+				return cmdutil.Usagef("--timeout must be greater than zero")
+			}
+			cfg, err := f.Config(cmd, targetBindings)
+			if err != nil {
+				return err
+			}
+			names, err := addURLArgs(cfg, args)
+			if err != nil {
+				return err
+			}
+			ts, err := targetsFrom(cfg)
+			if err != nil {
+				return err
+			}
+			if opts.Targets, err = selectTargets(ts, names); err != nil {
+				return err
+			}
+			if err := opts.Op.validate(); err != nil {
+				return err
+			}
+			opts.WaitP99, opts.StepDuration, opts.OpTimeout = waitP99, step, opTimeout
+			opts.Format, opts.Now, opts.WithSignals = f.Global.Format(), f.Now, f.WithSignals
+			if runF != nil {
+				return runF(opts)
+			}
+			return runRecommend(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	targetFlags(fl)
+	fl.Var(cmdutil.NewDuration(&waitP99, sizing.DefaultWaitP99), "wait-p99", "acquire-wait p99 the recommended max must keep at the expected load")
+	fl.Float64Var(&opts.ExpectedRate, "expected-rate", 0, "expected operations per second per instance (0: half the measured peak)")
+	fl.IntVar(&opts.Instances, "instances", 1, "instances of the service sharing the server: each gets limit / N connections at most")
+	fl.Float64Var(&opts.Headroom, "headroom", sizing.DefaultHeadroom, "factor over the Little's-law minimum")
+	fl.Var(cmdutil.NewDuration(&step, sizing.DefaultStepDuration), "step-duration", "measured time of each sweep step")
+	fl.IntVar(&opts.Concurrency, "concurrency", 0, "workers of the saturating load (0: twice the largest size in the sweep)")
+	fl.Var(cmdutil.NewDuration(&opTimeout, 10*time.Second), "timeout", "bound on one operation once it has a connection (the wait for one is bounded by the pool's CONNECT_TIMEOUT)")
+	opts.Op.register(fl)
+	return cmd
+}
+
+func checkRecommendFlags(cmd *cobra.Command, o *RecommendOptions, waitP99, step time.Duration) error {
+	fl := cmd.Flags()
+	switch {
+	case o.Instances < 1:
+		return cmdutil.Usagef("--instances %d: use 1 or more", o.Instances)
+	case math.IsNaN(o.ExpectedRate) || math.IsInf(o.ExpectedRate, 0) || o.ExpectedRate < 0:
+		return cmdutil.Usagef("--expected-rate %v: use a positive number of operations per second, or 0 for half the measured peak", o.ExpectedRate)
+	case !(o.Headroom >= 1) || math.IsInf(o.Headroom, 0):
+		return cmdutil.Usagef("--headroom %v: use a factor of 1 or more (1.2 = 20 %% above Little's law)", o.Headroom)
+	case o.Concurrency < 0 || (fl.Changed("concurrency") && o.Concurrency == 0):
+		return cmdutil.Usagef("--concurrency %d: use 1 or more workers (or leave it out for twice the largest size)", o.Concurrency)
+	case waitP99 <= 0:
+		return cmdutil.Usagef("--wait-p99 must be greater than zero, e.g. 100ms")
+	case step <= 0:
+		return cmdutil.Usagef("--step-duration must be greater than zero, e.g. 2s")
+	}
+	return nil
+}
+
+// addURLArgs adds URL arguments to the configured targets (by kind) and
+// returns the other arguments: pool names to select.
+func addURLArgs(cfg *config.Config, args []string) ([]string, error) {
+	var names []string
+	for _, a := range args {
+		if !strings.Contains(a, "://") && !strings.HasPrefix(a, "sqlite:") {
+			names = append(names, a)
+			continue
+		}
+		kind, err := pools.KindOf(a)
+		if err != nil {
+			return nil, cmdutil.Usagef("argument %s: %v", config.RedactURL(a), err)
+		}
+		switch kind {
+		case pools.KindRedis:
+			if cfg.Targets.RedisURL != "" && cfg.Targets.RedisURL != a {
+				return nil, cmdutil.Usagef("argument %s: only one Redis target at a time (already %s)", config.RedactURL(a), config.RedactURL(cfg.Targets.RedisURL))
+			}
+			cfg.Targets.RedisURL = a
+		case pools.KindHTTP:
+			cfg.Targets.HTTPURLs = append(cfg.Targets.HTTPURLs, a)
+		default:
+			cfg.Targets.DatabaseURLs = append(cfg.Targets.DatabaseURLs, a)
+		}
+	}
+	return names, nil
+}
+
+// selectTargets keeps the targets named (all when names is empty).
+func selectTargets(ts []target, names []string) ([]target, error) {
+	if len(names) == 0 {
+		return ts, nil
+	}
+	var out []target
+	var known []string
+	for _, t := range ts {
+		known = append(known, t.Name)
+		if slices.Contains(names, t.Name) {
+			out = append(out, t)
+		}
+	}
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			return nil, cmdutil.Usagef("no pool named %q: the configured pools are %s (or pass a URL)", n, strings.Join(known, ", "))
+		}
+	}
+	return out, nil
+}
+
+// recommendRun is one target's part of a run.
+type recommendRun struct {
+	t      target
+	err    error // unreachable
+	limit  *sizing.Limit
+	notes  []string // warnings worth showing with the result
+	result *sizing.Result
+}
+
+// runRecommend sweeps every target in turn, prints the results and maps the
+// outcome to an error.
+func runRecommend(ctx context.Context, o *RecommendOptions) error {
+	// Each step's pool is closed inside the sweep, within a bounded time, so a
+	// second signal has nothing more to cut short.
+	ctx, stop := o.WithSignals(ctx, nil)
+	defer stop()
+
+	started := o.Now()
+	prog := newProgress(o.IO, 0, 0)
+	runs := make([]*recommendRun, 0, len(o.Targets))
+	var unreachable []string
+	for _, t := range o.Targets {
+		if ctx.Err() != nil {
+			break
+		}
+		r := &recommendRun{t: t}
+		runs = append(runs, r)
+		if err := probeOne(ctx, t, o); err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			r.err = err
+			unreachable = append(unreachable, t.Name)
+			if !o.IO.Quiet {
+				fmt.Fprintln(o.IO.ErrOut, "resync: "+err.Error()+"; the other targets still run")
+			}
+			continue
+		}
+		limit, err := sizing.ServerLimit(ctx, t.Kind, t.URL, t.Pool.ConnectTimeout)
+		if err != nil {
+			r.notes = append(r.notes, "server limit unknown: "+err.Error())
+		}
+		r.limit = limit
+		res, err := sizing.Recommend(ctx, sizing.Options{
+			Name: t.Name, Kind: t.Kind, Target: t.Redacted(),
+			Open: func(_ context.Context, size int) (sizing.Target, error) {
+				return openRunner(t, o.Op, size, o.OpTimeout)
+			},
+			MaxSize: t.Pool.MaxSize, Concurrency: o.Concurrency, StepDuration: o.StepDuration,
+			WaitP99: o.WaitP99, ExpectedRate: o.ExpectedRate, Headroom: o.Headroom,
+			OpTimeout: -1, // the pool bounds each operation (see runStats)
+			Limit:     limit, Instances: o.Instances, Progress: prog.event,
+		})
+		if err != nil {
+			if errors.Is(err, sizing.ErrInvalidOptions) {
+				return cmdutil.Usagef("%s: %v", t.Name, err)
+			}
+			return err
+		}
+		r.result = res
+	}
+	prog.done()
+	if err := renderRecommend(o, runs, started, ctx.Err() != nil); err != nil {
+		return err
+	}
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case len(unreachable) > 0:
+		return fmt.Errorf("%d of %d targets unreachable: %s", len(unreachable), len(o.Targets), strings.Join(unreachable, ", "))
+	}
+	return nil
+}
+
+// probeOne checks that t answers within its connect timeout, with a pool of
+// one connection that is closed again.
+func probeOne(ctx context.Context, t target, o *RecommendOptions) error {
+	r, err := openRunner(t, o.Op, 1, o.OpTimeout)
+	if err != nil {
+		return err
+	}
+	defer closeAll([]pools.Runner{r}, nil)
+	return probeAll(ctx, []target{t}, []pools.Runner{r})[0]
+}

@@ -1,0 +1,296 @@
+package poolscmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/pkg/cache"
+	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/workload"
+)
+
+// DefaultWarmup precedes the measured phase of "pools stats".
+const DefaultWarmup = time.Second
+
+// statsBindings map flags to configuration keys.
+var statsBindings = map[string]string{
+	"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "http": "TARGETS.HTTP_URLS",
+	"duration": "WORKLOAD.DURATION", "concurrency": "WORKLOAD.CONCURRENCY", "rate": "WORKLOAD.RATE",
+	"keys": "WORKLOAD.KEYS", "distribution": "WORKLOAD.DISTRIBUTION",
+}
+
+// StatsOptions are the validated inputs of one "pools stats" run.
+type StatsOptions struct {
+	IO     *cmdutil.IOStreams
+	Format string
+	Now    func() time.Time
+	// WithSignals makes the run's context; a second signal calls abort.
+	WithSignals func(ctx context.Context, abort func()) (context.Context, func())
+
+	Targets     []target
+	Op          opFlags
+	Duration    time.Duration // 0 with Requests: bounded by Requests only
+	Warmup      time.Duration
+	Concurrency int
+	Rate        float64
+	Requests    uint64
+	OpTimeout   time.Duration
+
+	// Cache puts a read-through cache (the ASYNC_CACHE settings) in front
+	// of every pool, with Keys drawn from Dist.
+	Cache    bool
+	CacheCfg config.CacheConfig
+	Keys     int
+	Dist     string
+}
+
+func newStatsCmd(f *cmdutil.Factory, runF func(*StatsOptions) error) *cobra.Command {
+	opts := &StatsOptions{IO: f.IO}
+	var duration, warmup, opTimeout time.Duration
+	var concurrency, keys int
+	var rate float64
+	cmd := &cobra.Command{
+		Use:   "stats [--db URL …] [--redis URL] [--http URL …] [--duration 10s] [--concurrency 32 | --rate R]",
+		Short: "Drive a workload through the pools and report throughput, latency, waits, errors and scores",
+		Long: `Drive a workload through resync's own pools against every target at once
+(each target with its own workers) and report per pool: throughput, latency
+p50/p95/p99/max, acquire wait, time-weighted utilization, active/idle/waiting,
+errors by class (timeout, refused, reset, server, other), exhaustions, the
+efficiency score and rating, and recommendations.
+
+Closed model (default): --concurrency workers per target, each starting its
+next operation when the last one ends. Open model (--rate R): R operations
+arrive per second per target whether or not earlier ones finished; latency is
+measured from each arrival, so queueing is never hidden (it also includes the
+scheduler's own timer resolution, up to about 1 ms; the JSON's
+service_time_ms leaves it out). Arrivals that start more than 2 ms late are
+counted as late; beyond a backlog of max(--concurrency, R) waiting arrivals
+they are dropped and counted.
+
+--requests N bounds the run to N operations per target, the warm-up's
+included. The --warmup period is excluded from every figure. With --cache, a
+read-through cache (the ASYNC_CACHE settings) sits in front of each pool:
+keys are drawn from --distribution over --keys; a hit skips the pool.
+
+Interrupted (Ctrl-C), it prints the figures so far, marked partial, and exits
+130. A target that is unreachable at the start is reported and the others
+still run (exit 1); one that fails mid-run shows as errors.`,
+		Example: `  resync pools stats --db postgres://app@localhost/app
+  resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --concurrency 50 --duration 30s
+  resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkStatsFlags(cmd, concurrency, rate, opTimeout); err != nil {
+				return err
+			}
+			cfg, err := f.Config(cmd, statsBindings)
+			if err != nil {
+				return err
+			}
+			if opts.Targets, err = targetsFrom(cfg); err != nil {
+				return err
+			}
+			if err := opts.Op.validate(); err != nil {
+				return err
+			}
+			opts.Duration = cfg.Workload.Duration
+			if opts.Requests > 0 && !cmd.Flags().Changed("duration") {
+				opts.Duration = 0 // bounded by --requests alone
+			}
+			opts.Concurrency, opts.Rate = cfg.Workload.Concurrency, cfg.Workload.Rate
+			opts.Warmup, opts.OpTimeout = warmup, opTimeout
+			opts.CacheCfg, opts.Keys, opts.Dist = cfg.Cache, cfg.Workload.Keys, cfg.Workload.Distribution
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			opts.Format, opts.Now, opts.WithSignals = f.Global.Format(), f.Now, f.WithSignals
+			if runF != nil {
+				return runF(opts)
+			}
+			return runStats(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	targetFlags(fl)
+	fl.Var(cmdutil.NewDuration(&duration, config.DefaultWorkloadDuration), "duration", "measured time, after the warm-up; overrides WORKLOAD.DURATION")
+	fl.Var(cmdutil.NewDuration(&warmup, DefaultWarmup), "warmup", "time run first and excluded from every figure")
+	fl.IntVar(&concurrency, "concurrency", config.DefaultWorkloadConcurrency, "workers per target (closed model), or the most operations in flight (open model); overrides WORKLOAD.CONCURRENCY")
+	fl.Float64Var(&rate, "rate", 0, "operations per second per target: the open model (0: closed model); overrides WORKLOAD.RATE")
+	fl.Uint64Var(&opts.Requests, "requests", 0, "stop after this many operations per target, the warm-up's included (0: run for --duration)")
+	fl.Var(cmdutil.NewDuration(&opTimeout, workload.DefaultOpTimeout), "timeout", "bound on one operation once it has a connection (the wait for one is bounded by the pool's CONNECT_TIMEOUT)")
+	fl.BoolVar(&opts.Cache, "cache", false, "put a read-through cache (ASYNC_CACHE settings) in front of each pool")
+	fl.IntVar(&keys, "keys", config.DefaultWorkloadKeys, "key space of --cache; overrides WORKLOAD.KEYS")
+	fl.String("distribution", config.DefaultWorkloadDistribution, "key distribution of --cache: zipf, uniform or hotset; overrides WORKLOAD.DISTRIBUTION")
+	opts.Op.register(fl)
+	return cmd
+}
+
+// checkStatsFlags rejects flag values that the configuration layer would
+// accept but that make no run, before anything else happens.
+func checkStatsFlags(cmd *cobra.Command, concurrency int, rate float64, opTimeout time.Duration) error {
+	fl := cmd.Flags()
+	if fl.Changed("concurrency") && concurrency < 1 {
+		return cmdutil.Usagef("--concurrency %d: use 1 or more workers", concurrency)
+	}
+	if fl.Changed("rate") && (rate < 0 || math.IsNaN(rate) || math.IsInf(rate, 0)) {
+		return cmdutil.Usagef("--rate %v: use 0 (closed model) or a positive number of operations per second", rate)
+	}
+	if fl.Changed("timeout") && opTimeout <= 0 {
+		return cmdutil.Usagef("--timeout must be greater than zero")
+	}
+	return nil
+}
+
+func (o *StatsOptions) validate() error {
+	if o.Concurrency < 1 {
+		return cmdutil.Usagef("concurrency %d (WORKLOAD.CONCURRENCY / --concurrency): use 1 or more workers", o.Concurrency)
+	}
+	if o.Duration <= 0 && o.Requests == 0 {
+		return cmdutil.Usagef("duration %v (WORKLOAD.DURATION / --duration): must be greater than zero, or pass --requests", o.Duration)
+	}
+	w := workload.Options{Op: func(context.Context) error { return nil }, Rate: o.Rate, Requests: o.Requests, Warmup: o.Warmup}
+	if n := w.WarmupRequests(); o.Requests > 0 && n > 0 && o.Requests <= n {
+		return cmdutil.Usagef("--requests %d at --rate %g/s is used up by the %v warm-up (%d operations): raise --requests above %d or shorten --warmup",
+			o.Requests, o.Rate, o.Warmup, n, n)
+	}
+	if o.Cache && o.Keys < 1 {
+		return cmdutil.Usagef("--keys %d: the cache needs at least 1 key", o.Keys)
+	}
+	return nil
+}
+
+// statsRun is one target's part of a run.
+type statsRun struct {
+	t      target
+	runner pools.Runner
+	err    error // unreachable at the start
+	result *workload.Result
+	cache  *cache.Cache[uint64, struct{}]
+}
+
+// runStats probes the targets, runs the workload on the reachable ones,
+// prints the report and maps the outcome to an error.
+func runStats(ctx context.Context, o *StatsOptions) error {
+	runs := make([]*statsRun, len(o.Targets))
+	runners := make([]pools.Runner, len(o.Targets))
+	for i, t := range o.Targets {
+		r, err := openRunner(t, o.Op, 0, o.OpTimeout)
+		if err != nil {
+			closeAll(runners, nil)
+			return err
+		}
+		runs[i], runners[i] = &statsRun{t: t, runner: r}, r
+	}
+	abort := make(chan struct{})
+	var abortOnce sync.Once
+	ctx, stop := o.WithSignals(ctx, func() { abortOnce.Do(func() { close(abort) }) })
+	defer stop()
+	defer closeAll(runners, abort)
+	defer func() {
+		for _, r := range runs {
+			if r.cache != nil {
+				_ = r.cache.Close()
+			}
+		}
+	}()
+
+	started := o.Now()
+	unreachable := probeTargets(ctx, o, runs)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var live []*statsRun
+	for _, r := range runs {
+		if r.err == nil {
+			live = append(live, r)
+		}
+	}
+	if len(live) > 0 {
+		if err := runWorkloads(ctx, o, live); err != nil {
+			return err
+		}
+	}
+	if err := renderStats(o, runs, started); err != nil {
+		return err
+	}
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case len(unreachable) > 0:
+		return fmt.Errorf("%d of %d targets unreachable: %s", len(unreachable), len(runs), strings.Join(unreachable, ", "))
+	}
+	return nil
+}
+
+// probeTargets pings every target; unreachable ones are reported on stderr
+// (unless quiet) and left out of the workload. It returns their names.
+func probeTargets(ctx context.Context, o *StatsOptions, runs []*statsRun) []string {
+	ts := make([]target, len(runs))
+	rs := make([]pools.Runner, len(runs))
+	for i, r := range runs {
+		ts[i], rs[i] = r.t, r.runner
+	}
+	var names []string
+	for i, err := range probeAll(ctx, ts, rs) {
+		if err == nil || ctx.Err() != nil {
+			continue
+		}
+		runs[i].err = err
+		names = append(names, runs[i].t.Name)
+		if !o.IO.Quiet {
+			fmt.Fprintln(o.IO.ErrOut, "resync: "+err.Error()+"; the other targets still run")
+		}
+	}
+	return names
+}
+
+// runWorkloads runs one workload per live target at once.
+func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error {
+	prog := newProgress(o.IO, o.Warmup, o.Duration)
+	defer prog.done()
+	opts := make([]workload.Options, len(live))
+	for i, r := range live {
+		opts[i] = workload.Options{
+			Name: r.t.Name, Op: r.runner.Do, Concurrency: o.Concurrency, Rate: o.Rate,
+			Duration: o.Duration, Requests: o.Requests, Warmup: o.Warmup,
+			// The pool bounds each operation (OperationTimeout = --timeout)
+			// and each wait (ConnectTimeout); a second timer per operation
+			// would only cost CPU.
+			OpTimeout: -1,
+			Progress:  prog.update,
+		}
+		if o.Cache {
+			c, err := cache.New[uint64, struct{}](cache.Options[uint64, struct{}]{
+				TTL: o.CacheCfg.TTL, CleanupInterval: o.CacheCfg.CleanupInterval, Shards: o.CacheCfg.Shards,
+				MaxWorkers: o.CacheCfg.MaxWorkers, MaxItems: o.CacheCfg.MaxItems,
+				MaxBytes: int64(o.CacheCfg.MaxMemoryMB) << 20,
+			})
+			if err != nil {
+				return cmdutil.Usagef("ASYNC_CACHE settings: %v", err)
+			}
+			r.cache = c // closed by runStats once the report is written
+			opts[i].Cache = workload.CacheOf(c, struct{}{})
+			opts[i].Keys, opts[i].KeyDist = o.Keys, workload.KeyDist{Kind: o.Dist}
+		}
+	}
+	results, err := workload.RunAll(ctx, opts)
+	if err != nil {
+		if errors.Is(err, workload.ErrInvalidOptions) {
+			return cmdutil.Usagef("%v", err)
+		}
+		return err
+	}
+	for i, r := range live {
+		r.result = results[i]
+	}
+	return nil
+}

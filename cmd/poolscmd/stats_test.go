@@ -1,0 +1,294 @@
+package poolscmd_test
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/resync-dev/resync/internal/faultproxy"
+	"github.com/resync-dev/resync/internal/testenv"
+)
+
+// statsJSON is the part of "pools stats -o json" the tests read.
+type statsJSON struct {
+	SchemaVersion int    `json:"schema_version"`
+	Partial       bool   `json:"partial"`
+	OverallHealth string `json:"overall_health"`
+	Targets       []struct {
+		Name      string `json:"name"`
+		URL       string `json:"url"`
+		Reachable bool   `json:"reachable"`
+		Error     string `json:"error"`
+	} `json:"targets"`
+	Pools map[string]struct {
+		Metrics struct {
+			MaxSize        int     `json:"max_size"`
+			ThroughputPerS float64 `json:"throughput_per_s"`
+			Operations     uint64  `json:"operations"`
+		} `json:"metrics"`
+		EfficiencyScore float64 `json:"efficiency_score"`
+		Rating          string  `json:"rating"`
+	} `json:"connection_pools"`
+	Workload map[string]struct {
+		Model      string  `json:"model"`
+		Operations uint64  `json:"operations"`
+		Throughput float64 `json:"throughput_per_s"`
+		Late       uint64  `json:"late"`
+		Partial    bool    `json:"partial"`
+		Latency    struct {
+			P50, P99, Max float64
+		} `json:"latency_ms"`
+		Errors struct {
+			Timeout, Refused, Reset, Server, Other, Canceled uint64
+		} `json:"errors"`
+		Series []struct {
+			Ops uint64 `json:"ops"`
+		} `json:"series"`
+		Cache *struct {
+			Hits, Misses uint64
+		} `json:"cache"`
+	} `json:"workload"`
+}
+
+func decode(t *testing.T, stdout string) statsJSON {
+	t.Helper()
+	var s statsJSON
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, stdout)
+	}
+	return s
+}
+
+func TestStatsHTTP(t *testing.T) {
+	srv := newServer(t, 64, time.Millisecond, nil)
+	env := map[string]string{"HTTP_POOL_MAX_SIZE": "4", "HTTP_POOL_MIN_SIZE": "1"}
+
+	code, stdout, stderr := run(t, env, "pools", "stats", "--http", srv.URL, "--requests", "300", "--warmup", "0",
+		"--concurrency", "8", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	s := decode(t, stdout)
+	w, ok := s.Workload["http"]
+	if !ok || s.SchemaVersion != 1 {
+		t.Fatalf("no http workload in %s", stdout)
+	}
+	if w.Operations != 300 || w.Model != "closed" || w.Latency.P50 < 1 {
+		t.Errorf("workload %+v, want 300 closed operations of ≥ 1 ms", w)
+	}
+	// 300 operations and the one request of the reachability probe.
+	if got := srv.served.Load(); got != 301 {
+		t.Errorf("server served %d, want 300 + 1 probe", got)
+	}
+	p := s.Pools["http"]
+	if p.Metrics.MaxSize != 4 || p.Rating == "" || p.Metrics.ThroughputPerS <= 0 {
+		t.Errorf("pool %+v: want HTTP_POOL_MAX_SIZE=4 applied, a rating and a throughput", p)
+	}
+	if stderr != "" {
+		t.Errorf("stderr not empty when piped:\n%s", stderr)
+	}
+
+	code, stdout, _ = run(t, env, "pools", "stats", "--http", srv.URL, "--requests", "50", "--warmup", "0")
+	if code != 0 {
+		t.Fatal("table run failed")
+	}
+	for _, want := range []string{"resync pools stats", "closed model, 32 workers per target", "Connection pools", "Workload", "http"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "\x1b[") {
+		t.Error("escape sequences in piped output")
+	}
+
+	code, stdout, _ = run(t, env, "pools", "stats", "--http", srv.URL, "--requests", "50", "--warmup", "0", "-o", "markdown")
+	if code != 0 || !strings.Contains(stdout, "### Workload") || !strings.Contains(stdout, "| http | closed |") {
+		t.Errorf("markdown (exit %d):\n%s", code, stdout)
+	}
+}
+
+func TestStatsOpenModel(t *testing.T) {
+	srv := newServer(t, 1, 5*time.Millisecond, nil)
+	code, stdout, stderr := run(t, map[string]string{"HTTP_POOL_MAX_SIZE": "2", "HTTP_POOL_MIN_SIZE": "1"}, "pools", "stats", "--http", srv.URL,
+		"--rate", "400", "--duration", "500ms", "--warmup", "0", "--concurrency", "4", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	w := decode(t, stdout).Workload["http"]
+	// 400/s offered to a server that finishes one request per 5 ms: late.
+	if w.Model != "open" || w.Late == 0 || w.Latency.P99 < 5 {
+		t.Errorf("open model %+v: want late arrivals and queueing in the latency", w)
+	}
+}
+
+func TestStatsWithCache(t *testing.T) {
+	srv := newServer(t, 64, 0, nil)
+	code, stdout, stderr := run(t, nil, "pools", "stats", "--http", srv.URL, "--requests", "2000", "--warmup", "0",
+		"--cache", "--keys", "100", "--distribution", "uniform", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	w := decode(t, stdout).Workload["http"]
+	if w.Cache == nil || w.Cache.Hits == 0 || w.Cache.Hits+w.Cache.Misses != w.Operations {
+		t.Fatalf("cache figures %+v for %d operations", w.Cache, w.Operations)
+	}
+	// A hit skips the pool: the server saw only the misses (and the probe).
+	if got := srv.served.Load(); got != int64(w.Cache.Misses)+1 {
+		t.Errorf("server served %d requests for %d misses + 1 probe", got, w.Cache.Misses)
+	}
+}
+
+// One unreachable target is reported (exit 1, message naming it with the
+// password hidden) while the others still run.
+func TestStatsUnreachableTarget(t *testing.T) {
+	srv := newServer(t, 64, 0, nil)
+	code, stdout, stderr := run(t, nil, "pools", "stats", "--http", srv.URL, "--redis", "redis://:pl4nted-s3cret@127.0.0.1:1/0",
+		"--requests", "100", "--warmup", "0", "-o", "json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, stderr)
+	}
+	if strings.Contains(stdout+stderr, "pl4nted-s3cret") {
+		t.Fatal("the password appears in the output")
+	}
+	if !strings.Contains(stderr, "redis (redis://:***@127.0.0.1:1/0) is unreachable") || !strings.Contains(stderr, "1 of 2 targets unreachable: redis") {
+		t.Errorf("stderr does not name the unreachable target:\n%s", stderr)
+	}
+	s := decode(t, stdout)
+	if w := s.Workload["http"]; w.Operations != 100 {
+		t.Errorf("the reachable target did not run: %+v", w)
+	}
+	if _, ran := s.Workload["redis"]; ran {
+		t.Error("the unreachable target has workload figures")
+	}
+	var redisReachable = true
+	for _, tg := range s.Targets {
+		if tg.Name == "redis" {
+			redisReachable = tg.Reachable
+		}
+	}
+	if redisReachable || s.OverallHealth != "critical" {
+		t.Errorf("targets %+v health %s: want redis unreachable and health critical", s.Targets, s.OverallHealth)
+	}
+}
+
+// A target that dies mid-run (connections cut, new ones refused) shows as
+// classified errors and the run ends at its duration.
+func TestStatsTargetDiesMidRun(t *testing.T) {
+	var proxy *faultproxy.Proxy
+	var once sync.Once
+	srv := newServer(t, 64, 0, func(n int64) {
+		if n == 200 {
+			once.Do(func() {
+				proxy.CutAll()
+				_ = proxy.RefuseNew(true)
+			})
+		}
+	})
+	var err error
+	proxy, err = faultproxy.New(srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	code, stdout, stderr := run(t, map[string]string{"HTTP_POOL_CONNECT_TIMEOUT": "1"}, "pools", "stats",
+		"--http", "http://"+proxy.Addr()+"/", "--duration", "700ms", "--warmup", "0", "--concurrency", "4", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	w := decode(t, stdout).Workload["http"]
+	errs := w.Errors.Refused + w.Errors.Reset + w.Errors.Timeout
+	if errs == 0 || w.Errors.Other != 0 {
+		t.Errorf("errors %+v: want refused/reset/timeout after the kill, none unclassified", w.Errors)
+	}
+}
+
+// Ctrl-C prints the partial figures and exits 130.
+func TestStatsInterrupted(t *testing.T) {
+	sig := make(chan os.Signal, 2)
+	srv := newServer(t, 64, time.Millisecond, func(n int64) {
+		if n == 100 {
+			sig <- syscall.SIGINT
+		}
+	})
+	code, stdout, stderr := invocation{signals: sig}.run(t, "pools", "stats", "--http", srv.URL, "--duration", "1h",
+		"--warmup", "0", "--concurrency", "4", "-o", "json")
+	if code != 130 {
+		t.Fatalf("exit %d, want 130\n%s", code, stderr)
+	}
+	s := decode(t, stdout)
+	if !s.Partial || !s.Workload["http"].Partial || s.Workload["http"].Operations < 90 {
+		t.Errorf("partial %v, workload %+v: want the figures up to the interrupt", s.Partial, s.Workload["http"])
+	}
+	if !strings.Contains(stderr, "interrupted") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
+func TestStatsUsage(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"no targets", []string{"pools", "stats"}, []string{"no targets", "--db URL", "--redis URL", "--http URL", "DATABASE_URL"}},
+		{"concurrency 0", []string{"pools", "stats", "--http", "http://h/", "--concurrency", "0"}, []string{"--concurrency 0"}},
+		{"bad duration", []string{"pools", "stats", "--http", "http://h/", "--duration", "soon"}, []string{`"soon" is not a duration`}},
+		{"negative rate", []string{"pools", "stats", "--http", "http://h/", "--rate", "-5"}, []string{"--rate -5"}},
+		{"requests inside warm-up", []string{"pools", "stats", "--http", "http://h/", "--rate", "100", "--requests", "50", "--warmup", "1s"},
+			[]string{"--requests 50", "used up by the 1s warm-up (100 operations)"}},
+		{"redis URL in --db", []string{"pools", "stats", "--db", "redis://:s3cret@h:6379"}, []string{"--db", "redis URL does not belong"}},
+		{"unsupported scheme", []string{"pools", "stats", "--db", "ftp://u:s3cret@h/x"}, []string{"--db", `unsupported scheme "ftp"`}},
+		{"relative http path", []string{"pools", "stats", "--http", "http://h/", "--http-path", "health"}, []string{"must start with /"}},
+		{"positional argument", []string{"pools", "stats", "http://h/"}, []string{"unknown command"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := run(t, nil, tt.args...)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2\nstderr: %s", code, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("output before the usage error:\n%s", stdout)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if strings.Contains(stderr, "s3cret") {
+				t.Errorf("password in stderr: %s", stderr)
+			}
+		})
+	}
+}
+
+func TestStatsRealServices(t *testing.T) {
+	tests := []struct {
+		name, flag string
+		url        func(testing.TB) string
+		extra      []string
+	}{
+		{"database", "--db", testenv.PostgresURL, nil},
+		{"database", "--db", testenv.MySQLURL, []string{"--query", "SELECT 1"}},
+		{"redis", "--redis", testenv.RedisURL, []string{"--redis-command", "GET resync:test:k"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.flag+" "+tt.name, func(t *testing.T) {
+			url := tt.url(t)
+			args := append([]string{"pools", "stats", tt.flag, url, "--duration", "500ms", "--warmup", "100ms",
+				"--concurrency", "4", "-o", "json"}, tt.extra...)
+			code, stdout, stderr := run(t, map[string]string{"DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "4"}, args...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			w := decode(t, stdout).Workload[tt.name]
+			if w.Operations == 0 || w.Errors.Other+w.Errors.Server+w.Errors.Reset != 0 {
+				t.Errorf("workload %+v", w)
+			}
+		})
+	}
+}

@@ -1,0 +1,117 @@
+package cache
+
+import (
+	"context"
+	"fmt"
+)
+
+// call is one GetOrLoad load in flight for a key.
+type call[V any] struct {
+	done    chan struct{}
+	val     V
+	err     error
+	waiters int // guarded by the shard's loadMu
+	cancel  context.CancelFunc
+}
+
+// loadScope cancels every load when the cache closes.
+type loadScope struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (l *loadScope) init()      { l.ctx, l.cancel = context.WithCancel(context.Background()) }
+func (l *loadScope) cancelAll() { l.cancel() }
+
+// GetOrLoad returns the value under key, calling loader to produce it when
+// it is missing or expired. Concurrent callers for the same key share one
+// load: loader runs once, its value is stored with the default TTL and
+// returned to all of them. A failed load is not cached; its error goes to
+// every caller waiting for it. The load runs on its own goroutine with a
+// context that keeps ctx's values but not its cancellation: a caller whose
+// ctx ends gets ctx.Err() at once while the others keep waiting; only when
+// every waiting caller has gone is the load's context cancelled. A panic in
+// loader is returned as an error.
+func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(ctx context.Context) (V, error)) (V, error) {
+	if v, ok := c.Get(key); ok {
+		return v, nil
+	}
+	var zero V
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	h := c.hasher.hash(key)
+	s := c.shardOf(h)
+	s.loadMu.Lock()
+	cl := s.loads[key]
+	if cl == nil {
+		// A load may have finished between our Get and the lock.
+		if n := s.find(h, key); n != nil && !c.expired(n.expireAt.Load(), c.now()) {
+			s.loadMu.Unlock()
+			return n.load(c.valueMode), nil
+		}
+		cl = c.startLoad(ctx, s, key, loader)
+	}
+	cl.waiters++
+	s.loadMu.Unlock()
+
+	select {
+	case <-cl.done:
+		return cl.val, cl.err
+	case <-ctx.Done():
+		s.loadMu.Lock()
+		cl.waiters--
+		if cl.waiters == 0 {
+			select {
+			case <-cl.done:
+			default:
+				// Nobody waits any more: stop the load, and let the next
+				// caller start afresh rather than join a cancelled one.
+				cl.cancel()
+				if s.loads[key] == cl {
+					delete(s.loads, key)
+				}
+			}
+		}
+		s.loadMu.Unlock()
+		return zero, ctx.Err()
+	}
+}
+
+// startLoad registers and starts a load. The caller holds s.loadMu.
+func (c *Cache[K, V]) startLoad(ctx context.Context, s *shard[K, V], key K, loader func(context.Context) (V, error)) *call[V] {
+	lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(c.loadCtx.ctx, cancel)
+	cl := &call[V]{done: make(chan struct{}), cancel: cancel}
+	if s.loads == nil {
+		s.loads = make(map[K]*call[V])
+	}
+	s.loads[key] = cl
+	c.loads.Add(1)
+	go func() {
+		defer c.loads.Done()
+		defer cancel()
+		defer stop()
+		v, err := runLoader(lctx, key, loader)
+		if err == nil {
+			c.Set(key, v, 0)
+		}
+		s.loadMu.Lock()
+		if s.loads[key] == cl {
+			delete(s.loads, key)
+		}
+		cl.val, cl.err = v, err
+		close(cl.done)
+		s.loadMu.Unlock()
+	}()
+	return cl
+}
+
+func runLoader[K comparable, V any](ctx context.Context, key K, loader func(context.Context) (V, error)) (v V, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cache: loader for key %v panicked: %v", key, r)
+		}
+	}()
+	return loader(ctx)
+}

@@ -1,0 +1,16 @@
+package sim
+
+// Densify maps keys to ids 0..distinct-1 in order of first appearance.
+func Densify(keys []uint64) (ids []int32, distinct int) {
+	ids = make([]int32, len(keys))
+	m := make(map[uint64]int32, min(len(keys), 1<<20))
+	for i, k := range keys {
+		id, ok := m[k]
+		if !ok {
+			id = int32(len(m))
+			m[k] = id
+		}
+		ids[i] = id
+	}
+	return ids, len(m)
+}

@@ -1,0 +1,328 @@
+package sim
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReadTrace(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []uint64
+		wantErr  string
+	}{
+		{"plain", "1\n2\n3\n", []uint64{1, 2, 3}, ""},
+		{"spaces, blanks, comments, LIRS separators", " 5 \r\n\n# comment\n*\n7\n", []uint64{5, 7}, ""},
+		{"negative keys keep their bits", "-1\n", []uint64{math.MaxUint64}, ""},
+		{"no trailing newline", "9", []uint64{9}, ""},
+		{"empty", "", nil, "has no keys"},
+		{"only comments", "# nothing\n\n", nil, "has no keys"},
+		{"text key names its line", "1\n2\nuser:42\n", nil, `t.txt:3: "user:42" is not an integer key`},
+		{"float", "1.5\n", nil, `t.txt:1: "1.5" is not an integer key`},
+		{"overflow", "99999999999999999999999\n", nil, "t.txt:1:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadTrace(strings.NewReader(tt.in), "t.txt")
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+			for i := range got {
+				if got[i] != tt.want[i] {
+					t.Fatalf("got %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestReadTraceGzipAndEmptyError(t *testing.T) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte("4\n5\n"))
+	zw.Close()
+	got, err := ReadTrace(&buf, "z")
+	if err != nil || len(got) != 2 || got[1] != 5 {
+		t.Fatalf("gzip trace: %v, %v", got, err)
+	}
+	_, err = ReadTrace(strings.NewReader("\n"), "e")
+	if !errors.Is(err, ErrEmptyTrace) {
+		t.Fatalf("empty trace error %v is not ErrEmptyTrace", err)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "k.txt")
+	os.WriteFile(p, []byte("1\n"), 0o644)
+	if keys, err := OpenTrace(p, nil); err != nil || len(keys) != 1 {
+		t.Fatalf("OpenTrace: %v, %v", keys, err)
+	}
+	if keys, err := OpenTrace("-", strings.NewReader("3\n")); err != nil || keys[0] != 3 {
+		t.Fatalf("OpenTrace stdin: %v, %v", keys, err)
+	}
+	if _, err := OpenTrace(filepath.Join(dir, "missing"), nil); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
+	}
+}
+
+func randomTrace(r *rand.Rand, n, keys int) []uint64 {
+	out := make([]uint64, n)
+	for i := range out {
+		// a mix of a hot set and a long tail, so every capacity matters
+		if r.IntN(3) == 0 {
+			out[i] = uint64(r.IntN(keys))
+		} else {
+			out[i] = uint64(r.IntN(max(keys/10, 1)))
+		}
+	}
+	return out
+}
+
+// The one-pass curve is exact: it equals a plain LRU at every capacity.
+func TestLRUCurveMatchesExactLRU(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for trial := range 20 {
+		keys := randomTrace(r, 2000, 1+r.IntN(300))
+		ids, distinct := Densify(keys)
+		curve := NewLRUCurve(ids, distinct)
+		for c := 1; c <= distinct+1; c += 1 + c/4 {
+			if got, want := curve.Hits(c), ExactLRUHits(keys, c); got != want {
+				t.Fatalf("trial %d capacity %d: curve %d hits, exact LRU %d", trial, c, got, want)
+			}
+		}
+		if curve.Hits(distinct) != curve.MaxHits() {
+			t.Fatalf("at capacity=distinct every non-first request hits")
+		}
+	}
+}
+
+func TestMinCapacity(t *testing.T) {
+	keys := []uint64{1, 2, 3, 1, 2, 3, 1, 2, 3, 1} // cyclic: needs 3 slots
+	ids, distinct := Densify(keys)
+	c := NewLRUCurve(ids, distinct)
+	if got := c.MinCapacity(0.6); got != 3 {
+		t.Fatalf("MinCapacity(0.6) = %d, want 3", got)
+	}
+	if got := c.MinCapacity(0.8); got != 0 {
+		t.Fatalf("MinCapacity(0.8) = %d, want 0 (max hit rate is 0.7)", got)
+	}
+}
+
+// bruteOptimal tries every choice on a miss: evict any resident or skip.
+func bruteOptimal(keys []uint64, capacity int) int64 {
+	var best int64
+	var rec func(i int, cache []uint64, hits int64)
+	rec = func(i int, cache []uint64, hits int64) {
+		if i == len(keys) {
+			best = max(best, hits)
+			return
+		}
+		k := keys[i]
+		for _, c := range cache {
+			if c == k {
+				rec(i+1, cache, hits+1)
+				return
+			}
+		}
+		rec(i+1, cache, hits) // do not keep it
+		if len(cache) < capacity {
+			rec(i+1, append(append([]uint64(nil), cache...), k), hits)
+			return
+		}
+		for j := range cache {
+			next := append([]uint64(nil), cache...)
+			next[j] = k
+			rec(i+1, next, hits)
+		}
+	}
+	rec(0, nil, 0)
+	return best
+}
+
+func TestOptimalHitsIsOptimal(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 60 {
+		keys := randomTrace(r, 6+r.IntN(7), 2+r.IntN(5))
+		ids, distinct := Densify(keys)
+		next := nextUses(ids, distinct)
+		for c := 1; c <= 3; c++ {
+			got := OptimalHits(ids, next, distinct, c, 0)
+			if want := bruteOptimal(keys, c); got != want {
+				t.Fatalf("trial %d %v capacity %d: Belady %d hits, exhaustive search %d", trial, keys, c, got, want)
+			}
+			if lru := ExactLRUHits(keys, c); got < lru {
+				t.Fatalf("optimal %d below LRU %d", got, lru)
+			}
+		}
+	}
+}
+
+func TestZipfShape(t *testing.T) {
+	for _, s := range []float64{0.8, 1.0, 1.01, 1.5} {
+		keys, err := Generate(Workload{Dist: DistZipf, Keys: 1000, Requests: 200_000, ZipfS: s, Seed: 9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[uint64]int{}
+		for _, k := range keys {
+			counts[k]++
+		}
+		var freq []int
+		for _, c := range counts {
+			freq = append(freq, c)
+		}
+		// the top key's share should match 1/H(n,s)
+		top := 0
+		for _, f := range freq {
+			top = max(top, f)
+		}
+		var h float64
+		for k := 1; k <= 1000; k++ {
+			h += math.Pow(float64(k), -s)
+		}
+		want := 1 / h
+		got := float64(top) / float64(len(keys))
+		if math.Abs(got-want)/want > 0.05 {
+			t.Errorf("s=%v: top key share %.4f, want %.4f", s, got, want)
+		}
+	}
+}
+
+func TestGenerate(t *testing.T) {
+	for _, d := range []string{DistZipf, DistUniform, DistHotset} {
+		a, err := Generate(Workload{Dist: d, Keys: 100, Requests: 1000, ZipfS: 1.01, Seed: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := Generate(Workload{Dist: d, Keys: 100, Requests: 1000, ZipfS: 1.01, Seed: 5})
+		for i := range a {
+			if a[i] >= 100 || a[i] != b[i] {
+				t.Fatalf("%s: key %d out of range or not reproducible", d, a[i])
+			}
+		}
+	}
+	if _, err := Generate(Workload{Dist: "pareto", Keys: 1, Requests: 1}); err == nil {
+		t.Fatal("unknown distribution accepted")
+	}
+}
+
+func TestSweepCapacities(t *testing.T) {
+	got := SweepCapacities(100_000, 4)
+	want := []int{100, 1000, 10_000, 100_000}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+	if got := SweepCapacities(3, 10); len(got) != 3 {
+		t.Fatalf("small key space: %v, want 1, 2, 3", got)
+	}
+}
+
+// With a TTL the trace is replayed through the cache; the optimum bounds
+// it, and expirations appear.
+func TestRunWithTTL(t *testing.T) {
+	keys, _ := Generate(Workload{Dist: DistZipf, Keys: 500, Requests: 20_000, ZipfS: 1.01, Seed: 1})
+	res, err := Run(context.Background(), Config{Keys: keys, Capacities: []int{10, 100, 1000}, TTL: 5 * time.Second, Rate: 100, TargetHitRate: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Method != MethodReplay || res.CapacityExact {
+		t.Fatalf("method %s exact %v", res.Method, res.CapacityExact)
+	}
+	for _, p := range res.Points {
+		if p.HitRate > p.OptimalHitRate+1e-9 {
+			t.Errorf("capacity %d: LRU %.4f above optimal %.4f", p.Capacity, p.HitRate, p.OptimalHitRate)
+		}
+		if p.Hits+p.Misses != int64(len(keys)) {
+			t.Errorf("capacity %d: %d hits + %d misses ≠ %d requests", p.Capacity, p.Hits, p.Misses, len(keys))
+		}
+	}
+	if res.Points[2].Expirations == 0 {
+		t.Error("no expirations with a 5 s TTL over 200 s")
+	}
+	// Without the TTL the replay (through the cache) and the one-pass
+	// curve agree exactly on this trace size (the recency window is tiny).
+	noTTL, err := Run(context.Background(), Config{Keys: keys, Capacities: []int{10, 100, 1000}, TargetHitRate: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range noTTL.Points {
+		got, err := ReplayCache(context.Background(), keys, p.Capacity, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := float64(got.Hits-p.Hits) / float64(len(keys)); math.Abs(d) > 0.005 {
+			t.Errorf("capacity %d: cache replay %d hits, exact LRU %d", p.Capacity, got.Hits, p.Hits)
+		}
+		if p.HitRate > noTTL.Points[i].OptimalHitRate {
+			t.Errorf("LRU above optimal")
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	ctx := context.Background()
+	if _, err := Run(ctx, Config{}); !errors.Is(err, ErrEmptyTrace) {
+		t.Fatalf("empty: %v", err)
+	}
+	keys := []uint64{1, 2}
+	for _, cfg := range []Config{
+		{Keys: keys},
+		{Keys: keys, Capacities: []int{0}},
+		{Keys: keys, Capacities: []int{1}, TTL: -1},
+		{Keys: keys, Capacities: []int{1}, TTL: time.Second},
+	} {
+		if _, err := Run(ctx, cfg); err == nil {
+			t.Errorf("Run(%+v) accepted", cfg)
+		}
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := Run(cctx, Config{Keys: keys, Capacities: []int{1}}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+}
+
+// The shared traces, when present: the exact curve equals the reference LRU.
+func TestSharedTraces(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	dir := filepath.Join(filepath.Dir(file), "..", "..", "..", "..", "shared", "traces")
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.trace.gz"))
+	if len(paths) == 0 {
+		t.Skipf("no shared traces in %s", dir)
+	}
+	for _, p := range paths {
+		keys, err := OpenTrace(p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids, distinct := Densify(keys)
+		curve := NewLRUCurve(ids, distinct)
+		for _, c := range SweepCapacities(distinct, 6) {
+			if got, want := curve.Hits(c), ExactLRUHits(keys, c); got != want {
+				t.Errorf("%s capacity %d: curve %d, exact %d", filepath.Base(p), c, got, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/resync-dev/resync/pkg/config"
+)
+
+func TestRedactURL(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"postgres://app:s3cret@db:5432/app", "postgres://app:***@db:5432/app"},
+		{"postgres://app@db:5432/app", "postgres://app@db:5432/app"},
+		{"redis://:s3cret@cache:6379/0", "redis://:***@cache:6379/0"},
+		{"mysql://root:@db:3306/test", "mysql://root:***@db:3306/test"},
+		{"postgres://app:p%40ss@db/app", "postgres://app:***@db/app"},
+		{"postgres://app:p@ss@db/app", "postgres://app:***@db/app"},
+		{"https://api.example.com/x?token=abc123&page=2", "https://api.example.com/x?token=***&page=2"},
+		{"postgres://db/app?sslpassword=abc&password=def", "postgres://db/app?sslpassword=***&password=***"},
+		{"https://h/?api_key=k1&client_secret=k2", "https://h/?api_key=***&client_secret=***"},
+		// unparseable: the password is still hidden
+		{"postgres://app:pa ss@db/app", "postgres://app:***@db/app"},
+		{"postgres://app:pa/ss@db/app", "postgres://app:***@db/app"},
+		{"postgres://app:p#ss@db/app", "postgres://app:***@db/app"},
+		{"postgres://app:p%zz@db/app", "postgres://app:***@db/app"},
+		{"redis://:pw word@cache:port", "redis://:***@cache:port"},
+		// nothing to hide
+		{"sqlite::memory:", "sqlite::memory:"},
+		{"sqlite://data/app.db", "sqlite://data/app.db"},
+		{"", ""},
+		{"plain text", "plain text"},
+	}
+	for _, tt := range tests {
+		if got := config.RedactURL(tt.in); got != tt.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRedactText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`dial postgres://app:s3cret@db:5432/app: connection refused`, `dial postgres://app:***@db:5432/app: connection refused`},
+		{`two: redis://:a@r and https://u:b@h/x`, `two: redis://:***@r and https://u:***@h/x`},
+		{`failed: host=db user=app password=s3cret dbname=app`, `failed: host=db user=app password=*** dbname=app`},
+		{`password='s3 cret' user=app`, `password=*** user=app`},
+		{`dsn "root:s3cret@tcp(127.0.0.1:3306)/test" refused`, `dsn "root:***@tcp(127.0.0.1:3306)/test" refused`},
+		{`root:s3cret@unix(/tmp/mysql.sock)/test`, `root:***@unix(/tmp/mysql.sock)/test`},
+		{`GET https://h/x?token=abc&page=2 401`, `GET https://h/x?token=***&page=2 401`},
+		{`nothing secret at 10:30 here@there`, `nothing secret at 10:30 here@there`},
+	}
+	for _, tt := range tests {
+		if got := config.RedactText(tt.in); got != tt.want {
+			t.Errorf("RedactText(%q)\n = %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRedactNeverLeaks: whatever shape the URL has, the planted password
+// does not survive RedactURL.
+func TestRedactNeverLeaks(t *testing.T) {
+	shapes := []string{
+		"postgres://u:%s@h/db", "postgresql://u:%s@h:5432/db?sslmode=require", "mysql://root:%s@h:3306/db",
+		"redis://:%s@h:6379", "rediss://default:%s@h", "https://u:%s@h/x", "http://h/?password=%s",
+		"postgres://u:%s x@h/db", "postgres://u:%s/x@h/db", "postgres://u:%s#x@h/db", "ftp://u:%s@h",
+		"postgres://u:%s@h:port/db", "postgres://u:%s@h1,h2/db",
+	}
+	for _, s := range shapes {
+		raw := strings.ReplaceAll(s, "%s", planted)
+		if got := config.RedactURL(raw); strings.Contains(got, planted) {
+			t.Errorf("RedactURL(%q) = %q", raw, got)
+		}
+		if got := config.RedactText("error: " + raw + " failed"); strings.Contains(got, planted) && !strings.Contains(s, "%s x") {
+			t.Errorf("RedactText(%q) = %q", raw, got)
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package pools
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/resync-dev/resync/pkg/config"
+)
+
+// Operation is what Runner.Do runs on a connection. Its zero value means the
+// kind's default operation.
+type Operation struct {
+	// Query is the SQL for postgres, mysql and sqlite (default "SELECT 1").
+	// It runs without arguments; its rows are read and discarded.
+	Query string
+	// Command is a Redis command and its arguments (default PING). A nil
+	// reply (missing key) counts as success.
+	Command []string
+	// Method and Path make the HTTP request (default GET of the URL's own
+	// path and query). Path is relative to the URL's host. A status of 400
+	// or more is an operation error.
+	Method, Path string
+}
+
+// Runner is one target's pool with its operation, type-erased, for the
+// workload runner, the report and serve.
+type Runner interface {
+	Name() string
+	Kind() string   // postgres | mysql | sqlite | redis | http
+	Target() string // redacted URL
+	// Do acquires a connection, runs the operation (bounded by
+	// OperationTimeout) and releases it, destroying it after a
+	// connection-level error. Errors are counted by kind in the snapshot;
+	// an operation interrupted by the caller's own ctx is not counted as
+	// the target's error.
+	Do(ctx context.Context) error
+	// Ping checks reachability by validating one connection (dialling it if
+	// none is open).
+	Ping(ctx context.Context) error
+	Snapshot() Snapshot
+	// Close closes the pool: see Pool.Close.
+	Close(ctx context.Context) error
+}
+
+// kindDriver is what a kind adds to its Connector for a Runner.
+type kindDriver[C any] interface {
+	Connector[C]
+	// exec runs the operation on c.
+	exec(ctx context.Context, c C) error
+	// broken reports whether err (from exec or Ping) left c unusable.
+	broken(c C, err error) bool
+}
+
+// snapshotter is implemented by drivers with extra metrics.
+type snapshotter interface{ addTo(s *Snapshot) }
+
+// runner is the Runner of every kind.
+type runner[C any] struct {
+	pool   *Pool[C]
+	drv    kindDriver[C]
+	target string // redacted
+	opts   Options
+}
+
+// Open makes a Runner for rawURL, its kind chosen by the scheme. It checks
+// the URL (an unsupported scheme or a malformed URL is an error that says
+// so, redacted) but does not contact the server: the MinSize warm-up runs
+// in the background, and an unreachable target shows in Ping, Do and the
+// snapshot.
+func Open(name, rawURL string, opts Options, op Operation) (Runner, error) {
+	kind, err := KindOf(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("pool %s: %w", name, err)
+	}
+	if err := opts.validate(); err != nil {
+		return nil, fmt.Errorf("pool %s: invalid options: %w", name, err)
+	}
+	wrap := func(err error) error {
+		return fmt.Errorf("pool %s (%s): %w", name, config.RedactURL(rawURL), redact(err))
+	}
+	switch kind {
+	case KindPostgres:
+		d, err := newPostgres(rawURL, opts, op)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		return newRunner(name, kind, rawURL, kindDriver[pgConn](d), opts)
+	case KindMySQL:
+		d, err := newMySQL(rawURL, opts, op)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		return newRunner(name, kind, rawURL, kindDriver[sqlConn](d), opts)
+	case KindSQLite:
+		d, err := newSQLite(rawURL, opts, op)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		return newRunner(name, kind, rawURL, kindDriver[sqlConn](d), opts)
+	case KindRedis:
+		d, err := newRedis(rawURL, opts, op)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		return newRunner(name, kind, rawURL, kindDriver[*redisConn](d), opts)
+	default: // KindHTTP
+		d, err := newHTTP(rawURL, opts, op)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		return newRunner(name, kind, rawURL, kindDriver[*httpConn](d), opts)
+	}
+}
+
+func newRunner[C any](name, kind, rawURL string, d kindDriver[C], opts Options) (Runner, error) {
+	p, err := New(name, kind, Connector[C](d), opts)
+	if err != nil {
+		return nil, err
+	}
+	return &runner[C]{pool: p, drv: d, target: config.RedactURL(rawURL), opts: opts}, nil
+}
+
+func (r *runner[C]) Name() string   { return r.pool.name }
+func (r *runner[C]) Kind() string   { return r.pool.kind }
+func (r *runner[C]) Target() string { return r.target }
+
+func (r *runner[C]) Do(ctx context.Context) error {
+	c, err := r.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	opCtx, cancel := context.WithTimeout(ctx, r.opts.opTimeout())
+	err = r.drv.exec(opCtx, c.Value())
+	cancel()
+	if err == nil {
+		r.pool.RecordOperation(nil)
+		c.Release()
+		return nil
+	}
+	err = fmt.Errorf("pool %s: operation on %s: %w", r.pool.name, r.target, redact(err))
+	if ctx.Err() == nil { // the caller's own cancel is not the target's fault
+		r.pool.RecordOperation(err)
+	}
+	if r.drv.broken(c.Value(), err) {
+		c.Destroy()
+	} else {
+		c.Release()
+	}
+	return err
+}
+
+func (r *runner[C]) Ping(ctx context.Context) error {
+	c, err := r.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	pctx, cancel := context.WithTimeout(ctx, r.opts.ConnectTimeout)
+	err = r.drv.Ping(pctx, c.Value())
+	cancel()
+	if err == nil {
+		r.pool.reachable.Store(true)
+		c.Release()
+		return nil
+	}
+	err = fmt.Errorf("pool %s: ping %s: %w", r.pool.name, r.target, redact(err))
+	if ctx.Err() == nil {
+		r.pool.noteError(err)
+	}
+	if r.drv.broken(c.Value(), err) {
+		c.Destroy()
+	} else {
+		c.Release()
+	}
+	return err
+}
+
+func (r *runner[C]) Snapshot() Snapshot {
+	s := r.pool.Snapshot()
+	s.Target = r.target
+	if x, ok := r.drv.(snapshotter); ok {
+		x.addTo(&s)
+	}
+	return s
+}
+
+func (r *runner[C]) Close(ctx context.Context) error { return r.pool.Close(ctx) }

@@ -1,0 +1,265 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/resync-dev/resync/pkg/cache"
+	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/resources"
+)
+
+// Input is everything a report is built from: snapshots taken once the
+// workload stopped, and the facts of the run.
+type Input struct {
+	Now       time.Time     // the report's timestamp (an injected clock)
+	Duration  time.Duration // how long the workload ran
+	Partial   bool          // the run was interrupted
+	Embedded  bool          // the targets are resync's built-in ones
+	Targets   []Target      // URLs and errors are redacted again by Build
+	Caches    []CacheInput
+	Pools     []PoolInput
+	Resources resources.Stats
+	Leaks     []resources.Leak
+}
+
+// CacheInput is one cache's snapshot and what is known about its curve.
+type CacheInput struct {
+	Name   string
+	Stats  cache.Stats
+	Advice CacheAdvice
+}
+
+// PoolInput is one pool's snapshot and what the workload measured through it.
+type PoolInput struct {
+	Snapshot pools.Snapshot
+	// LatencyMs is the workload's operation latency through this pool; nil
+	// when not measured.
+	LatencyMs *pools.Quantiles
+	// Throughput is operations per second measured by the workload; 0 falls
+	// back to Snapshot.Throughput().
+	Throughput float64
+}
+
+// Build computes scores, ratings, recommendations and the overall health
+// from in. It is pure: the same input gives the same report. Every URL and
+// error text is redacted. Pools are keyed by Snapshot.Name; a repeated name
+// gets a "#2", "#3"… suffix so no pool is lost.
+func Build(in Input) *Report {
+	r := &Report{
+		SchemaVersion:   SchemaVersion,
+		Timestamp:       in.Now.UTC().Truncate(time.Second),
+		DurationSeconds: round(in.Duration.Seconds(), 3),
+		Partial:         in.Partial,
+		Embedded:        in.Embedded,
+		Targets:         make([]Target, 0, len(in.Targets)),
+		Caches:          make(map[string]CacheEntry, len(in.Caches)),
+		Pools:           make(map[string]PoolEntry, len(in.Pools)),
+		HealthReasons:   []string{},
+	}
+	for _, t := range in.Targets {
+		t.URL = config.RedactURL(t.URL)
+		t.Error = config.RedactText(t.Error)
+		r.Targets = append(r.Targets, t)
+	}
+	for _, c := range in.Caches {
+		r.Caches[uniqueKey(r.Caches, c.Name)] = buildCache(c)
+	}
+	for _, p := range in.Pools {
+		r.Pools[uniqueKey(r.Pools, p.Snapshot.Name)] = buildPool(p)
+	}
+	r.Resources = buildResources(in.Resources, in.Leaks)
+	r.OverallHealth, r.HealthReasons = Health(r)
+	return r
+}
+
+func uniqueKey[V any](m map[string]V, name string) string {
+	if _, taken := m[name]; !taken {
+		return name
+	}
+	for i := 2; ; i++ {
+		k := fmt.Sprintf("%s#%d", name, i)
+		if _, taken := m[k]; !taken {
+			return k
+		}
+	}
+}
+
+func buildCache(c CacheInput) CacheEntry {
+	st := c.Stats
+	score := round(CacheScore(CacheInputs{
+		HitRate:         st.HitRate,
+		EvictionRate:    st.EvictionRate,
+		ByteUtilization: st.ByteUtilization,
+	}), 1)
+	return CacheEntry{
+		Metrics: CacheMetrics{
+			HitRate:         round(st.HitRate, 4),
+			MissRate:        round(st.MissRate, 4),
+			EvictionRate:    round(st.EvictionRate, 4),
+			AvgAccessNs:     round(st.AvgGetNs, 1),
+			Items:           st.Items,
+			MemoryBytes:     st.Bytes,
+			MaxItems:        st.MaxItems,
+			MaxBytes:        st.MaxBytes,
+			ItemUtilization: round(st.ItemUtilization, 4),
+			ByteUtilization: round(st.ByteUtilization, 4),
+			Hits:            st.Hits,
+			Misses:          st.Misses,
+			Sets:            st.Sets,
+			Updates:         st.Updates,
+			Deletes:         st.Deletes,
+			Evictions:       st.Evictions,
+			Expirations:     st.Expirations,
+		},
+		EfficiencyScore: score,
+		Rating:          Rating(score),
+		Recommendations: CacheRecommendations(c.Name, st, c.Advice),
+	}
+}
+
+func buildPool(p PoolInput) PoolEntry {
+	s := p.Snapshot
+	s.Target = config.RedactURL(s.Target)
+	s.LastError = config.RedactText(s.LastError)
+	throughput := p.Throughput
+	if throughput <= 0 {
+		throughput = s.Throughput()
+	}
+	score := round(PoolScore(PoolInputs{
+		Utilization: s.Utilization,
+		WaitP95Ms:   s.AcquireWaitMs.P95,
+		ErrorRate:   s.ErrorRate(),
+	}), 1)
+	var latency *pools.Quantiles
+	if p.LatencyMs != nil {
+		q := roundQ(*p.LatencyMs)
+		latency = &q
+	}
+	return PoolEntry{
+		Metrics: PoolMetrics{
+			Kind:            s.Kind,
+			Target:          s.Target,
+			Active:          s.Active,
+			Idle:            s.Idle,
+			Waiting:         s.Waiting,
+			PeakWaiting:     s.PeakWaiting,
+			Total:           s.Total,
+			MinSize:         s.MinSize,
+			MaxSize:         s.MaxSize,
+			Utilization:     round(s.Utilization, 4),
+			PeakUtilization: round(s.PeakUtilization, 4),
+			AcquireCount:    s.AcquireCount,
+			AcquireWaitMs:   roundQ(s.AcquireWaitMs),
+			HoldMs:          roundQ(s.HoldMs),
+			ConnectMs:       roundQ(s.ConnectMs),
+			LatencyMs:       latency,
+			Errors:          s.Errors.Total(),
+			ErrorsByKind:    s.Errors,
+			ErrorRate:       round(s.ErrorRate(), 4),
+			Exhaustions:     s.Exhaustions,
+			Timeouts:        s.Timeouts,
+			Cancellations:   s.Cancellations,
+			Created:         s.Created,
+			Closed:          s.Closed,
+			Operations:      s.Operations,
+			ThroughputPerS:  round(throughput, 1),
+			Reachable:       s.Reachable,
+			LastError:       s.LastError,
+		},
+		EfficiencyScore: score,
+		Rating:          Rating(score),
+		Recommendations: PoolRecommendations(s, EnvPrefix(s.Kind)),
+	}
+}
+
+func roundQ(q pools.Quantiles) pools.Quantiles {
+	return pools.Quantiles{
+		P50: round(q.P50, 3), P95: round(q.P95, 3), P99: round(q.P99, 3),
+		Max: round(q.Max, 3), Mean: round(q.Mean, 3),
+	}
+}
+
+func buildResources(st resources.Stats, leaks []resources.Leak) Resources {
+	res := Resources{
+		ActiveCount:    st.Active,
+		PotentialLeaks: LeaksFrom(leaks),
+		LeaksBySeverity: map[string]int{
+			SeverityCritical: 0, SeverityWarning: 0, SeverityInfo: 0,
+		},
+		ByKind: make(map[string]KindStats, len(st.ByKind)),
+	}
+	for _, l := range res.PotentialLeaks {
+		res.LeaksBySeverity[l.Severity]++
+	}
+	for _, k := range slices.Sorted(maps.Keys(st.ByKind)) {
+		ks := st.ByKind[k]
+		res.ByKind[k] = KindStats{
+			Created: ks.Created, Released: ks.Released, Active: ks.Active, PeakActive: ks.PeakActive,
+			LifetimeP50: round(ks.LifetimeP50, 3),
+			LifetimeP95: round(ks.LifetimeP95, 3),
+			LifetimeP99: round(ks.LifetimeP99, 3),
+		}
+	}
+	return res
+}
+
+// LeaksFrom converts tracker and server-side leaks to the report's form:
+// evidence, owner and stack redacted, times in UTC, lifetimes in seconds,
+// unknown severities as warnings, most severe first,
+// then longest-lived, then by source and id. The result is never nil. The
+// leaks command uses it to render leaks without a whole report.
+func LeaksFrom(leaks []resources.Leak) []Leak {
+	out := make([]Leak, 0, len(leaks))
+	for _, l := range leaks {
+		secs := l.Seconds
+		if secs == 0 && l.Lifetime > 0 {
+			secs = l.Lifetime.Seconds()
+		}
+		var ev map[string]string
+		if len(l.Evidence) > 0 {
+			ev = make(map[string]string, len(l.Evidence))
+			for k, v := range l.Evidence {
+				ev[k] = config.RedactText(v)
+			}
+		}
+		var created time.Time
+		if !l.Created.IsZero() {
+			created = l.Created.UTC().Truncate(time.Millisecond)
+		}
+		out = append(out, Leak{
+			Source:          l.Source,
+			Kind:            l.Kind,
+			ID:              l.ID,
+			Owner:           config.RedactText(l.Owner),
+			Created:         created,
+			LifetimeSeconds: round(secs, 3),
+			Severity:        leakSeverity(l.Severity),
+			Resolved:        l.Resolved,
+			Stack:           config.RedactText(l.Stack),
+			Evidence:        ev,
+		})
+	}
+	slices.SortStableFunc(out, func(a, b Leak) int {
+		return cmp.Or(
+			cmp.Compare(SeverityRank(b.Severity), SeverityRank(a.Severity)),
+			cmp.Compare(b.LifetimeSeconds, a.LifetimeSeconds),
+			cmp.Compare(a.Source, b.Source),
+			cmp.Compare(a.ID, b.ID),
+		)
+	})
+	return out
+}
+
+// leakSeverity passes the three known severities and treats anything else
+// (unset, or a word from a newer tracker) as a warning.
+func leakSeverity(s resources.Severity) string {
+	if SeverityRank(string(s)) == 0 {
+		return SeverityWarning
+	}
+	return string(s)
+}

@@ -1,0 +1,142 @@
+package inspect
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/resync-dev/resync/pkg/resources"
+)
+
+func TestMySQLConfig(t *testing.T) {
+	tests := []struct {
+		url                       string
+		user, pass, net, addr, db string
+		err                       string
+		check                     func(*testing.T, string)
+	}{
+		{url: "mysql://root@127.0.0.1:3306/test", user: "root", net: "tcp", addr: "127.0.0.1:3306", db: "test"},
+		{url: "mysql://app:p%40ss%2Fw:rd@db.internal/orders", user: "app", pass: "p@ss/w:rd", net: "tcp", addr: "db.internal:3306", db: "orders"},
+		{url: "mysql://app@/orders?socket=/run/mysqld/mysqld.sock", user: "app", net: "unix", addr: "/run/mysqld/mysqld.sock", db: "orders"},
+		{url: "mysql://app@[::1]:3307/x?timeout=2s", user: "app", net: "tcp", addr: "[::1]:3307", db: "x"},
+		{url: "postgres://app@h/x", err: "must start with mysql://"},
+		{url: "mysql://app:hunter2@h/x?timeout=banana", err: "timeout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			cfg, err := mysqlConfig(tt.url)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) || strings.Contains(err.Error(), "hunter2") {
+					t.Fatalf("err = %v, want %q without the password", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.User != tt.user || cfg.Passwd != tt.pass || cfg.Net != tt.net || cfg.Addr != tt.addr || cfg.DBName != tt.db {
+				t.Fatalf("config = user %q pass %q net %q addr %q db %q", cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName)
+			}
+		})
+	}
+	cfg, _ := mysqlConfig("mysql://a@h/x?timeout=2s")
+	if cfg.Timeout != 2*time.Second {
+		t.Errorf("driver parameter timeout not applied: %v", cfg.Timeout)
+	}
+}
+
+func FuzzMySQLConfig(f *testing.F) {
+	for _, s := range []string{"mysql://root@127.0.0.1:3306/test", "mysql://a:b@c/d?socket=/x", "mysql://%zz", "mysql://a@h/x?timeout=1s&tls=true"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cfg, err := mysqlConfig(s)
+		if err == nil && cfg.Addr == "" {
+			t.Fatalf("%q: no address", s)
+		}
+		if err != nil && cfg != nil {
+			t.Fatalf("%q: config with an error", s)
+		}
+	})
+}
+
+func TestQuoteMySQLAccount(t *testing.T) {
+	for in, want := range map[string]string{
+		"root@localhost": "'root'@'localhost'",
+		"app@10.0.%":     "'app'@'10.0.%'",
+		"o'brien@%":      "'o''brien'@'%'",
+		"we@ird@host":    "'we@ird'@'host'",
+		"nohost":         "'nohost'",
+	} {
+		if got := quoteMySQLAccount(in); got != want {
+			t.Errorf("quoteMySQLAccount(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestParseClientList(t *testing.T) {
+	list := "id=3 addr=127.0.0.1:50112 laddr=127.0.0.1:6379 fd=8 name=worker age=3700 idle=3650 flags=N db=0 sub=0 psub=0 multi=-1 cmd=get user=default\n" +
+		"id=4 addr=10.0.0.2:4000 fd=9 name= age=10 idle=0 flags=P db=0 sub=2 psub=0 multi=-1 cmd=subscribe user=default\n" +
+		"id=5 addr=/tmp/redis.sock:0 fd=10 name=q age=5000 idle=4000 flags=b db=0 sub=0 psub=0 multi=-1 cmd=blpop user=app\n\n"
+	cs := parseClientList(list)
+	if len(cs) != 3 || cs[0]["name"] != "worker" || cs[0]["age"] != "3700" || cs[1]["name"] != "" || cs[2]["user"] != "app" {
+		t.Fatalf("parsed %v", cs)
+	}
+	s := redisSession(cs[0])
+	if s.age != 3700*time.Second || s.idle != 3650*time.Second || s.client != "127.0.0.1" || !s.canIdle {
+		t.Errorf("session 0 = %+v", s)
+	}
+	if s := redisSession(cs[1]); s.canIdle || s.note != "pubsub" {
+		t.Errorf("subscriber counted as idle: %+v", s)
+	}
+	if s := redisSession(cs[2]); s.canIdle || s.note != "blocked" || s.client != "local" {
+		t.Errorf("blocked socket client = %+v", s)
+	}
+}
+
+// The idle-group rule: WarnGroupSize connections of one client idle past
+// the threshold make a warning; one fewer does not.
+func TestIdleGroupRule(t *testing.T) {
+	o, _ := Options{MaxLifetime: time.Minute, WarnGroupSize: 3}.withDefaults(KindRedis)
+	mk := func(app string, idle time.Duration, canIdle bool) session {
+		return session{app: app, user: "default", client: "10.0.0.9", age: time.Hour, idle: idle, xact: -1, canIdle: canIdle, long: true}
+	}
+	var ss []session
+	for i := 0; i < 3; i++ {
+		ss = append(ss, mk("big-pool", 2*time.Minute, true))
+		ss = append(ss, mk("subscribers", 2*time.Hour, false))
+	}
+	ss = append(ss, mk("small-pool", 2*time.Minute, true), mk("small-pool", 2*time.Minute, true), mk("small-pool", time.Second, true))
+	r := newResult(o, KindRedis, "redis://h")
+	r.Capacity = &Capacity{Used: len(ss), Max: 10}
+	o.finish(r, ss)
+
+	sev := map[string]resources.Severity{}
+	for _, g := range r.LongLived {
+		sev[g.Application] = g.Severity
+	}
+	want := map[string]resources.Severity{"big-pool": "warning", "subscribers": "info", "small-pool": "info"}
+	if fmt.Sprint(sev) != fmt.Sprint(want) {
+		t.Errorf("severities = %v, want %v", sev, want)
+	}
+	codes := map[string]int{}
+	for _, f := range r.Findings {
+		codes[f.Code]++
+	}
+	if codes[FindingGroupIdle] != 1 || codes[FindingCapacity] != 1 || r.Capacity.Available != 1 || r.Capacity.Ratio != 0.9 {
+		t.Errorf("findings %+v capacity %+v: want one idle-group warning and a capacity warning at 90%%", r.Findings, r.Capacity)
+	}
+	if r.Severity != resources.SeverityWarning || r.LeakCount() != 0 {
+		t.Errorf("severity %s leaks %d: idle connections are never leaks", r.Severity, r.LeakCount())
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	if got := truncate("SELECT *\n  FROM   t\tWHERE id = 1", 14); got != "SELECT * FROM …" {
+		t.Errorf("truncate = %q", got)
+	}
+	if got := truncate("héllo", 10); got != "héllo" {
+		t.Errorf("truncate = %q", got)
+	}
+}

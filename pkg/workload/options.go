@@ -1,0 +1,212 @@
+// Package workload drives operations against a target — typically a
+// connection pool's Do — and measures them: a closed model (a fixed number of
+// workers, each starting its next operation when the last one ends) or an
+// open model (operations arrive at a fixed rate whether or not earlier ones
+// have finished, and each one's latency is measured from its scheduled
+// arrival, so queueing is never hidden).
+//
+// Figures are accumulated per worker (one HdrHistogram each, no shared lock
+// on the recording path) and merged once at the end into a Result. The
+// package never prints; it reports progress through an optional callback.
+package workload
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Defaults used when the matching Options field is zero.
+const (
+	// DefaultConcurrency is the number of workers (closed model) or the
+	// maximum number of operations in flight (open model).
+	DefaultConcurrency = 32
+	// DefaultDuration is the measured duration when neither Duration nor
+	// Requests is set.
+	DefaultDuration = 10 * time.Second
+	// DefaultOpTimeout bounds one operation, so a stalled target shows as
+	// timeouts instead of a hang.
+	DefaultOpTimeout = 10 * time.Second
+	// DefaultLateAfter: in the open model an operation that starts more than
+	// this after its scheduled arrival is counted as late. It sits above the
+	// scheduler's own timer resolution (about 1 ms on Linux: Go timers wake
+	// up to a millisecond late), so only waits for a free worker count.
+	DefaultLateAfter = 2 * time.Millisecond
+	// DefaultKeys is the key space of the read-through cache mode.
+	DefaultKeys = 10_000
+	// DefaultZipfS is the zipf exponent when KeyDist.S is zero.
+	DefaultZipfS = 1.01
+	// DefaultHotFraction is the share of keys that are hot in the hotset
+	// distribution.
+	DefaultHotFraction = 0.2
+	// DefaultHotShare is the share of accesses that go to the hot keys.
+	DefaultHotShare = 0.8
+	// DefaultProgressInterval is how often Progress is called.
+	DefaultProgressInterval = time.Second
+)
+
+// Model names.
+const (
+	ModelClosed = "closed"
+	ModelOpen   = "open"
+)
+
+// ErrInvalidOptions wraps every error about the Options themselves, so a
+// command can report it as bad usage.
+var ErrInvalidOptions = errors.New("invalid workload options")
+
+// Op is one operation against a target, such as a pool runner's Do. It must
+// honour ctx.
+type Op func(ctx context.Context) error
+
+// Options configure one Run. Zero values mean the documented defaults.
+type Options struct {
+	// Name labels the result ("database", "redis", …).
+	Name string
+	// Op is the operation to drive. Required.
+	Op Op
+
+	// Concurrency is the number of workers. In the closed model each runs
+	// operations back to back; in the open model it is the most operations
+	// in flight at once. Zero means DefaultConcurrency.
+	Concurrency int
+	// Rate is arrivals per second for the open model; zero selects the
+	// closed model.
+	Rate float64
+
+	// Duration is the measured time after the warm-up. Zero means
+	// DefaultDuration unless Requests is set, in which case the run is
+	// bounded by Requests only.
+	Duration time.Duration
+	// Requests bounds the run to this many operations in total, the warm-up's
+	// included (like redis-benchmark -n). With both Duration and Requests
+	// set, the run ends at whichever comes first.
+	Requests uint64
+	// Warmup runs operations that are not counted in any figure.
+	Warmup time.Duration
+
+	// OpTimeout bounds each operation; zero means DefaultOpTimeout and a
+	// negative value means no bound other than ctx.
+	OpTimeout time.Duration
+	// LateAfter is the open model's lateness threshold; zero means
+	// DefaultLateAfter.
+	LateAfter time.Duration
+	// MaxBacklog bounds, in the open model, the arrivals that are due but not
+	// yet started. Zero means max(Concurrency, ⌈Rate⌉): at most about one
+	// second of arrivals queue up; an arrival that finds the backlog full is
+	// dropped and counted in Result.Dropped, never run or measured.
+	MaxBacklog int
+
+	// Cache, when set, puts a read-through cache in front of Op: each
+	// operation draws a key from KeyDist over Keys; a hit skips Op, a miss
+	// runs it and, when it succeeds, fills the cache.
+	Cache Cache
+	// Keys is the key space for the cache mode; zero means DefaultKeys.
+	Keys int
+	// KeyDist is the key distribution for the cache mode.
+	KeyDist KeyDist
+	// Seed makes key sequences reproducible; zero means a fixed seed of 1.
+	Seed uint64
+
+	// Progress, when set, is called every ProgressInterval from a separate
+	// goroutine while the run lasts.
+	Progress func(Progress)
+	// ProgressInterval is how often Progress is called; zero means
+	// DefaultProgressInterval.
+	ProgressInterval time.Duration
+}
+
+// Progress is a live view of a running workload.
+type Progress struct {
+	Name    string        `json:"name"`
+	Warmup  bool          `json:"warmup"`  // still warming up
+	Elapsed time.Duration `json:"elapsed"` // since the measured phase began (negative during warm-up)
+	Ops     uint64        `json:"ops"`     // operations completed since the start, warm-up included
+	Errors  uint64        `json:"errors"`
+	// Rate is operations per second over the last interval.
+	Rate float64 `json:"rate"`
+}
+
+// Model returns ModelOpen when Rate is set, else ModelClosed.
+func (o Options) Model() string {
+	if o.Rate > 0 {
+		return ModelOpen
+	}
+	return ModelClosed
+}
+
+// WarmupRequests is how many operations the warm-up takes in the open
+// model (⌈Rate × Warmup⌉); 0 in the closed model, where it is not known in
+// advance.
+func (o Options) WarmupRequests() uint64 {
+	if o.Rate <= 0 || o.Warmup <= 0 {
+		return 0
+	}
+	return uint64(math.Ceil(o.Rate * o.Warmup.Seconds()))
+}
+
+// Validate reports the first problem with the options, wrapped in
+// ErrInvalidOptions; messages name the option and the fix.
+func (o Options) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalidOptions, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case o.Op == nil:
+		return bad("no operation to run")
+	case o.Concurrency < 0:
+		return bad("concurrency %d is negative: use 1 or more", o.Concurrency)
+	case math.IsNaN(o.Rate) || math.IsInf(o.Rate, 0) || o.Rate < 0:
+		return bad("rate %v is not a rate: use 0 (closed model) or a positive number per second", o.Rate)
+	case o.Duration < 0:
+		return bad("duration %v is negative", o.Duration)
+	case o.Warmup < 0:
+		return bad("warm-up %v is negative", o.Warmup)
+	case o.MaxBacklog < 0:
+		return bad("max backlog %d is negative", o.MaxBacklog)
+	case o.Keys < 0:
+		return bad("keys %d is negative: use 1 or more", o.Keys)
+	}
+	if w := o.WarmupRequests(); o.Requests > 0 && w > 0 && o.Requests <= w {
+		return bad("%d requests at %g/s are all used by the %v warm-up (%d operations): raise requests above %d or shorten the warm-up",
+			o.Requests, o.Rate, o.Warmup, w, w)
+	}
+	if o.Cache != nil {
+		if err := o.KeyDist.validate(); err != nil {
+			return bad("%v", err)
+		}
+	}
+	return nil
+}
+
+// withDefaults fills zero values with the documented defaults.
+func (o Options) withDefaults() Options {
+	if o.Concurrency == 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.Duration == 0 && o.Requests == 0 {
+		o.Duration = DefaultDuration
+	}
+	if o.OpTimeout == 0 {
+		o.OpTimeout = DefaultOpTimeout
+	}
+	if o.LateAfter == 0 {
+		o.LateAfter = DefaultLateAfter
+	}
+	if o.MaxBacklog == 0 {
+		o.MaxBacklog = max(o.Concurrency, int(math.Ceil(o.Rate)))
+	}
+	if o.Keys == 0 {
+		o.Keys = DefaultKeys
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.ProgressInterval <= 0 {
+		o.ProgressInterval = DefaultProgressInterval
+	}
+	o.KeyDist = o.KeyDist.withDefaults()
+	return o
+}

@@ -1,0 +1,171 @@
+package workload
+
+import (
+	"time"
+
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/resync-dev/resync/pkg/cache"
+)
+
+// Quantiles summarise a latency histogram, in milliseconds.
+type Quantiles struct {
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P95  float64 `json:"p95"`
+	P99  float64 `json:"p99"`
+	P999 float64 `json:"p999"`
+	Max  float64 `json:"max"`
+	Mean float64 `json:"mean"`
+}
+
+func quantilesOf(h *hdrhistogram.Histogram) Quantiles {
+	if h == nil || h.TotalCount() == 0 {
+		return Quantiles{}
+	}
+	ms := func(ns int64) float64 { return float64(ns) / 1e6 }
+	return Quantiles{
+		P50: ms(h.ValueAtQuantile(50)), P90: ms(h.ValueAtQuantile(90)),
+		P95: ms(h.ValueAtQuantile(95)), P99: ms(h.ValueAtQuantile(99)),
+		P999: ms(h.ValueAtQuantile(99.9)), Max: ms(h.Max()), Mean: h.Mean() / 1e6,
+	}
+}
+
+// Point is one second of the measured phase.
+type Point struct {
+	Second int     `json:"second"` // 0 is the first second after the warm-up
+	Ops    uint64  `json:"ops"`    // operations that ended in this second
+	Errors uint64  `json:"errors"`
+	MeanMs float64 `json:"mean_latency_ms"`
+}
+
+// CacheResult is the read-through cache's part of a run.
+type CacheResult struct {
+	Keys    int         `json:"keys"`
+	Dist    KeyDist     `json:"distribution"`
+	Hits    uint64      `json:"hits"`   // measured operations served by the cache
+	Misses  uint64      `json:"misses"` // measured operations that ran Op
+	HitRate float64     `json:"hit_rate"`
+	Stats   cache.Stats `json:"stats"` // the cache's own counters, warm-up included
+}
+
+// Result is the outcome of one Run. Figures cover the measured phase only
+// (after the warm-up).
+type Result struct {
+	Name        string  `json:"name"`
+	Model       string  `json:"model"` // closed | open
+	Concurrency int     `json:"concurrency"`
+	Rate        float64 `json:"rate,omitempty"` // offered arrivals per second (open model)
+
+	Started  time.Time     `json:"started"`
+	Warmup   time.Duration `json:"-"`
+	Elapsed  time.Duration `json:"-"`
+	WarmupS  float64       `json:"warmup_seconds"`
+	ElapsedS float64       `json:"elapsed_seconds"` // the measured window (see Run)
+
+	Operations uint64  `json:"operations"` // measured operations completed, failed ones included
+	Succeeded  uint64  `json:"succeeded"`
+	Throughput float64 `json:"throughput_per_s"` // Operations / elapsed
+	// Errors by class, with the first message seen in each (redacted).
+	Errors       ErrorCounts       `json:"errors"`
+	ErrorSamples map[string]string `json:"error_samples,omitempty"`
+	ErrorRate    float64           `json:"error_rate"` // failed / Operations
+
+	// Latency of every measured operation, failed ones included. In the open
+	// model it runs from the scheduled arrival, so it includes queueing —
+	// and the scheduler's own wake-up delay (timer resolution, up to about
+	// 1 ms), which ServiceTime does not.
+	Latency Quantiles `json:"latency_ms"`
+	// ServiceTime (open model) runs from the actual start: Latency minus
+	// the time spent waiting for a free worker.
+	ServiceTime *Quantiles `json:"service_time_ms,omitempty"`
+	// Late (open model) counts operations that started more than LateAfter
+	// after their arrival; Dropped counts arrivals that found the backlog
+	// full and were never run.
+	Late    uint64 `json:"late"`
+	Dropped uint64 `json:"dropped"`
+	// Clamped counts latencies beyond the histogram's one-hour range.
+	Clamped uint64 `json:"clamped,omitempty"`
+
+	Series []Point      `json:"series"`
+	Cache  *CacheResult `json:"cache,omitempty"`
+	// Partial is true when the context was cancelled before the run ended.
+	Partial bool `json:"partial"`
+}
+
+// merge folds the per-worker recorders into a Result.
+func merge(res *Result, recs []*recorder, open bool, window time.Duration) {
+	lat := newHistogram()
+	var svc *hdrhistogram.Histogram
+	if open {
+		svc = newHistogram()
+	}
+	var errs [numClasses]uint64
+	samples := map[string]string{}
+	var series []second
+	var lastEnd int64
+	var hits, misses uint64
+	for _, r := range recs {
+		lat.Merge(r.latency)
+		if svc != nil {
+			svc.Merge(r.service)
+		}
+		res.Operations += r.measured
+		res.Late += r.late
+		res.Clamped += r.clamped
+		hits += r.hits
+		misses += r.misses
+		for c := range numClasses {
+			errs[c] += r.errors[c]
+			if r.samples[c] != "" && samples[c.String()] == "" {
+				samples[c.String()] = r.samples[c]
+			}
+		}
+		for len(series) < len(r.series) {
+			series = append(series, second{})
+		}
+		for i, b := range r.series {
+			series[i].ops += b.ops
+			series[i].errors += b.errors
+			series[i].latencyNs += b.latencyNs
+		}
+		lastEnd = max(lastEnd, r.lastEndNs)
+	}
+	res.Errors = countsFrom(errs)
+	if len(samples) > 0 {
+		res.ErrorSamples = samples
+	}
+	failed := res.Errors.Total()
+	res.Succeeded = res.Operations - failed
+	if res.Operations > 0 {
+		res.ErrorRate = float64(failed) / float64(res.Operations)
+	}
+	res.Elapsed = window
+	if window == 0 {
+		res.Elapsed = time.Duration(lastEnd)
+	}
+	res.ElapsedS = res.Elapsed.Seconds()
+	res.WarmupS = res.Warmup.Seconds()
+	if res.Elapsed > 0 {
+		res.Throughput = float64(res.Operations) / res.Elapsed.Seconds()
+	}
+	res.Latency = quantilesOf(lat)
+	if svc != nil {
+		q := quantilesOf(svc)
+		res.ServiceTime = &q
+	}
+	res.Series = make([]Point, len(series))
+	for i, b := range series {
+		p := Point{Second: i, Ops: b.ops, Errors: b.errors}
+		if b.ops > 0 {
+			p.MeanMs = float64(b.latencyNs) / float64(b.ops) / 1e6
+		}
+		res.Series[i] = p
+	}
+	if res.Cache != nil {
+		res.Cache.Hits, res.Cache.Misses = hits, misses
+		if hits+misses > 0 {
+			res.Cache.HitRate = float64(hits) / float64(hits+misses)
+		}
+	}
+}

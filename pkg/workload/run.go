@@ -1,0 +1,322 @@
+package workload
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Run drives o.Op until the duration or the request budget is spent, or ctx
+// is cancelled, and returns the measured figures. Invalid options are an
+// error wrapping ErrInvalidOptions. Cancellation is not an error: the
+// Result holds the figures up to that point and Partial is true.
+//
+// When the duration ends, no new operation starts and operations in flight
+// finish (bounded by OpTimeout). The closed model measures the operations
+// that end inside the window [end of warm-up, end of Duration]; the open
+// model measures every arrival due after the warm-up, including queued
+// ones that finish after the end (see worker.done). On cancellation,
+// operations in flight see ctx cancelled and queued arrivals are discarded.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	o = o.withDefaults()
+	r := newRunner(o)
+	return r.run(ctx), nil
+}
+
+// runner is one Run in progress.
+type runner struct {
+	o    Options
+	open bool
+	recs []*recorder
+
+	base      time.Time // start of the run (monotonic reference)
+	measureNs int64     // start of the measured phase, relative to base
+	endNs     int64     // end of the measured phase (0 = none)
+
+	issued    atomic.Uint64 // operations claimed against Requests
+	exhausted atomic.Bool   // the request budget ran out
+	stop      atomic.Bool   // no new operation may start (closed model)
+	dropped   atomic.Uint64 // open model: measured arrivals that found the backlog full
+}
+
+func newRunner(o Options) *runner {
+	r := &runner{o: o, open: o.Rate > 0}
+	r.recs = make([]*recorder, o.Concurrency)
+	for i := range r.recs {
+		r.recs[i] = newRecorder(r.open)
+	}
+	return r
+}
+
+func (r *runner) now() int64 { return int64(time.Since(r.base)) }
+
+func (r *runner) run(ctx context.Context) *Result {
+	r.base = time.Now()
+	r.measureNs = int64(r.o.Warmup)
+	if r.o.Duration > 0 {
+		r.endNs = r.measureNs + int64(r.o.Duration)
+	}
+	res := &Result{
+		Name: r.o.Name, Model: r.o.Model(), Concurrency: r.o.Concurrency, Rate: r.o.Rate,
+		Started: r.base, Warmup: r.o.Warmup,
+	}
+	if r.o.Cache != nil {
+		res.Cache = &CacheResult{Keys: r.o.Keys, Dist: r.o.KeyDist}
+	}
+
+	done := make(chan struct{})
+	var watchers sync.WaitGroup
+	watchers.Add(1)
+	go func() { defer watchers.Done(); r.watch(ctx, done) }()
+	if r.o.Progress != nil {
+		watchers.Add(1)
+		go func() { defer watchers.Done(); r.progress(done) }()
+	}
+
+	var workers sync.WaitGroup
+	var arrivals chan int64
+	if r.open {
+		arrivals = make(chan int64, r.o.MaxBacklog)
+		workers.Add(1)
+		go func() { defer workers.Done(); r.schedule(ctx, arrivals) }()
+	}
+	for i, rec := range r.recs {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			w := r.newWorker(i, rec)
+			if r.open {
+				w.openLoop(ctx, arrivals)
+			} else {
+				w.closedLoop(ctx)
+			}
+		}()
+	}
+	workers.Wait()
+	close(done)
+	watchers.Wait()
+
+	// The closed model's window is exactly Duration when the run reached
+	// its end; otherwise (requests ran out, cancel, open model) it lasts
+	// until the last measured completion.
+	var window time.Duration
+	if !r.open && r.endNs > 0 && ctx.Err() == nil && !r.exhausted.Load() {
+		window = r.o.Duration
+	}
+	merge(res, r.recs, r.open, window)
+	res.Dropped = r.dropped.Load()
+	if res.Cache != nil {
+		res.Cache.Stats = r.o.Cache.Stats()
+	}
+	res.Partial = ctx.Err() != nil
+	return res
+}
+
+// watch raises stop at the end of the measured phase or on cancellation.
+func (r *runner) watch(ctx context.Context, done <-chan struct{}) {
+	var deadline <-chan time.Time
+	if r.endNs > 0 {
+		t := time.NewTimer(time.Duration(r.endNs - r.now()))
+		defer t.Stop()
+		deadline = t.C
+	}
+	select {
+	case <-ctx.Done():
+	case <-deadline:
+	case <-done:
+	}
+	r.stop.Store(true)
+}
+
+// claim reserves one operation against the request budget.
+func (r *runner) claim() bool {
+	if r.o.Requests == 0 {
+		return true
+	}
+	if r.issued.Add(1) > r.o.Requests {
+		r.exhausted.Store(true)
+		r.stop.Store(true)
+		return false
+	}
+	return true
+}
+
+// schedule emits arrival times (ns since base) at the configured rate.
+// Arrival i is due at i/Rate; when the scheduler wakes late it emits every
+// due arrival at once, each with its own due time, so lateness shows in the
+// latency rather than shifting the schedule. An arrival that finds the
+// backlog full is dropped.
+func (r *runner) schedule(ctx context.Context, arrivals chan<- int64) {
+	defer close(arrivals)
+	interval := float64(time.Second) / r.o.Rate
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for i := uint64(0); ; i++ {
+		due := int64(float64(i) * interval)
+		if r.endNs > 0 && due >= r.endNs {
+			return
+		}
+		if ctx.Err() != nil || !r.claim() {
+			return
+		}
+		if wait := due - r.now(); wait > 0 {
+			timer.Reset(time.Duration(wait))
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+				return
+			}
+		}
+		select {
+		case arrivals <- due:
+		default:
+			if due >= r.measureNs {
+				r.dropped.Add(1)
+			}
+		}
+	}
+}
+
+// worker runs operations and records them into its own recorder.
+type worker struct {
+	r    *runner
+	rec  *recorder
+	keys keyGen
+}
+
+func (r *runner) newWorker(i int, rec *recorder) *worker {
+	w := &worker{r: r, rec: rec}
+	if r.o.Cache != nil {
+		rng := rand.New(rand.NewPCG(r.o.Seed, uint64(i)+1))
+		w.keys = newKeyGen(r.o.KeyDist, r.o.Keys, rng)
+	}
+	return w
+}
+
+func (w *worker) closedLoop(ctx context.Context) {
+	r := w.r
+	for !r.stop.Load() {
+		start := r.now()
+		if r.endNs > 0 && start >= r.endNs {
+			return
+		}
+		if !r.claim() {
+			return
+		}
+		hit, err := w.do(ctx)
+		w.done(ctx, start, start, r.now(), hit, err)
+	}
+}
+
+func (w *worker) openLoop(ctx context.Context, arrivals <-chan int64) {
+	r := w.r
+	for due := range arrivals {
+		if ctx.Err() != nil {
+			continue // cancelled: discard what is queued
+		}
+		start := r.now()
+		if due >= r.measureNs && start-due > int64(r.o.LateAfter) {
+			w.rec.late++
+		}
+		hit, err := w.do(ctx)
+		w.done(ctx, due, start, r.now(), hit, err)
+	}
+}
+
+// done counts a finished operation if it belongs to the measured phase:
+//
+//   - closed model: it ended inside the measurement window (after the
+//     warm-up, and before the end of Duration when there is one). Counting
+//     by completion keeps the window's throughput true when operations queue
+//     (an operation started in the warm-up that ends in the window is a
+//     window completion; one still running at the end is not).
+//   - open model: it was due (arrived) after the warm-up, whenever it ended,
+//     so every scheduled arrival is measured or counted as dropped.
+//
+// Operations that failed because the run itself was cancelled are never
+// measured: they were interrupted by us, not failed by the target.
+func (w *worker) done(ctx context.Context, due, start, end int64, hit bool, err error) {
+	w.rec.ops.Add(1)
+	if err != nil {
+		w.rec.errs.Add(1)
+	}
+	r := w.r
+	if err != nil && ctx.Err() != nil {
+		return
+	}
+	if r.open && due < r.measureNs {
+		return
+	}
+	if !r.open && (end < r.measureNs || (r.endNs > 0 && end > r.endNs)) {
+		return
+	}
+	if w.keys != nil {
+		if hit {
+			w.rec.hits++
+		} else {
+			w.rec.misses++
+		}
+	}
+	m := w.r.measureNs
+	w.rec.record(due-m, start-m, end-m, err)
+}
+
+// do runs one operation, through the cache when there is one; hit reports
+// that the cache answered and Op did not run.
+func (w *worker) do(ctx context.Context) (hit bool, err error) {
+	r := w.r
+	if w.keys == nil {
+		return false, w.op(ctx)
+	}
+	key := w.keys.next()
+	if r.o.Cache.Lookup(key) {
+		return true, nil
+	}
+	if err := w.op(ctx); err != nil {
+		return false, err
+	}
+	r.o.Cache.Fill(key)
+	return false, nil
+}
+
+func (w *worker) op(ctx context.Context) error {
+	if w.r.o.OpTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, w.r.o.OpTimeout)
+		defer cancel()
+	}
+	return w.r.o.Op(ctx)
+}
+
+// progress reports live counts every interval until done.
+func (r *runner) progress(done <-chan struct{}) {
+	t := time.NewTicker(r.o.ProgressInterval)
+	defer t.Stop()
+	var last uint64
+	lastAt := time.Now()
+	for {
+		select {
+		case <-done:
+			return
+		case now := <-t.C:
+			var ops, errs uint64
+			for _, rec := range r.recs {
+				ops += rec.ops.Load()
+				errs += rec.errs.Load()
+			}
+			p := Progress{Name: r.o.Name, Ops: ops, Errors: errs}
+			p.Elapsed = time.Duration(r.now() - r.measureNs)
+			p.Warmup = p.Elapsed < 0
+			if d := now.Sub(lastAt).Seconds(); d > 0 {
+				p.Rate = float64(ops-last) / d
+			}
+			last, lastAt = ops, now
+			r.o.Progress(p)
+		}
+	}
+}
