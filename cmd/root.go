@@ -31,6 +31,8 @@ var (
 // Main runs resync with the process's arguments and returns the exit code.
 func Main() int {
 	f := cmdutil.NewFactory(cmdutil.System(), cmdutil.BuildInfo{Version: version, Commit: commit, Date: date})
+	// A second SIGINT/SIGTERM exits at once, skipping the partial report.
+	f.Abort = func() { os.Exit(cmdutil.ExitInterrupted) }
 	return Run(context.Background(), f, os.Args[1:])
 }
 

@@ -1,13 +1,164 @@
-// Package reportcmd implements "resync report".
+// Package reportcmd implements "resync report": the whole diagnostic.
 package reportcmd
 
 import (
+	"fmt"
+	"io"
+	"time"
+
 	"github.com/spf13/cobra"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/report"
 )
 
-// New returns the "report" command. Placeholder until its issue lands.
+// Defaults of the report's own flags.
+const (
+	DefaultMaxLifetime = time.Hour // leak threshold, as the spec's detect_leaks(3600)
+	DefaultWarmup      = 0         // the report's duration is all measured
+)
+
+// Options are the report command's inputs after flag parsing.
+type Options struct {
+	IO     *cmdutil.IOStreams
+	Config *config.Config
+	Format string // table | json | markdown (for stdout, or the file with --output-file)
+	// FormatSet says -o was given explicitly.
+	FormatSet bool
+
+	Warmup         time.Duration
+	MaxLifetime    time.Duration
+	FailOn         string  // "", degraded, critical
+	FailUnderScore float64 // 0 = off
+	OutputFile     string
+
+	Now func() time.Time // the report's clock
+}
+
+// bindings map the command's flags to the configuration keys they override.
+var bindings = map[string]string{
+	"db":          "TARGETS.DATABASE_URLS",
+	"redis":       "TARGETS.REDIS_URL",
+	"http":        "TARGETS.HTTP_URLS",
+	"duration":    "WORKLOAD.DURATION",
+	"concurrency": "WORKLOAD.CONCURRENCY",
+	"rate":        "WORKLOAD.RATE",
+	"keys":        "WORKLOAD.KEYS",
+	"dist":        "WORKLOAD.DISTRIBUTION",
+}
+
+// New returns the "report" command.
 func New(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{Use: "report", Short: "(in progress)", Hidden: true}
+	o := &Options{IO: f.IO}
+	failOn := cmdutil.NewEnum("none", "none", "degraded", "critical")
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Run the whole diagnostic: cache, pools, resources, scores and health",
+		Long: `Run a workload through resync's cache and pools against the configured targets
+for --duration, track every checked-out connection, inspect the servers for
+leaks, then print per cache and per pool the metrics, efficiency score, rating
+and recommendations, the potential leaks and the overall health.
+
+With no target configured (no --db/--redis/--http, no TARGETS in the settings
+file or environment) resync runs against embedded targets: an SQLite database
+in a temporary file, an in-process Redis-protocol server and an HTTP server on
+loopback, all removed on exit.
+
+The workload: WORKLOAD.CONCURRENCY workers per pool (closed loop) or
+WORKLOAD.RATE operations per second (open loop). Database pools sit behind
+the read-through cache: keys are drawn from WORKLOAD.DISTRIBUTION over
+WORKLOAD.KEYS; a hit skips the pool, a miss runs the query and fills the cache.
+
+Progress goes to stderr when it is a terminal. Ctrl-C stops the workload and
+prints the partial report (marked "partial"), exit 130; a second Ctrl-C exits
+at once.
+
+` + report.HelpText,
+		Example: `  # the newcomer's first run: embedded targets, 10 s
+  resync report
+
+  # real targets, 30 s, JSON for a CI job that fails when health is critical
+  resync report --db postgres://app:secret@db:5432/app --redis redis://cache:6379 \
+      --duration 30s -o json --fail-on critical
+
+  # keep the JSON artifact while the terminal shows the summary
+  resync report --output-file report.json --fail-under-score 60
+
+  # Markdown for a GitHub job summary
+  resync report -o markdown >> "$GITHUB_STEP_SUMMARY"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.Config(cmd, bindings)
+			if err != nil {
+				return err
+			}
+			o.Config = cfg
+			o.Format = f.Global.Format()
+			o.FormatSet = cmd.Flags().Changed("output")
+			o.Now = f.Now
+			if failOn.String() != "none" {
+				o.FailOn = failOn.String()
+			}
+			if o.FailUnderScore < 0 || o.FailUnderScore > 100 {
+				return cmdutil.Usagef("--fail-under-score %g is out of range: give a score from 0 to 100", o.FailUnderScore)
+			}
+			if o.MaxLifetime <= 0 {
+				return cmdutil.Usagef("--max-lifetime must be greater than zero, e.g. 1h or 3600")
+			}
+			ctx, stop := f.WithSignals(cmd.Context(), nil)
+			defer stop()
+			return Run(ctx, o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSlice("db", nil, "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS")
+	fl.String("redis", "", "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL")
+	fl.StringSlice("http", nil, "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS")
+	fl.String("duration", config.DefaultWorkloadDuration.String(), "how long the workload runs (Go duration or seconds); overrides WORKLOAD.DURATION")
+	fl.Int("concurrency", config.DefaultWorkloadConcurrency, "workers per pool; overrides WORKLOAD.CONCURRENCY")
+	fl.Float64("rate", 0, "operations per second per pool (open loop); 0 = closed loop; overrides WORKLOAD.RATE")
+	fl.Int("keys", config.DefaultWorkloadKeys, "key space of the cached workload; overrides WORKLOAD.KEYS")
+	fl.String("dist", config.DefaultWorkloadDistribution, "key distribution: zipf, uniform or hotset; overrides WORKLOAD.DISTRIBUTION")
+	fl.Var(cmdutil.NewDuration(&o.Warmup, DefaultWarmup), "warmup", "run this long before measuring (not counted)")
+	o.MaxLifetime = DefaultMaxLifetime
+	fl.Var(&cmdutil.DurationValue{D: &o.MaxLifetime}, "max-lifetime", "a resource or session older than this is a potential leak (Go duration or seconds)")
+	fl.Var(failOn, "fail-on", "exit 3 when the overall health is at least this bad: none, degraded or critical")
+	fl.Float64Var(&o.FailUnderScore, "fail-under-score", 0, "exit 3 when any cache or pool efficiency score is below this (0–100)")
+	fl.StringVar(&o.OutputFile, "output-file", "", "also write the report to this file (format from -o, or from the .json/.md extension); the terminal shows the table")
+	return cmd
+}
+
+// fileFormat picks the --output-file format: an explicit -o wins, then the
+// extension, then JSON (the format a file is usually kept for).
+func fileFormat(path, format string, explicit bool) string {
+	if explicit {
+		return format
+	}
+	switch ext := extOf(path); ext {
+	case ".md", ".markdown":
+		return cmdutil.FormatMarkdown
+	case ".txt":
+		return cmdutil.FormatTable
+	default:
+		return cmdutil.FormatJSON
+	}
+}
+
+func extOf(path string) string {
+	for i := len(path) - 1; i >= 0 && path[i] != '/'; i-- {
+		if path[i] == '.' {
+			return path[i:]
+		}
+	}
+	return ""
+}
+
+// render writes r in format to w.
+func render(w io.Writer, r *report.Report, format string, color bool) error {
+	rd, err := report.NewRenderer(format, report.Style{Color: color})
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return rd.Render(w, r)
 }

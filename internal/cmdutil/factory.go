@@ -44,6 +44,9 @@ type Factory struct {
 	Now func() time.Time
 	// Signals delivers SIGINT/SIGTERM; tests inject their own channel.
 	Signals func() (<-chan os.Signal, func())
+	// Abort ends the process at once on a second signal; only Main sets it
+	// (to os.Exit), so nothing below main exits by itself.
+	Abort func()
 }
 
 // NewFactory returns the production Factory.

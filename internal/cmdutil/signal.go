@@ -7,7 +7,8 @@ import (
 
 // WithSignals returns a context cancelled on the first SIGINT/SIGTERM from
 // f.Signals. A second signal calls abort (which should exit at once). The
-// returned stop function releases the signal handler.
+// returned stop function releases the signal handler. A nil abort means
+// f.Abort.
 func (f *Factory) WithSignals(parent context.Context, abort func()) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(parent)
 	if f.Signals == nil {
@@ -27,6 +28,9 @@ func (f *Factory) WithSignals(parent context.Context, abort func()) (context.Con
 		}
 		select {
 		case <-ch:
+			if abort == nil {
+				abort = f.Abort
+			}
 			if abort != nil {
 				abort()
 			}

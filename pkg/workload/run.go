@@ -3,6 +3,7 @@ package workload
 import (
 	"context"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -275,6 +276,12 @@ func (w *worker) do(ctx context.Context) (hit bool, err error) {
 	}
 	key := w.keys.next()
 	if r.o.Cache.Lookup(key) {
+		if !r.open {
+			// A closed loop of cache hits never blocks: yield, so it cannot
+			// starve the I/O-bound workers of other pools in this process
+			// (and in-process targets) of the scheduler.
+			runtime.Gosched()
+		}
 		return true, nil
 	}
 	if err := w.op(ctx); err != nil {

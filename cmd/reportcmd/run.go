@@ -1,0 +1,278 @@
+package reportcmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/diag"
+	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/pkg/workload"
+)
+
+// closeTimeout bounds closing every pool and the embedded targets.
+const closeTimeout = 5 * time.Second
+
+// Run opens the session, drives the workload, builds the report and writes
+// it. An interrupted run still prints its partial report and returns
+// context.Canceled; a crossed --fail-on/--fail-under-score threshold returns
+// a *cmdutil.FindingError after the report is written.
+func Run(ctx context.Context, o *Options) (err error) {
+	if o.OutputFile != "" {
+		if dir := filepath.Dir(o.OutputFile); dir != "" {
+			if st, statErr := os.Stat(dir); statErr != nil || !st.IsDir() {
+				return cmdutil.Usagef("--output-file %s: directory %s does not exist", o.OutputFile, dir)
+			}
+		}
+	}
+	sess, err := diag.Open(ctx, o.Config)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+		defer cancel()
+		if cerr := sess.Close(cctx); cerr != nil && err == nil && !o.IO.Quiet {
+			fmt.Fprintf(o.IO.ErrOut, "warning: closing targets: %v\n", cerr)
+		}
+	}()
+	if sess.Embedded() && !o.IO.Quiet {
+		fmt.Fprintln(o.IO.ErrOut, "resync: no target configured; running against embedded targets (SQLite, Redis, HTTP on loopback).")
+	}
+
+	// Unreachable targets are findings; the others still run.
+	targets := sess.Ping(ctx)
+	reachable := map[string]bool{}
+	for _, t := range targets {
+		reachable[t.Name] = t.Reachable
+		if !t.Reachable && !o.IO.Quiet {
+			fmt.Fprintf(o.IO.ErrOut, "warning: %s (%s) is unreachable: %s\n", t.Name, t.URL, t.Error)
+		}
+	}
+
+	results, runErr := runWorkload(ctx, o, sess, reachable)
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		return runErr
+	}
+
+	// The snapshot and the server inspection still run after Ctrl-C.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), diag.InspectTimeout+time.Second)
+	defer cancel()
+	in := sess.Input(sctx, o.MaxLifetime)
+	in.Now = o.Now()
+	in.Partial = ctx.Err() != nil
+	in.Targets = mergeTargets(targets, in.Targets)
+	in.Duration = measured(results, o.Config.Workload.Duration)
+	for i := range in.Pools {
+		// A pool behind the cache sees only the misses: its figures are
+		// the pool's own, not the workload's (which count cache hits).
+		if res := results[in.Pools[i].Snapshot.Name]; res != nil && res.Cache == nil {
+			in.Pools[i].LatencyMs = latency(res.Latency)
+			in.Pools[i].Throughput = res.Throughput
+		}
+	}
+	rep := report.Build(in)
+
+	if err := write(o, rep); err != nil {
+		return err
+	}
+	if in.Partial {
+		return context.Canceled
+	}
+	return thresholds(o, rep)
+}
+
+// runWorkload drives every reachable pool at once; database pools read
+// through the cache.
+func runWorkload(ctx context.Context, o *Options, sess *diag.Session, reachable map[string]bool) (map[string]*workload.Result, error) {
+	w := o.Config.Workload
+	var opts []workload.Options
+	for _, r := range sess.Runners() {
+		if !reachable[r.Name()] {
+			continue
+		}
+		wo := workload.Options{
+			Name: r.Name(), Op: r.Do, Concurrency: w.Concurrency, Rate: w.Rate,
+			Duration: w.Duration, Warmup: o.Warmup,
+		}
+		if isDatabase(r.Kind()) {
+			wo.Cache, wo.Keys, wo.KeyDist = sess.Cache(), w.Keys, workload.KeyDist{Kind: w.Distribution}
+		}
+		opts = append(opts, wo)
+	}
+	if len(opts) == 0 {
+		return map[string]*workload.Result{}, nil
+	}
+	var stopProgress func()
+	if o.IO.ShowProgress() {
+		stopProgress = progress(o, opts)
+	}
+	res, err := workload.RunAll(ctx, opts)
+	if stopProgress != nil {
+		stopProgress()
+	}
+	if errors.Is(err, workload.ErrInvalidOptions) {
+		return nil, &cmdutil.UsageError{Err: err}
+	}
+	out := make(map[string]*workload.Result, len(res))
+	for _, r := range res {
+		if r != nil {
+			out[r.Name] = r
+		}
+	}
+	return out, err
+}
+
+func isDatabase(kind string) bool {
+	return kind == pools.KindPostgres || kind == pools.KindMySQL || kind == pools.KindSQLite
+}
+
+// progress draws "elapsed / total · ops/s" on stderr, one line rewritten in
+// place, from every pool's progress callback.
+func progress(o *Options, opts []workload.Options) (stop func()) {
+	var mu sync.Mutex
+	rates := map[string]float64{}
+	var elapsed time.Duration
+	total := o.Config.Workload.Duration
+	for i := range opts {
+		opts[i].Progress = func(p workload.Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			rates[p.Name] = p.Rate
+			if p.Elapsed > elapsed {
+				elapsed = p.Elapsed
+			}
+			var sum float64
+			for _, r := range rates {
+				sum += r
+			}
+			fmt.Fprintf(o.IO.ErrOut, "\r\033[K%s / %s · %.0f ops/s across %d pools",
+				elapsed.Truncate(time.Second), total, sum, len(opts))
+		}
+	}
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprint(o.IO.ErrOut, "\r\033[K")
+	}
+}
+
+// mergeTargets keeps the reachability seen before the run for targets that
+// were down at the start, so a target that came back during the snapshot is
+// still reported as having been unreachable.
+func mergeTargets(before, after []report.Target) []report.Target {
+	out := slices.Clone(after)
+	for i, t := range out {
+		for _, b := range before {
+			if b.Name == t.Name && !b.Reachable && t.Reachable {
+				out[i] = b
+			}
+		}
+	}
+	return out
+}
+
+// measured is the longest measured window of the runs (or the configured
+// duration when nothing ran).
+func measured(results map[string]*workload.Result, def time.Duration) time.Duration {
+	var d time.Duration
+	for _, r := range results {
+		d = max(d, r.Elapsed)
+	}
+	if d == 0 {
+		return def
+	}
+	return d
+}
+
+func latency(q workload.Quantiles) *pools.Quantiles {
+	return &pools.Quantiles{P50: q.P50, P95: q.P95, P99: q.P99, Max: q.Max, Mean: q.Mean}
+}
+
+// write prints the report to stdout and, with --output-file, writes it to
+// the file atomically (a temporary file renamed into place), so a failed run
+// never leaves a half-written report.
+func write(o *Options, rep *report.Report) error {
+	color := o.IO.ColorEnabled()
+	if o.OutputFile == "" {
+		return render(o.IO.Out, rep, o.Format, color)
+	}
+	var buf bytes.Buffer
+	if err := render(&buf, rep, fileFormat(o.OutputFile, o.Format, o.FormatSet), false); err != nil {
+		return err
+	}
+	if err := writeAtomic(o.OutputFile, buf.Bytes()); err != nil {
+		return err
+	}
+	if err := render(o.IO.Out, rep, cmdutil.FormatTable, color); err != nil {
+		return err
+	}
+	if !o.IO.Quiet {
+		fmt.Fprintf(o.IO.ErrOut, "report written to %s\n", o.OutputFile)
+	}
+	return nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("--output-file %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("--output-file %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("--output-file %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("--output-file %s: %w", path, err)
+	}
+	return nil
+}
+
+// healthRank orders the overall health words.
+var healthRank = map[string]int{"healthy": 0, "degraded": 1, "critical": 2}
+
+// thresholds applies --fail-on and --fail-under-score.
+func thresholds(o *Options, rep *report.Report) error {
+	var reasons []string
+	if o.FailOn != "" && healthRank[rep.OverallHealth] >= healthRank[o.FailOn] {
+		reasons = append(reasons, fmt.Sprintf("overall health is %s (--fail-on %s)", rep.OverallHealth, o.FailOn))
+	}
+	if o.FailUnderScore > 0 {
+		for _, name := range sortedKeys(rep.Caches) {
+			if s := rep.Caches[name].EfficiencyScore; s < o.FailUnderScore {
+				reasons = append(reasons, fmt.Sprintf("cache %s scores %.1f < %g (--fail-under-score)", name, s, o.FailUnderScore))
+			}
+		}
+		for _, name := range sortedKeys(rep.Pools) {
+			if s := rep.Pools[name].EfficiencyScore; s < o.FailUnderScore {
+				reasons = append(reasons, fmt.Sprintf("pool %s scores %.1f < %g (--fail-under-score)", name, s, o.FailUnderScore))
+			}
+		}
+	}
+	if len(reasons) == 0 {
+		return nil
+	}
+	return &cmdutil.FindingError{Reason: strings.Join(reasons, "; ")}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,215 @@
+// Package diag is a diagnostic session: the targets (configured, or the
+// embedded default), one instrumented pool per target, the read-through
+// cache and the resource tracker every checked-out connection is registered
+// with. "resync report" runs a workload through it once; "resync serve"
+// keeps it open and probes it.
+package diag
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/resync-dev/resync/internal/embedded"
+	"github.com/resync-dev/resync/pkg/cache"
+	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/resources/inspect"
+	"github.com/resync-dev/resync/pkg/workload"
+)
+
+// CacheValueSize is the size of the value the read-through cache stores per
+// key: a small row.
+const CacheValueSize = 256
+
+// InspectTimeout bounds one reachability check or server-side leak
+// inspection of one target.
+const InspectTimeout = 5 * time.Second
+
+// CacheName is the name of the session's cache in reports.
+const CacheName = "default"
+
+// Session owns the targets' pools, the cache and the tracker.
+type Session struct {
+	cfg      config.Config // targets resolved (the embedded ones when none was configured)
+	embedded *embedded.Targets
+	mgr      *pools.Manager
+	cache    *cache.Cache[uint64, []byte]
+	tracker  *resources.Tracker
+	started  time.Time
+	closing  sync.Once
+	closeErr error
+}
+
+// Open opens the pools on cfg's targets, or on freshly started embedded
+// targets when none is configured. No server is contacted here: an
+// unreachable target shows in the report. A target or cache setting the
+// pools refuse is an error with exit code 2.
+func Open(ctx context.Context, cfg *config.Config) (_ *Session, err error) {
+	s := &Session{cfg: *cfg, started: time.Now()}
+	defer func() {
+		if err != nil {
+			_ = s.Close(context.WithoutCancel(ctx))
+		}
+	}()
+	if cfg.Targets.Empty() {
+		if s.embedded, err = embedded.Start(ctx); err != nil {
+			return nil, err
+		}
+		s.cfg.Targets = config.TargetsConfig{
+			DatabaseURLs: []string{s.embedded.DatabaseURL},
+			RedisURL:     s.embedded.RedisURL,
+			HTTPURLs:     []string{s.embedded.HTTPURL},
+		}
+	}
+	s.tracker = resources.New(resources.Options{CaptureStacks: true})
+	if s.mgr, err = pools.FromConfig(&s.cfg, s.tracker); err != nil {
+		return nil, &ConfigError{err}
+	}
+	c := cfg.Cache
+	s.cache, err = cache.New(cache.Options[uint64, []byte]{
+		TTL: c.TTL, CleanupInterval: c.CleanupInterval, Shards: c.Shards, MaxWorkers: c.MaxWorkers,
+		MaxItems: c.MaxItems, MaxBytes: int64(c.MaxMemoryMB) << 20,
+	})
+	if err != nil {
+		return nil, &ConfigError{fmt.Errorf("cache: %w", err)}
+	}
+	return s, nil
+}
+
+// ConfigError marks a target or cache setting the pools refused: exit code 2.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return config.RedactText(e.Err.Error()) }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// ExitCode makes a ConfigError a usage error.
+func (e *ConfigError) ExitCode() int { return 2 }
+
+// Embedded reports whether the targets are resync's built-in ones.
+func (s *Session) Embedded() bool { return s.embedded != nil }
+
+// Runners are the targets' pools, sorted by name.
+func (s *Session) Runners() []pools.Runner { return s.mgr.Runners() }
+
+// Cache is the read-through cache as the workload uses it.
+func (s *Session) Cache() workload.Cache {
+	return workload.CacheOf(s.cache, make([]byte, CacheValueSize))
+}
+
+// Ping checks every pool's reachability concurrently, each bounded by
+// InspectTimeout. Errors are redacted.
+func (s *Session) Ping(ctx context.Context) []report.Target {
+	runners := s.mgr.Runners()
+	targets := make([]report.Target, len(runners))
+	var wg sync.WaitGroup
+	for i, r := range runners {
+		wg.Go(func() {
+			pctx, cancel := context.WithTimeout(ctx, InspectTimeout)
+			defer cancel()
+			t := report.Target{Name: r.Name(), Kind: r.Kind(), URL: r.Target(), Reachable: true}
+			if err := r.Ping(pctx); err != nil {
+				t.Reachable, t.Error = false, config.RedactText(err.Error())
+			}
+			targets[i] = t
+		})
+	}
+	wg.Wait()
+	return targets
+}
+
+// Input pings every pool (reachability), snapshots pools, cache and tracker
+// and scans for leaks older than maxLifetime, in-process and on the servers.
+func (s *Session) Input(ctx context.Context, maxLifetime time.Duration) report.Input {
+	var targets []report.Target
+	var leaks []resources.Leak
+	var wg sync.WaitGroup
+	wg.Go(func() { targets = s.Ping(ctx) })
+	wg.Go(func() { leaks, _ = s.Leaks(ctx, maxLifetime) })
+	wg.Wait()
+	in := report.Input{
+		Now:       time.Now(),
+		Duration:  time.Since(s.started),
+		Partial:   ctx.Err() != nil,
+		Embedded:  s.Embedded(),
+		Targets:   targets,
+		Caches:    []report.CacheInput{{Name: CacheName, Stats: s.cache.Stats()}},
+		Resources: s.tracker.Stats(),
+		Leaks:     leaks,
+	}
+	for _, r := range s.mgr.Runners() {
+		in.Pools = append(in.Pools, report.PoolInput{Snapshot: r.Snapshot()})
+	}
+	return in
+}
+
+// Leaks is the tracker's leaks plus a server-side inspection of every
+// database and Redis target (SQLite and HTTP have no sessions to inspect;
+// the embedded Redis has no CLIENT LIST). An unreachable server is not an
+// error here: it shows in the report's targets.
+func (s *Session) Leaks(ctx context.Context, maxLifetime time.Duration) ([]resources.Leak, error) {
+	leaks := s.tracker.DetectLeaks(maxLifetime)
+	if s.Embedded() {
+		return leaks, ctx.Err()
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	urls := append(slices.Clone(s.cfg.Targets.DatabaseURLs), s.cfg.Targets.RedisURL)
+	for _, r := range s.mgr.Runners() {
+		switch r.Kind() {
+		case pools.KindPostgres, pools.KindMySQL, pools.KindRedis:
+		default:
+			continue
+		}
+		u := rawURL(r, urls)
+		if u == "" {
+			continue
+		}
+		wg.Go(func() {
+			ictx, cancel := context.WithTimeout(ctx, InspectTimeout)
+			defer cancel()
+			res, _ := inspect.Inspect(ictx, u, inspect.Options{Name: r.Name(), MaxLifetime: maxLifetime})
+			if res != nil {
+				mu.Lock()
+				leaks = append(leaks, res.Leaks...)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return leaks, ctx.Err()
+}
+
+// rawURL finds the configured URL (with its credentials) of a runner, whose
+// own Target() is redacted.
+func rawURL(r pools.Runner, urls []string) string {
+	for _, u := range urls {
+		if u != "" && config.RedactURL(u) == r.Target() {
+			return u
+		}
+	}
+	return ""
+}
+
+// Close closes the pools, the cache and the embedded targets, within ctx.
+func (s *Session) Close(ctx context.Context) error {
+	s.closing.Do(func() {
+		var errs []error
+		if s.mgr != nil {
+			errs = append(errs, s.mgr.Close(ctx))
+		}
+		if s.cache != nil {
+			errs = append(errs, s.cache.Close())
+		}
+		if s.embedded != nil {
+			errs = append(errs, s.embedded.Close(ctx))
+		}
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
