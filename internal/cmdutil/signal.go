@@ -20,7 +20,7 @@ func (f *Factory) WithSignals(parent context.Context, abort func()) (context.Con
 		select {
 		case <-ch:
 			if !f.IO.Quiet {
-				fmt.Fprintln(f.IO.ErrOut, "interrupted: finishing up and printing the partial report (press Ctrl-C again to abort)")
+				fmt.Fprintln(f.IO.ErrOut, "interrupted: stopping cleanly (press Ctrl-C again to abort at once)")
 			}
 			cancel()
 		case <-done:

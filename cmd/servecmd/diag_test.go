@@ -11,7 +11,7 @@ import (
 	"github.com/resync-dev/resync/pkg/report"
 )
 
-// The session against real targets: the embedded ones, and the real
+// The diag session through serve's adapter, against real targets: the embedded ones, and the real
 // PostgreSQL and Redis when the test services are configured.
 func TestPoolSession(t *testing.T) {
 	embeddedCfg := config.Defaults()
