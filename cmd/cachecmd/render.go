@@ -9,9 +9,8 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/resync-dev/resync/internal/textfmt"
 	"github.com/resync-dev/resync/pkg/cache/sim"
 	"github.com/resync-dev/resync/pkg/report"
 )
@@ -64,14 +63,14 @@ func summaryLines(out *simOutput) []string {
 		lines = append(lines, fmt.Sprintf("LRU hit rates: replayed through resync's cache; TTL %gs at %g requests/s",
 			out.TTLSeconds, out.RatePerSecond))
 	}
-	target := "Target " + pct(out.TargetHitRate) + ": "
+	target := "Target " + textfmt.Percent(out.TargetHitRate) + ": "
 	switch {
 	case out.CapacityForTarget > 0 && out.CapacityExact:
 		target += "reached at " + thousands(out.CapacityForTarget) + " items (the smallest capacity that does)"
 	case out.CapacityForTarget > 0:
 		target += "reached at " + thousands(out.CapacityForTarget) + " items (the smallest evaluated capacity that does)"
 	case out.Method == sim.MethodStack:
-		target += "not reachable: even an unbounded cache hits " + pct(out.MaxHitRate) + " (each key misses once)"
+		target += "not reachable: even an unbounded cache hits " + textfmt.Percent(out.MaxHitRate) + " (each key misses once)"
 	default:
 		target += "not reached at any evaluated capacity: try larger capacities or a longer TTL"
 	}
@@ -89,25 +88,19 @@ func renderTable(w io.Writer, out *simOutput, color bool) error {
 		}
 	}
 	fmt.Fprintln(w)
-	t := tablewriter.NewTable(w,
-		tablewriter.WithEastAsian(tw.Off),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithAlignment(tw.Alignment{tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft, tw.AlignLeft}),
-	)
-	t.Header("CAPACITY", "HIT RATE", "OPTIMAL", "EVICTION RATE", "SCORE", "RATING", "ADVICE")
+	t := textfmt.NewTable(w, []string{"capacity", "hit rate", "optimal", "eviction rate", "score", "rating", "advice"}, "rrrrrll", nil)
 	for _, pt := range out.Points {
-		if err := t.Append(thousands(pt.Capacity), pct(pt.HitRate), pct(pt.OptimalHitRate), pct(pt.EvictionRate),
+		if err := t.Append(thousands(pt.Capacity), textfmt.Percent(pt.HitRate), textfmt.Percent(pt.OptimalHitRate), textfmt.Percent(pt.EvictionRate),
 			strconv.FormatFloat(pt.EfficiencyScore, 'f', 1, 64), p.rating(pt.Rating), advice(pt.Recommendations)); err != nil {
 			return err
 		}
 	}
-	if err := t.Render(); err != nil {
+	if err := textfmt.RenderTable(w, t); err != nil {
 		return err
 	}
-	fmt.Fprintln(w)
 	fmt.Fprintln(w, p.with(styleBold, "Hit-rate curve")+"  "+p.with(styleFaint, "█ LRU  ░ what an optimal policy adds  ┆ target"))
 	for _, pt := range out.Points {
-		fmt.Fprintf(w, "%12s %s %6s  (optimal %s)\n", thousands(pt.Capacity), chartBar(pt, out.TargetHitRate, p), pct(pt.HitRate), pct(pt.OptimalHitRate))
+		fmt.Fprintf(w, "%12s %s %6s  (optimal %s)\n", thousands(pt.Capacity), chartBar(pt, out.TargetHitRate, p), textfmt.Percent(pt.HitRate), textfmt.Percent(pt.OptimalHitRate))
 	}
 	var recs []string
 	for _, pt := range out.Points {
@@ -170,8 +163,8 @@ func renderMarkdown(w io.Writer, out *simOutput) error {
 	}
 	b.WriteString("\n| Capacity | Hit rate | Optimal | Eviction rate | Score | Rating |\n|---:|---:|---:|---:|---:|---|\n")
 	for _, pt := range out.Points {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %.1f | %s |\n", pt.Capacity, pct(pt.HitRate), pct(pt.OptimalHitRate),
-			pct(pt.EvictionRate), pt.EfficiencyScore, pt.Rating)
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %.1f | %s |\n", pt.Capacity, textfmt.Percent(pt.HitRate), textfmt.Percent(pt.OptimalHitRate),
+			textfmt.Percent(pt.EvictionRate), pt.EfficiencyScore, pt.Rating)
 	}
 	first := true
 	for _, pt := range out.Points {
@@ -187,18 +180,7 @@ func renderMarkdown(w io.Writer, out *simOutput) error {
 	return err
 }
 
-func pct(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" }
-
 // thousands writes n with comma separators: 1,234,567.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func thousands(n int) string { return textfmt.Thousands(int64(n)) }
 
 func clamp01(x float64) float64 { return min(max(x, 0), 1) }

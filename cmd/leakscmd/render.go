@@ -28,21 +28,3 @@ func renderJSON(w io.Writer, rep *Report) error {
 	}
 	return nil
 }
-
-// errWriter remembers the first write error, so a run of Fprint calls
-// needs one check at the end.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(b []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(b)
-	if err != nil {
-		e.err = fmt.Errorf("writing report: %w", err)
-	}
-	return n, err
-}

@@ -5,13 +5,14 @@ import (
 	"io"
 	"strings"
 
+	"github.com/resync-dev/resync/internal/textfmt"
 	"github.com/resync-dev/resync/pkg/resources"
 )
 
 // renderMarkdown writes the report as GitHub-flavoured Markdown, for CI
 // summaries and pull-request comments.
 func renderMarkdown(out io.Writer, rep *Report) error {
-	w := &errWriter{w: out}
+	w := &textfmt.ErrWriter{W: out}
 	plain := func(s resources.Severity) string { return string(s) }
 	fmt.Fprintf(w, "# %s\n\n%s\n\n", title(rep), headline(rep))
 
@@ -65,7 +66,7 @@ func renderMarkdown(out io.Writer, rep *Report) error {
 		}
 		mdTable(w, []string{"target", "severity", "finding", "fix"}, cells)
 	}
-	return w.err
+	return w.Err
 }
 
 func mdTable(w io.Writer, headers []string, rows [][]string) {

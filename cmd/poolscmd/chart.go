@@ -8,25 +8,6 @@ import (
 	"github.com/resync-dev/resync/pkg/workload/sizing"
 )
 
-var blocks = []rune("▁▂▃▄▅▆▇█")
-
-// sparkline draws values on a linear scale from 0 to their maximum.
-func sparkline(values []float64) string {
-	top := 0.0
-	for _, v := range values {
-		top = max(top, v)
-	}
-	var b strings.Builder
-	for _, v := range values {
-		level := 0
-		if top > 0 && v > 0 {
-			level = int(math.Round(v / top * float64(len(blocks)-1)))
-		}
-		b.WriteRune(blocks[level])
-	}
-	return b.String()
-}
-
 // Chart size in character cells.
 const (
 	chartWidth  = 56

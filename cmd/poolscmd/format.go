@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/resync-dev/resync/internal/textfmt"
 )
 
 // fmtCount writes a rate or count with thousands separators: 12,345.
@@ -17,19 +17,7 @@ func fmtCount(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
 	}
-	n := int64(math.Round(v))
-	s := strconv.FormatInt(max(n, -n), 10)
-	var b strings.Builder
-	if n < 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return textfmt.Thousands(int64(math.Round(v)))
 }
 
 // fmtMs writes milliseconds with precision that suits the magnitude.
@@ -45,8 +33,6 @@ func fmtMs(v float64) string {
 		return strconv.FormatFloat(v, 'f', 3, 64)
 	}
 }
-
-func fmtPct(r float64) string { return strconv.FormatFloat(r*100, 'f', 1, 64) + "%" }
 
 // paint styles text when colour is allowed and returns it untouched
 // otherwise, so piped output has no escape sequence.
@@ -71,37 +57,6 @@ func (p paint) bold(s string) string    { return p.style(boldStyle, s) }
 func (p paint) faint(s string) string   { return p.style(faintStyle, s) }
 func (p paint) warn(s string) string    { return p.style(warnStyle, s) }
 
-// table is a tablewriter table in the report's look; align has one letter
-// (l or r) per column.
-func table(w io.Writer, headers []string, align string) *tablewriter.Table {
-	aligns := make(tw.Alignment, len(align))
-	for i, a := range align {
-		aligns[i] = tw.AlignLeft
-		if a == 'r' {
-			aligns[i] = tw.AlignRight
-		}
-	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithEastAsian(tw.Off),
-		tablewriter.WithAlignment(aligns),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-	)
-	hs := make([]any, len(headers))
-	for i, h := range headers {
-		hs[i] = strings.ToUpper(h)
-	}
-	t.Header(hs...)
-	return t
-}
-
-func renderTable(w io.Writer, t *tablewriter.Table) error {
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("rendering table: %w", err)
-	}
-	_, err := fmt.Fprintln(w)
-	return err
-}
-
 // mdRow writes one Markdown table row, escaping pipes.
 func mdRow(w io.Writer, cells ...string) {
 	for i, c := range cells {
@@ -123,19 +78,4 @@ func mdHead(w io.Writer, title string, cols []string, align string) {
 		}
 	}
 	fmt.Fprintf(w, "|%s|\n", strings.Join(seps, "|"))
-}
-
-// errWriter keeps the first write error.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(b []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(b)
-	e.err = err
-	return n, err
 }

@@ -93,23 +93,6 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func TestSparkline(t *testing.T) {
-	tests := []struct {
-		in   []float64
-		want string
-	}{
-		{nil, ""},
-		{[]float64{0, 0}, "▁▁"},
-		{[]float64{1, 2, 4, 8}, "▂▃▅█"},
-		{[]float64{5, 5, 5}, "███"},
-	}
-	for _, tt := range tests {
-		if got := sparkline(tt.in); got != tt.want {
-			t.Errorf("sparkline(%v) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestFmtCount(t *testing.T) {
 	for in, want := range map[float64]string{0: "0", 999: "999", 1000: "1,000", 1234567.4: "1,234,567", -4500: "-4,500"} {
 		if got := fmtCount(in); got != want {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/textfmt"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
@@ -120,7 +121,7 @@ func round(x float64, n int) float64 {
 
 func renderRecommend(o *RecommendOptions, runs []*recommendRun, started time.Time, partial bool) error {
 	out := buildRecommend(runs, started, partial)
-	w := &errWriter{w: o.IO.Out}
+	w := &textfmt.ErrWriter{W: o.IO.Out}
 	switch o.Format {
 	case cmdutil.FormatJSON:
 		enc := json.NewEncoder(w)
@@ -136,7 +137,7 @@ func renderRecommend(o *RecommendOptions, runs []*recommendRun, started time.Tim
 			return err
 		}
 	}
-	return w.err
+	return w.Err
 }
 
 func recommendTable(w io.Writer, p paint, out recommendOutput, runs []*recommendRun) error {
@@ -157,7 +158,7 @@ func recommendTable(w io.Writer, p paint, out recommendOutput, runs []*recommend
 		res := pool.Result
 		fmt.Fprintln(w, p.heading(fmt.Sprintf("%s · %s", r.t.Name, r.t.Redacted())))
 		fmt.Fprintln(w, p.faint(sweepSummary(res)))
-		t := table(w, []string{"size", "phase", "ops/s", "gain", "latency p99 ms", "acquire wait p99 ms", "hold mean ms", "util", "errors"}, "rlrrrrrrr")
+		t := textfmt.NewTable(w, []string{"size", "phase", "ops/s", "gain", "latency p99 ms", "acquire wait p99 ms", "hold mean ms", "util", "errors"}, "rlrrrrrrr", nil)
 		for _, s := range res.Steps {
 			gain := fmtGain(s)
 			errs := fmt.Sprint(s.Errors)
@@ -165,11 +166,11 @@ func recommendTable(w io.Writer, p paint, out recommendOutput, runs []*recommend
 				errs = "failed: " + truncate(s.Error, 40)
 			}
 			if err := t.Append(fmt.Sprint(s.Size), fmtPhase(s), fmtCount(s.Throughput), gain, fmtMs(s.LatencyP99Ms),
-				fmtMs(s.AcquireWaitP99Ms), fmtMs(s.HoldMeanMs), fmtPct(s.Utilization), errs); err != nil {
+				fmtMs(s.AcquireWaitP99Ms), fmtMs(s.HoldMeanMs), textfmt.Percent(s.Utilization), errs); err != nil {
 				return err
 			}
 		}
-		if err := renderTable(w, t); err != nil {
+		if err := textfmt.RenderTable(w, t); err != nil {
 			return err
 		}
 		if chart := uslChart(res); chart != "" {
@@ -278,7 +279,7 @@ func recommendMarkdown(w io.Writer, out recommendOutput, runs []*recommendRun) {
 		for _, s := range res.Steps {
 			gain := fmtGain(s)
 			mdRow(w, fmt.Sprint(s.Size), fmtPhase(s), fmtCount(s.Throughput), gain, fmtMs(s.LatencyP99Ms),
-				fmtMs(s.AcquireWaitP99Ms), fmtMs(s.HoldMeanMs), fmtPct(s.Utilization), fmt.Sprint(s.Errors))
+				fmtMs(s.AcquireWaitP99Ms), fmtMs(s.HoldMeanMs), textfmt.Percent(s.Utilization), fmt.Sprint(s.Errors))
 		}
 		fmt.Fprintln(w)
 		fmt.Fprintf(w, "%s\n\n", sweepSummary(res))

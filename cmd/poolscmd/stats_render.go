@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/textfmt"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/workload"
@@ -54,7 +55,7 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) statsOutpu
 
 func renderStats(o *StatsOptions, runs []*statsRun, started time.Time) error {
 	out := buildStats(o, runs, started)
-	w := &errWriter{w: o.IO.Out}
+	w := &textfmt.ErrWriter{W: o.IO.Out}
 	style := report.Style{Color: o.IO.ColorEnabled()}
 	switch o.Format {
 	case cmdutil.FormatJSON:
@@ -85,7 +86,7 @@ func renderStats(o *StatsOptions, runs []*statsRun, started time.Time) error {
 			}
 		}
 	}
-	return w.err
+	return w.Err
 }
 
 // statsTitle is the one-line summary: what ran, for how long, the health.
@@ -140,8 +141,8 @@ func workloadTable(w io.Writer, p paint, out statsOutput) error {
 		return nil
 	}
 	fmt.Fprintln(w, p.heading("Workload"))
-	t := table(w, []string{"pool", "model", "operations", "ops/s", "latency ms\np50 / p95 / p99 / max",
-		"acquire wait ms\np50 / p95 / p99", "late / dropped", "errors"}, "llrrrrrl")
+	t := textfmt.NewTable(w, []string{"pool", "model", "operations", "ops/s", "latency ms\np50 / p95 / p99 / max",
+		"acquire wait ms\np50 / p95 / p99", "late / dropped", "errors"}, "llrrrrrl", nil)
 	for _, n := range names {
 		r := out.Workload[n]
 		m := out.Pools[n].Metrics
@@ -177,7 +178,7 @@ func workloadTable(w io.Writer, p paint, out statsOutput) error {
 			vals[i] = float64(pt.Ops)
 			peak = max(peak, vals[i])
 		}
-		fmt.Fprintf(w, "  %-*s %s  peak %s/s\n", width, n, sparkline(vals), fmtCount(peak))
+		fmt.Fprintf(w, "  %-*s %s  peak %s/s\n", width, n, report.LinearSparkline(vals), fmtCount(peak))
 		if st := r.ServiceTime; st != nil {
 			fmt.Fprintf(w, "  %-*s %s\n", width, "", p.faint(fmt.Sprintf(
 				"open model: latency from each scheduled arrival; service time from the actual start p50 / p99 / max: %s / %s / %s ms",

@@ -11,9 +11,6 @@ import (
 // Cell formatting shared by the table and Markdown renderers. These only
 // present numbers already in the report; they derive nothing.
 
-// fmtPct shows a 0–1 ratio as a percentage with one decimal.
-func fmtPct(r float64) string { return strconv.FormatFloat(r*100, 'f', 1, 64) + "%" }
-
 // fmtMs shows milliseconds with precision that suits their size.
 func fmtMs(ms float64) string {
 	switch {

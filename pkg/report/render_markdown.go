@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/resync-dev/resync/internal/textfmt"
 )
 
 var healthEmoji = map[string]string{
@@ -18,7 +20,7 @@ var healthEmoji = map[string]string{
 // then tables of targets, caches, pools, leaks and recommendations. Empty
 // sections are left out; cell text is escaped so it cannot break a table.
 func RenderMarkdown(w io.Writer, r *Report) error {
-	ew := &errWriter{w: w}
+	ew := &textfmt.ErrWriter{W: w}
 	fmt.Fprintf(ew, "## %s resync report: %s\n\n", healthEmoji[r.OverallHealth], r.OverallHealth)
 	meta := []string{r.Timestamp.Format("2006-01-02T15:04:05Z07:00"),
 		"ran " + strconv.FormatFloat(r.DurationSeconds, 'f', 1, 64) + " s"}
@@ -63,7 +65,7 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 		for _, n := range names {
 			c := r.Caches[n]
 			m := c.Metrics
-			md.row(n, fmtPct(m.HitRate), fmtPct(m.EvictionRate), fmtNs(m.AvgAccessNs),
+			md.row(n, textfmt.Percent(m.HitRate), textfmt.Percent(m.EvictionRate), fmtNs(m.AvgAccessNs),
 				bounded(strconv.Itoa(m.Items), strconv.Itoa(m.MaxItems), m.MaxItems > 0),
 				bounded(fmtBytes(m.MemoryBytes), fmtBytes(m.MaxBytes), m.MaxBytes > 0),
 				fmtScore(c.EfficiencyScore), c.Rating)
@@ -83,7 +85,7 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 				latency = fmtMsTriple(m.LatencyMs.P50, m.LatencyMs.P95, m.LatencyMs.P99)
 			}
 			md.row(n, fmtRate(m.ThroughputPerS), latency, fmtMs(m.AcquireWaitMs.P95)+" / "+fmtMs(m.AcquireWaitMs.P99),
-				fmtPct(m.Utilization), fmt.Sprintf("%d / %d / %d / %d", m.Active, m.Idle, m.Waiting, m.MaxSize),
+				textfmt.Percent(m.Utilization), fmt.Sprintf("%d / %d / %d / %d", m.Active, m.Idle, m.Waiting, m.MaxSize),
 				u64(m.Errors), u64(m.Exhaustions), fmtScore(e.EfficiencyScore), e.Rating)
 		}
 		md.end()
@@ -112,7 +114,7 @@ func RenderMarkdown(w io.Writer, r *Report) error {
 		}
 		md.end()
 	}
-	return ew.err
+	return ew.Err
 }
 
 // mdTable writes one GitHub-flavoured table under a level-3 heading.

@@ -6,8 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
+	"github.com/resync-dev/resync/internal/textfmt"
 )
 
 // EmbeddedHint tells a newcomer that the report ran against built-in
@@ -20,7 +19,7 @@ const EmbeddedHint = "These targets are resync's embedded ones, not yours. Point
 // latency sparkline per pool), potential leaks and recommendations. Empty
 // sections are left out. With style.Color off the output is plain text.
 func RenderTable(w io.Writer, r *Report, style Style) error {
-	ew := &errWriter{w: w}
+	ew := &textfmt.ErrWriter{W: w}
 	RenderSummary(ew, r, style)
 	sections := []func() error{
 		func() error { return RenderTargetsTable(ew, r.Targets, style) },
@@ -34,7 +33,7 @@ func RenderTable(w io.Writer, r *Report, style Style) error {
 			return err
 		}
 	}
-	return ew.err
+	return ew.Err
 }
 
 // RenderSummary writes the summary box — time, duration, partial and
@@ -93,7 +92,7 @@ func RenderTargetsTable(w io.Writer, targets []Target, style Style) error {
 	}
 	p := painter{style.Color}
 	fmt.Fprintln(w, p.heading("Targets"))
-	t := newTable(w, []string{"target", "kind", "url", "status"}, "llll", nil)
+	t := textfmt.NewTable(w, []string{"target", "kind", "url", "status"}, "llll", nil)
 	for _, tg := range targets {
 		status := p.apply(styleGreen, "reachable")
 		if !tg.Reachable {
@@ -106,7 +105,7 @@ func RenderTargetsTable(w io.Writer, targets []Target, style Style) error {
 			return err
 		}
 	}
-	return renderTable(w, t)
+	return textfmt.RenderTable(w, t)
 }
 
 // RenderCachesTable writes one row per cache: hit rate, eviction rate, mean
@@ -118,12 +117,12 @@ func RenderCachesTable(w io.Writer, r *Report, style Style) error {
 	}
 	p := painter{style.Color}
 	fmt.Fprintln(w, p.heading("Caches"))
-	t := newTable(w, []string{"cache", "hit rate", "evictions", "avg get", "items", "memory", "score", "rating"},
+	t := textfmt.NewTable(w, []string{"cache", "hit rate", "evictions", "avg get", "items", "memory", "score", "rating"},
 		"lrrrrrrl", nil)
 	for _, n := range names {
 		c := r.Caches[n]
 		m := c.Metrics
-		err := t.Append(n, fmtPct(m.HitRate), fmtPct(m.EvictionRate), fmtNs(m.AvgAccessNs),
+		err := t.Append(n, textfmt.Percent(m.HitRate), textfmt.Percent(m.EvictionRate), fmtNs(m.AvgAccessNs),
 			bounded(strconv.Itoa(m.Items), strconv.Itoa(m.MaxItems), m.MaxItems > 0),
 			bounded(fmtBytes(m.MemoryBytes), fmtBytes(m.MaxBytes), m.MaxBytes > 0),
 			fmtScore(c.EfficiencyScore), p.rating(c.Rating))
@@ -131,7 +130,7 @@ func RenderCachesTable(w io.Writer, r *Report, style Style) error {
 			return err
 		}
 	}
-	return renderTable(w, t)
+	return textfmt.RenderTable(w, t)
 }
 
 func bounded(v, bound string, has bool) string {
@@ -152,7 +151,7 @@ func RenderPoolsTable(w io.Writer, r *Report, style Style) error {
 	}
 	p := painter{style.Color}
 	fmt.Fprintln(w, p.heading("Connection pools"))
-	t := newTable(w, []string{"pool", "ops/s", "latency ms\np50 / p95 / p99", "acquire wait ms\np95 / p99",
+	t := textfmt.NewTable(w, []string{"pool", "ops/s", "latency ms\np50 / p95 / p99", "acquire wait ms\np95 / p99",
 		"util", "active/idle\n/waiting/max", "errors", "exhaust", "score", "rating"},
 		"lrrrrrrrrl", nil)
 	for _, n := range names {
@@ -164,11 +163,11 @@ func RenderPoolsTable(w io.Writer, r *Report, style Style) error {
 		}
 		errs := u64(m.Errors)
 		if m.Errors > 0 {
-			errs += " (" + fmtPct(m.ErrorRate) + ")"
+			errs += " (" + textfmt.Percent(m.ErrorRate) + ")"
 		}
 		err := t.Append(n, fmtRate(m.ThroughputPerS), latency,
 			fmtMs(m.AcquireWaitMs.P95)+" / "+fmtMs(m.AcquireWaitMs.P99),
-			fmtPct(m.Utilization),
+			textfmt.Percent(m.Utilization),
 			fmt.Sprintf("%d/%d/%d/%d", m.Active, m.Idle, m.Waiting, m.MaxSize),
 			errs, u64(m.Exhaustions), fmtScore(e.EfficiencyScore), p.rating(e.Rating))
 		if err != nil {
@@ -213,7 +212,7 @@ func RenderLeaksTable(w io.Writer, leaks []Leak, style Style) error {
 	}
 	p := painter{style.Color}
 	fmt.Fprintln(w, p.heading(fmt.Sprintf("Potential leaks (%d)", len(leaks))))
-	t := newTable(w, []string{"severity", "source", "kind", "id", "owner", "age", "state", "evidence"},
+	t := textfmt.NewTable(w, []string{"severity", "source", "kind", "id", "owner", "age", "state", "evidence"},
 		"llllllll", map[int]int{4: 24, 7: 48})
 	for _, l := range leaks {
 		state := "held"
@@ -226,7 +225,7 @@ func RenderLeaksTable(w io.Writer, leaks []Leak, style Style) error {
 			return err
 		}
 	}
-	return renderTable(w, t)
+	return textfmt.RenderTable(w, t)
 }
 
 // RenderRecommendationsTable writes recommendations in the order given
@@ -238,67 +237,11 @@ func RenderRecommendationsTable(w io.Writer, recs []Recommendation, style Style)
 	}
 	p := painter{style.Color}
 	fmt.Fprintln(w, p.heading("Recommendations"))
-	t := newTable(w, []string{"severity", "subject", "message", "suggestion"}, "llll", map[int]int{2: 60, 3: 40})
+	t := textfmt.NewTable(w, []string{"severity", "subject", "message", "suggestion"}, "llll", map[int]int{2: 60, 3: 40})
 	for _, rec := range recs {
 		if err := t.Append(p.severity(rec.Severity), rec.Subject, rec.Message, p.bold(rec.Suggestion)); err != nil {
 			return err
 		}
 	}
-	return renderTable(w, t)
-}
-
-// newTable makes a table with the given headers; align has one letter per
-// column (l or r); maxWidths wraps long columns at word boundaries.
-func newTable(w io.Writer, headers []string, align string, maxWidths map[int]int) *tablewriter.Table {
-	aligns := make(tw.Alignment, len(align))
-	for i, a := range align {
-		aligns[i] = tw.AlignLeft
-		if a == 'r' {
-			aligns[i] = tw.AlignRight
-		}
-	}
-	opts := []tablewriter.Option{
-		tablewriter.WithEastAsian(tw.Off), // box characters are one column wide, whatever the locale
-		tablewriter.WithAlignment(aligns),
-		tablewriter.WithHeaderAutoFormat(tw.Off), // it would split "p50" into "P 50"
-	}
-	t := tablewriter.NewTable(w, opts...)
-	if len(maxWidths) > 0 {
-		t.Configure(func(cfg *tablewriter.Config) {
-			cfg.Row.Formatting.AutoWrap = tw.WrapNormal
-			cfg.Row.ColMaxWidths.PerColumn = tw.Mapper[int, int](maxWidths)
-		})
-	}
-	hs := make([]any, len(headers))
-	for i, h := range headers {
-		hs[i] = strings.ToUpper(h)
-	}
-	t.Header(hs...)
-	return t
-}
-
-func renderTable(w io.Writer, t *tablewriter.Table) error {
-	if err := t.Render(); err != nil {
-		return fmt.Errorf("rendering table: %w", err)
-	}
-	fmt.Fprintln(w)
-	return nil
-}
-
-// errWriter remembers the first write error so a long run of Fprint calls
-// needs one check at the end.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(b []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(b)
-	if err != nil {
-		e.err = fmt.Errorf("writing report: %w", err)
-	}
-	return n, err
+	return textfmt.RenderTable(w, t)
 }

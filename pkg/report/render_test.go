@@ -186,6 +186,24 @@ func TestSparkline(t *testing.T) {
 	}
 }
 
+func TestLinearSparkline(t *testing.T) {
+	tests := []struct {
+		in   []float64
+		want string
+	}{
+		{nil, ""},
+		{[]float64{0, 0}, "▁▁"},
+		{[]float64{1, 2, 4, 8}, "▂▃▅█"},
+		{[]float64{5, 5, 5}, "███"},
+		{[]float64{-1, 8}, "▁█"},
+	}
+	for _, tt := range tests {
+		if got := LinearSparkline(tt.in); got != tt.want {
+			t.Errorf("LinearSparkline(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestMarkdownEscapesCells(t *testing.T) {
 	in := healthyInput()
 	in.Targets[0].Name = "a|b"
