@@ -69,6 +69,14 @@ type Snapshot struct {
 	Utilization     float64 `json:"utilization"`      // time-weighted mean of active/max since start (0–1)
 	PeakUtilization float64 `json:"peak_utilization"` // max of active/max (0–1)
 
+	// AcquireWaitBuckets is the acquire-wait distribution (the data behind
+	// AcquireWaitMs) as cumulative counts at DefaultWaitBuckets, for
+	// Prometheus histograms; AcquireWaitCount is the number of waits (the
+	// +Inf bucket) and AcquireWaitSumSeconds their exact sum.
+	AcquireWaitBuckets    []Bucket `json:"-"`
+	AcquireWaitCount      uint64   `json:"-"`
+	AcquireWaitSumSeconds float64  `json:"-"`
+
 	Uptime    time.Duration `json:"-"`
 	Reachable bool          `json:"reachable"`
 	LastError string        `json:"last_error,omitempty"` // redacted

@@ -4,8 +4,9 @@ import "time"
 
 // Snapshot returns the pool's state and metrics. Counters, gauges and
 // histograms are copied under the pool's lock, so they agree with each
-// other; quantiles are computed after the lock is released. Operations and
-// Errors.Operation are atomics read under the same lock.
+// other; quantiles and wait buckets are computed after the lock is
+// released. Operations and Errors.Operation are atomics read under the same
+// lock.
 func (p *Pool[C]) Snapshot() Snapshot {
 	now := mono()
 	p.mu.Lock()
@@ -44,6 +45,9 @@ func (p *Pool[C]) Snapshot() Snapshot {
 	_ = wait.h.RecordValues(0, zeroWaits)
 
 	s.AcquireWaitMs = wait.quantiles()
+	s.AcquireWaitBuckets = wait.buckets(DefaultWaitBuckets)
+	s.AcquireWaitCount = uint64(wait.h.TotalCount())
+	s.AcquireWaitSumSeconds = wait.sumNs / 1e9
 	s.HoldMs = hold.quantiles()
 	s.ConnectMs = connect.quantiles()
 	return s

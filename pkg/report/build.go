@@ -170,6 +170,10 @@ func buildPool(p PoolInput) PoolEntry {
 			ThroughputPerS:  round(throughput, 1),
 			Reachable:       s.Reachable,
 			LastError:       s.LastError,
+
+			AcquireWaitBuckets:    slices.Clone(s.AcquireWaitBuckets),
+			AcquireWaitCount:      s.AcquireWaitCount,
+			AcquireWaitSumSeconds: s.AcquireWaitSumSeconds,
 		},
 		EfficiencyScore: score,
 		Rating:          Rating(score),

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bytes"
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -172,6 +174,22 @@ func TestBuildRounding(t *testing.T) {
 	}
 	if got := r.Pools["database"].EfficiencyScore; got != 82.2 { // 40 × 0.5556 + 60 = 82.22
 		t.Errorf("score = %v, want one decimal", got)
+	}
+}
+
+// The wait distribution reaches PoolMetrics unrounded, for serve's
+// Prometheus histogram, and stays out of the JSON.
+func TestBuildKeepsWaitBuckets(t *testing.T) {
+	in := healthyInput()
+	b := []pools.Bucket{{UpperBoundSeconds: 0.0001, CumulativeCount: 7}, {UpperBoundSeconds: 10, CumulativeCount: 9}}
+	s := &in.Pools[0].Snapshot
+	s.AcquireWaitBuckets, s.AcquireWaitCount, s.AcquireWaitSumSeconds = b, 10, 0.123456789
+	m := Build(in).Pools["database"].Metrics
+	if !slices.Equal(m.AcquireWaitBuckets, b) || m.AcquireWaitCount != 10 || m.AcquireWaitSumSeconds != 0.123456789 {
+		t.Errorf("wait distribution %+v, count %d, sum %v", m.AcquireWaitBuckets, m.AcquireWaitCount, m.AcquireWaitSumSeconds)
+	}
+	if js, err := json.Marshal(m); err != nil || bytes.Contains(js, []byte("Bucket")) || bytes.Contains(js, []byte("SumSeconds")) {
+		t.Errorf("wait distribution in the JSON (err %v): %s", err, js)
 	}
 }
 

@@ -113,6 +113,12 @@ type PoolMetrics struct {
 	ThroughputPerS  float64            `json:"throughput_per_s"`
 	Reachable       bool               `json:"reachable"`
 	LastError       string             `json:"last_error,omitempty"` // redacted
+
+	// The acquire-wait distribution from pools.Snapshot, unrounded, for the
+	// Prometheus histogram of resync serve; not part of the report JSON.
+	AcquireWaitBuckets    []pools.Bucket `json:"-"`
+	AcquireWaitCount      uint64         `json:"-"`
+	AcquireWaitSumSeconds float64        `json:"-"`
 }
 
 // Resources are the tracker's figures and the potential leaks.

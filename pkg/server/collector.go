@@ -6,7 +6,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/report"
 )
 
@@ -38,11 +37,10 @@ func (s *Server) register(extra []prometheus.Collector) error {
 // (noted on each) to Prometheus style: a resync_ prefix, base units
 // (seconds, bytes), _total on counters, _ratio on 0–1 values.
 //
-// Pool wait time (db.client.connection.wait_time) is a summary, not a
-// histogram: the pools record waits in an HdrHistogram and publish exact
-// quantiles over their lifetime, not bucket counts, and buckets made up from
-// quantiles would be wrong. The summary carries those quantiles with the
-// true count (acquires) and sum (mean × count). Figures are as fresh as the
+// Pool wait time (db.client.connection.wait_time) is a histogram at
+// pools.DefaultWaitBuckets (100 µs to 10 s): the pools record waits in an
+// HdrHistogram and each snapshot counts them at those bounds, with the exact
+// count and sum. Figures cover the pool's lifetime and are as fresh as the
 // report: the serve loop rebuilds it every --interval.
 type reportCollector struct {
 	load func() *report.Report
@@ -130,7 +128,7 @@ func collectPool(ch chan<- prometheus.Metric, name string, e report.PoolEntry) {
 	gauge(ch, poolMax, float64(m.MaxSize), name)
 	gauge(ch, poolIdleMin, float64(m.MinSize), name)
 	gauge(ch, poolPending, float64(m.Waiting), name)
-	ch <- waitSummary(name, m.AcquireCount, m.AcquireWaitMs)
+	ch <- waitHistogram(name, m)
 	counter(ch, poolTimeouts, m.Timeouts, name)
 	counter(ch, poolErrors, m.ErrorsByKind.Dial, name, "dial")
 	counter(ch, poolErrors, m.ErrorsByKind.HealthCheck, name, "health_check")
@@ -153,13 +151,19 @@ func collectPool(ch chan<- prometheus.Metric, name string, e report.PoolEntry) {
 	gauge(ch, poolScore, e.EfficiencyScore, name)
 }
 
-// waitSummary turns the pool's wait quantiles (milliseconds) into a
-// summary in seconds; sum is mean × count.
-func waitSummary(pool string, count uint64, q pools.Quantiles) prometheus.Metric {
-	const ms = 1e-3
-	return prometheus.MustNewConstSummary(poolWait, count, q.Mean*ms*float64(count),
-		map[float64]float64{0.5: q.P50 * ms, 0.95: q.P95 * ms, 0.99: q.P99 * ms, 1: q.Max * ms},
-		pool)
+// waitHistogram exports the pool's acquire waits as a histogram in seconds.
+// A report without the distribution (one not built from live snapshots)
+// yields only the count and sum (mean × acquires), never made-up buckets.
+func waitHistogram(pool string, m report.PoolMetrics) prometheus.Metric {
+	if m.AcquireWaitBuckets == nil {
+		return prometheus.MustNewConstHistogram(poolWait, m.AcquireCount,
+			m.AcquireWaitMs.Mean*1e-3*float64(m.AcquireCount), nil, pool)
+	}
+	buckets := make(map[float64]uint64, len(m.AcquireWaitBuckets))
+	for _, b := range m.AcquireWaitBuckets {
+		buckets[b.UpperBoundSeconds] = b.CumulativeCount
+	}
+	return prometheus.MustNewConstHistogram(poolWait, m.AcquireWaitCount, m.AcquireWaitSumSeconds, buckets, pool)
 }
 
 func collectCache(ch chan<- prometheus.Metric, name string, e report.CacheEntry) {

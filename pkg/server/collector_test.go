@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +10,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/resync-dev/resync/pkg/pools"
 )
 
 // scrape fetches /metrics in the text format and parses it.
@@ -75,7 +78,7 @@ func TestMetricsExposition(t *testing.T) {
 		"resync_pool_connections":             dto.MetricType_GAUGE,
 		"resync_pool_connections_max":         dto.MetricType_GAUGE,
 		"resync_pool_pending_requests":        dto.MetricType_GAUGE,
-		"resync_pool_wait_seconds":            dto.MetricType_SUMMARY,
+		"resync_pool_wait_seconds":            dto.MetricType_HISTOGRAM,
 		"resync_pool_timeouts_total":          dto.MetricType_COUNTER,
 		"resync_pool_errors_total":            dto.MetricType_COUNTER,
 		"resync_pool_exhaustions_total":       dto.MetricType_COUNTER,
@@ -148,19 +151,30 @@ func TestMetricsExposition(t *testing.T) {
 		}
 	}
 
-	// The wait summary is in seconds, with the acquire count and mean × count.
-	sum := sample(t, fams, "resync_pool_wait_seconds", map[string]string{"pool": "database"}).GetSummary()
-	if sum.GetSampleCount() != 5000 || !near(sum.GetSampleSum(), 0.1e-3*5000) {
-		t.Errorf("wait summary count %d sum %v, want 5000 and 0.5", sum.GetSampleCount(), sum.GetSampleSum())
+	// The wait histogram is in seconds, with the snapshot's buckets, count
+	// and sum.
+	h := sample(t, fams, "resync_pool_wait_seconds", map[string]string{"pool": "database"}).GetHistogram()
+	if h.GetSampleCount() != 5000 || !near(h.GetSampleSum(), 0.5) {
+		t.Errorf("wait histogram count %d sum %v, want 5000 and 0.5", h.GetSampleCount(), h.GetSampleSum())
 	}
-	quant := map[float64]float64{}
-	for _, q := range sum.GetQuantile() {
-		quant[q.GetQuantile()] = q.GetValue()
+	if got, want := len(h.GetBucket()), len(pools.DefaultWaitBuckets)+1; got != want {
+		t.Errorf("wait histogram has %d buckets, want %d (the bounds and +Inf)", got, want)
 	}
-	for q, want := range map[float64]float64{0.5: 0.02e-3, 0.95: 0.4e-3, 0.99: 1.9e-3, 1: 12e-3} {
-		if !near(quant[q], want) {
-			t.Errorf("wait quantile %v = %v, want %v", q, quant[q], want)
+	le := map[float64]uint64{}
+	for _, b := range h.GetBucket() {
+		le[b.GetUpperBound()] = b.GetCumulativeCount()
+	}
+	for bound, want := range map[float64]uint64{0.0001: 4100, 0.0005: 4800, 0.001: 4900, 0.005: 4985, 0.01: 4995, 0.025: 5000, 10: 5000, math.Inf(1): 5000} {
+		if got, ok := le[bound]; !ok || got != want {
+			t.Errorf("wait bucket le=%v = %d (present %v), want %d", bound, got, ok, want)
 		}
+	}
+	// A pool without the distribution exports count and sum only (the
+	// +Inf bucket is the count).
+	h = sample(t, fams, "resync_pool_wait_seconds", map[string]string{"pool": "redis"}).GetHistogram()
+	if b := h.GetBucket(); h.GetSampleCount() != 100 || h.GetSampleSum() != 0 || len(b) != 1 || !math.IsInf(b[0].GetUpperBound(), 1) {
+		t.Errorf("redis wait histogram count %d sum %v buckets %v, want 100, 0, only +Inf",
+			h.GetSampleCount(), h.GetSampleSum(), b)
 	}
 }
 
