@@ -51,6 +51,11 @@ func Run(ctx context.Context, o *Options) (err error) {
 
 	// Unreachable targets are findings; the others still run.
 	targets := sess.Ping(ctx)
+	if ctx.Err() != nil {
+		// Interrupted while checking: a cancelled ping says nothing about
+		// the target, so leave reachability to the final snapshot.
+		targets = nil
+	}
 	reachable := map[string]bool{}
 	for _, t := range targets {
 		reachable[t.Name] = t.Reachable

@@ -93,7 +93,10 @@ func (c *Cache[K, V]) startLoad(ctx context.Context, s *shard[K, V], key K, load
 		defer cancel()
 		defer stop()
 		v, err := runLoader(lctx, key, loader)
-		if err == nil {
+		// A load nobody waits for any more (every caller left, or the
+		// cache is closing) does not store: a Set or Delete made meanwhile
+		// must not be overwritten by an older value.
+		if err == nil && lctx.Err() == nil {
 			c.Set(key, v, 0)
 		}
 		s.loadMu.Lock()

@@ -28,14 +28,26 @@ func RedactURL(raw string) string {
 	if err != nil || u.Scheme == "" || u.Opaque != "" {
 		return redactRaw(raw)
 	}
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), Redacted)
+	if u.User == nil {
+		// "postgres://u:/secret@host" or "redis://:?tok@host" parse with no
+		// userinfo at all (the password became a port, path or query);
+		// anything that still looks like user:secret@ is redacted as text.
+		if i := strings.Index(raw, "://"); i >= 0 {
+			rest := raw[i+3:]
+			if at := strings.LastIndexByte(rest, '@'); at >= 0 && strings.Contains(rest[:at], ":") {
+				return redactRaw(raw)
+			}
 		}
+	} else if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), Redacted)
+	} else if u.Scheme == "http" || u.Scheme == "https" {
+		// https://TOKEN@host: a bare username in a web URL is a token.
+		u.User = url.User(Redacted)
 	}
 	out := u.String()
 	// url.String escapes the asterisks; put them back.
 	out = strings.Replace(out, ":%2A%2A%2A@", ":"+Redacted+"@", 1)
+	out = strings.Replace(out, "//%2A%2A%2A@", "//"+Redacted+"@", 1)
 	return secretQSRE.ReplaceAllString(out, "${1}"+Redacted)
 }
 

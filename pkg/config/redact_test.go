@@ -24,6 +24,14 @@ func TestRedactURL(t *testing.T) {
 		{"postgres://app:p#ss@db/app", "postgres://app:***@db/app"},
 		{"postgres://app:p%zz@db/app", "postgres://app:***@db/app"},
 		{"redis://:pw word@cache:port", "redis://:***@cache:port"},
+		// parseable, but the password became a port, path, query or fragment
+		{"postgres://u:/secret@host/db", "postgres://u:***@host/db"},
+		{"postgres://u:1234?x@host/db", "postgres://u:***@host/db"},
+		{"redis://:?secret@host:6379", "redis://:***@host:6379"},
+		{"https://u:#tok@h/", "https://u:***@h/"},
+		// a bare username in a web URL is a token; in a database URL a user
+		{"https://ghp_TOKEN@github.example/x", "https://***@github.example/x"},
+		{"http://127.0.0.1:8080/health", "http://127.0.0.1:8080/health"},
 		// nothing to hide
 		{"sqlite::memory:", "sqlite::memory:"},
 		{"sqlite://data/app.db", "sqlite://data/app.db"},

@@ -103,9 +103,16 @@ func (p *Pool[C]) giveUp(ctx context.Context, w *waiter[C]) error {
 		// Served while giving up: hand the connection back. Its send may
 		// still be on the way (offerLocked), so this receive can wait a
 		// moment.
-		if h := <-w.ch; h.conn != nil {
-			doomed = p.unwindLocked(h.conn)
+		h := <-w.ch
+		if h.conn == nil {
+			// Failed first (timeout, dial error, Close): that outcome was
+			// already counted; report it rather than count a cancellation.
+			p.mu.Unlock()
+			p.waiterP.Put(w)
+			return h.err
 		}
+		doomed = p.unwindLocked(h.conn)
+		p.count.acquires-- // checkoutLocked counted it; the caller never got it
 	}
 	err := p.abandonLocked(ctx.Err(), "")
 	p.mu.Unlock()

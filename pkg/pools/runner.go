@@ -76,7 +76,7 @@ func Open(name, rawURL string, opts Options, op Operation) (Runner, error) {
 		return nil, fmt.Errorf("pool %s: invalid options: %w", name, err)
 	}
 	wrap := func(err error) error {
-		return fmt.Errorf("pool %s (%s): %w", name, config.RedactURL(rawURL), redact(err))
+		return fmt.Errorf("pool %s (%s): %w", name, config.RedactURL(rawURL), redact(scrubURLSecrets(err, rawURL)))
 	}
 	switch kind {
 	case KindPostgres:
