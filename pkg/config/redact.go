@@ -16,7 +16,7 @@ var (
 	// go-sql-driver/mysql DSNs: user:PASSWORD@tcp(host)/db, @unix(…).
 	mysqlDSNRE = regexp.MustCompile(`(?i)((?:^|[\s"'=(])[^\s:@/"'=(]*:)[^\s@]*@((?:tcp|tcp6|unix)\()`)
 	// password=…, token=… in query strings and key=value DSNs, quoted or not.
-	secretQSRE = regexp.MustCompile(`(?i)((?:password|passwd|pwd|token|secret|access_token|api_key|apikey|auth)=)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^&\s]+)`)
+	secretQSRE = regexp.MustCompile(`(?i)((?:password|passwd|pwd|token|secret|access_token|api_key|apikey|auth)=)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^&\s'"]+)`)
 )
 
 // RedactURL hides the password of a URL's userinfo and any secret-looking

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -92,7 +93,7 @@ func (o Options) leakFor(s session, kind string, sev resources.Severity, life ti
 	put("application", s.app)
 	put("state", s.state)
 	put("database", s.db)
-	put("query", config.RedactText(truncate(s.query, o.QueryMax)))
+	put("query", redactSQL(truncate(s.query, o.QueryMax)))
 	if s.age >= 0 {
 		ev["age"] = fmtDur(s.age)
 	}
@@ -294,4 +295,14 @@ func secs(p *float64) time.Duration {
 		return -1
 	}
 	return time.Duration(*p * float64(time.Second))
+}
+
+// sqlSecretRE matches a quoted literal after PASSWORD or IDENTIFIED BY, as in
+// ALTER ROLE … PASSWORD '…' or CREATE USER … IDENTIFIED BY '…'.
+var sqlSecretRE = regexp.MustCompile(`(?i)(\b(?:password|identified\s+by)\s*(?:=\s*)?)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*")`)
+
+// redactSQL hides URL secrets and SQL password literals in a session's
+// query text before it becomes leak evidence.
+func redactSQL(q string) string {
+	return sqlSecretRE.ReplaceAllString(config.RedactText(q), "${1}'"+config.Redacted+"'")
 }
