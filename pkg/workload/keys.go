@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/resync-dev/resync/internal/zipf"
 )
 
 // Key distribution kinds.
@@ -98,72 +100,12 @@ func (g hotsetGen) next() uint64 {
 	return g.hot + g.rng.Uint64N(g.n-g.hot)
 }
 
-// zipfGen samples P(k) ∝ 1/(k+1)^s over k in [0, n) by rejection-inversion
-// (Hörmann and Derflinger, "Rejection-inversion to generate variates from
-// monotone discrete distributions", 1996). Unlike math/rand's Zipf it takes
-// any s > 0, including s ≤ 1, and needs O(1) memory and time per draw.
-type zipfGen struct {
-	rng                     *rand.Rand
-	n                       float64
-	s                       float64
-	hIntegralX1, hIntegralN float64
-	sBound                  float64
+// zipfGen draws keys in [0, n) with P(k) ∝ 1/(k+1)^s (rank 1 is key 0),
+// any s > 0, O(1) per draw: internal/zipf's rejection-inversion sampler.
+type zipfGen struct{ z *zipf.Zipf }
+
+func newZipfGen(rng *rand.Rand, n int, s float64) zipfGen {
+	return zipfGen{z: zipf.New(rng, s, uint64(n))}
 }
 
-func newZipfGen(rng *rand.Rand, n int, s float64) *zipfGen {
-	g := &zipfGen{rng: rng, n: float64(n), s: s}
-	g.hIntegralX1 = g.hIntegral(1.5) - 1
-	g.hIntegralN = g.hIntegral(g.n + 0.5)
-	g.sBound = 2 - g.hIntegralInverse(g.hIntegral(2.5)-g.h(2))
-	return g
-}
-
-// next returns a key in [0, n); rank 1 of the classic formulation is key 0.
-func (g *zipfGen) next() uint64 {
-	for {
-		u := g.hIntegralN + g.rng.Float64()*(g.hIntegralX1-g.hIntegralN)
-		x := g.hIntegralInverse(u)
-		k := math.Floor(x + 0.5)
-		if k < 1 {
-			k = 1
-		} else if k > g.n {
-			k = g.n
-		}
-		if k-x <= g.sBound || u >= g.hIntegral(k+0.5)-g.h(k) {
-			return uint64(k) - 1
-		}
-	}
-}
-
-// h(x) = x^-s.
-func (g *zipfGen) h(x float64) float64 { return math.Exp(-g.s * math.Log(x)) }
-
-// hIntegral(x) = (x^(1-s) - 1) / (1 - s), continuous at s = 1 (log x).
-func (g *zipfGen) hIntegral(x float64) float64 {
-	lx := math.Log(x)
-	return helper2((1-g.s)*lx) * lx
-}
-
-func (g *zipfGen) hIntegralInverse(x float64) float64 {
-	t := x * (1 - g.s)
-	if t < -1 {
-		t = -1 // numerical safety: the argument of log1p must stay > -1
-	}
-	return math.Exp(helper1(t) * x)
-}
-
-// helper1(x) = log(1+x)/x, with its limit 1 at x = 0.
-func helper1(x float64) float64 {
-	if math.Abs(x) > 1e-8 {
-		return math.Log1p(x) / x
-	}
-	return 1 - x*(0.5-x*(1.0/3-0.25*x))
-}
-
-// helper2(x) = (exp(x)-1)/x, with its limit 1 at x = 0.
-func helper2(x float64) float64 {
-	if math.Abs(x) > 1e-8 {
-		return math.Expm1(x) / x
-	}
-	return 1 + x*0.5*(1+x*(1.0/3)*(1+0.25*x))
-}
+func (g zipfGen) next() uint64 { return g.z.Next() - 1 }

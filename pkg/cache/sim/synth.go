@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"math/rand/v2"
+
+	"github.com/resync-dev/resync/internal/zipf"
 )
 
 // Synthetic distributions.
@@ -41,10 +43,10 @@ func Generate(w Workload) ([]uint64, error) {
 		if !(w.ZipfS > 0) {
 			return nil, fmt.Errorf("sim: zipf exponent %v must be greater than 0", w.ZipfS)
 		}
-		z := newZipf(r, w.ZipfS, n)
+		z := zipf.New(r, w.ZipfS, n)
 		a, b := coprimeMul(n), r.Uint64N(n)
 		for i := range out {
-			out[i] = ((z.next()-1)*a + b) % n
+			out[i] = ((z.Next()-1)*a + b) % n
 		}
 	case DistUniform:
 		for i := range out {

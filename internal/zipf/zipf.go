@@ -1,31 +1,33 @@
-package sim
+// Package zipf draws Zipf-distributed ranks for any exponent s > 0.
+package zipf
 
 import (
 	"math"
 	"math/rand/v2"
 )
 
-// zipf draws ranks 1..n with P(k) ∝ 1/k^s for any s > 0, by rejection
+// Zipf draws ranks 1..n with P(k) ∝ 1/k^s for any s > 0, by rejection
 // inversion (Hörmann & Derflinger, "Rejection-inversion to generate
 // variates from monotone discrete distributions", 1996); math/rand's Zipf
 // needs s > 1.
-type zipf struct {
+type Zipf struct {
 	r                  *rand.Rand
 	n                  float64
 	s                  float64
 	hx1, hn, threshold float64
 }
 
-func newZipf(r *rand.Rand, s float64, n uint64) *zipf {
-	z := &zipf{r: r, n: float64(n), s: s}
+// New returns a generator of ranks 1..n with exponent s > 0, drawing from r.
+func New(r *rand.Rand, s float64, n uint64) *Zipf {
+	z := &Zipf{r: r, n: float64(n), s: s}
 	z.hx1 = z.hIntegral(1.5) - 1
 	z.hn = z.hIntegral(z.n + 0.5)
 	z.threshold = 2 - z.hIntegralInv(z.hIntegral(2.5)-z.h(2))
 	return z
 }
 
-// next returns a rank in [1, n].
-func (z *zipf) next() uint64 {
+// Next returns a rank in [1, n].
+func (z *Zipf) Next() uint64 {
 	for {
 		u := z.hn + z.r.Float64()*(z.hx1-z.hn)
 		x := z.hIntegralInv(u)
@@ -37,14 +39,14 @@ func (z *zipf) next() uint64 {
 	}
 }
 
-func (z *zipf) h(x float64) float64 { return math.Exp(-z.s * math.Log(x)) }
+func (z *Zipf) h(x float64) float64 { return math.Exp(-z.s * math.Log(x)) }
 
-func (z *zipf) hIntegral(x float64) float64 {
+func (z *Zipf) hIntegral(x float64) float64 {
 	lx := math.Log(x)
 	return expm1OverX((1-z.s)*lx) * lx
 }
 
-func (z *zipf) hIntegralInv(x float64) float64 {
+func (z *Zipf) hIntegralInv(x float64) float64 {
 	t := x * (1 - z.s)
 	if t < -1 {
 		t = -1 // numerical guard
