@@ -71,5 +71,8 @@ func TestEveryCommandHelpHasExitStatusAndExamples(t *testing.T) {
 		if !strings.Contains(c.Long, "EXIT STATUS") {
 			t.Errorf("%s: help has no EXIT STATUS section", c.CommandPath())
 		}
+		if c.Example == "" && c.Name() != "completion" { // completion's Long lists one line per shell
+			t.Errorf("%s: help has no examples", c.CommandPath())
+		}
 	}
 }

@@ -13,7 +13,9 @@ func New(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cache",
 		Short: "Size the embedded cache: replay traces and workloads, find the capacity a hit rate needs",
-		Args:  cobra.NoArgs,
+		Example: `  resync cache simulate --trace keys.txt.gz --capacity 1000,10000,100000
+  resync cache simulate --dist zipf --keys 100000 --requests 1000000 --sweep 12`,
+		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newSimulateCmd(f, nil))
 	return cmd

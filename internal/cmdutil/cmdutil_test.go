@@ -117,7 +117,7 @@ func TestParseDuration(t *testing.T) {
 func TestDurationValueRejectsZeroWhenAsked(t *testing.T) {
 	var d time.Duration
 	v := NewDuration(&d, time.Second)
-	v.AllowNil = false
+	v.AllowZero = false
 	if err := v.Set("0"); err == nil {
 		t.Fatal("zero accepted")
 	}

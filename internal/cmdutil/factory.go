@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -78,7 +79,7 @@ func (f *Factory) Config(cmd *cobra.Command, bindings map[string]string) (*confi
 		}
 		val := fl.Value.String()
 		if sv, ok := fl.Value.(pflag.SliceValue); ok {
-			val = joinComma(sv.GetSlice())
+			val = strings.Join(sv.GetSlice(), ",")
 		}
 		flags = append(flags, config.FlagValue{Key: key, Flag: "--" + fl.Name, Value: val})
 	})
@@ -89,15 +90,4 @@ func (f *Factory) Config(cmd *cobra.Command, bindings map[string]string) (*confi
 		WorkDir:   f.WorkDir,
 		Flags:     flags,
 	})
-}
-
-func joinComma(s []string) string {
-	out := ""
-	for i, v := range s {
-		if i > 0 {
-			out += ","
-		}
-		out += v
-	}
-	return out
 }

@@ -43,14 +43,14 @@ func (e *EnumValue) Set(s string) error {
 // DurationValue is a pflag.Value that takes a Go duration ("90s", "1h30m")
 // or a plain number of seconds ("3600"), and rejects negative values.
 type DurationValue struct {
-	D        *time.Duration
-	AllowNil bool // zero allowed
+	D         *time.Duration
+	AllowZero bool // zero is a valid value
 }
 
 // NewDuration returns a DurationValue writing to p, starting at def.
 func NewDuration(p *time.Duration, def time.Duration) *DurationValue {
 	*p = def
-	return &DurationValue{D: p, AllowNil: true}
+	return &DurationValue{D: p, AllowZero: true}
 }
 
 func (d *DurationValue) String() string { return d.D.String() }
@@ -62,7 +62,7 @@ func (d *DurationValue) Set(s string) error {
 	if err != nil {
 		return err
 	}
-	if v == 0 && !d.AllowNil {
+	if v == 0 && !d.AllowZero {
 		return fmt.Errorf("must be greater than zero")
 	}
 	*d.D = v
