@@ -23,10 +23,6 @@ func (p *Pool[C]) Acquire(ctx context.Context) (*Conn[C], error) {
 		return nil, err
 	default:
 	}
-	var start int64
-	if metricsEnabled {
-		start = mono()
-	}
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -36,18 +32,23 @@ func (p *Pool[C]) Acquire(ctx context.Context) (*Conn[C], error) {
 		c := p.idle[n-1]
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
-		p.checkoutLocked(c, start)
+		var now, w int64
 		if metricsEnabled {
-			// Served without queueing: its wait (the mutex only) is booked as
-			// zero rather than timed, which would cost a second clock read.
+			// Served without queueing: its wait (the mutex only) is booked
+			// as zero, not timed, and its hold is timed when the sampler
+			// picks it (always, below sampleRate checkouts a second).
 			p.zeroWaits++
 			c.waitNs = 0
+			if w = p.sample.take(); w > 0 {
+				now = mono()
+			}
 		}
+		p.checkoutLocked(c, now, w)
 		p.mu.Unlock()
 		p.track(c)
 		return c, nil
 	}
-	return p.acquireSlow(ctx, start)
+	return p.acquireSlow(ctx)
 }
 
 // acquireSlow queues the caller until a connection is handed over. It is
@@ -57,14 +58,15 @@ func (p *Pool[C]) Acquire(ctx context.Context) (*Conn[C], error) {
 // the longest waiter (waiters queue in deadline order, give or take the
 // nanoseconds between reading the clock and taking the lock), not by a timer
 // per waiter, which would add two timer operations to every wait.
-func (p *Pool[C]) acquireSlow(ctx context.Context, start int64) (*Conn[C], error) {
+//
+// The wait is timed from here, after the lock was taken: the fast path does
+// not read the clock, so the time spent getting the lock is not in it.
+func (p *Pool[C]) acquireSlow(ctx context.Context) (*Conn[C], error) {
 	if p.total+p.constructing >= p.opts.MaxSize {
 		p.count.exhaustions++
 	}
 	w := p.waiterP.Get().(*waiter[C])
-	if !metricsEnabled {
-		start = mono()
-	}
+	start := mono()
 	w.deadline = start + int64(p.opts.ConnectTimeout)
 	p.waiters.push(w)
 	p.peakWaiting = max(p.peakWaiting, p.waiters.len())
@@ -128,8 +130,8 @@ func (p *Pool[C]) giveUp(ctx context.Context, w *waiter[C]) error {
 // closed (after unlocking).
 func (p *Pool[C]) unwindLocked(c *Conn[C]) *Conn[C] {
 	now := mono()
-	if metricsEnabled {
-		p.util.advance(now, p.active)
+	if metricsEnabled && c.weight > 0 {
+		p.util.end(now, c.acquiredAt, c.weight) // assigned, so busy, until now
 	}
 	p.active--
 	if !p.closed {

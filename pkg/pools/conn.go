@@ -20,7 +20,8 @@ type Conn[C any] struct {
 	expiresAt int64 // createdAt + MaxLifetime − jitter
 	lastUsed  int64 // when it was last returned (or dialled)
 
-	acquiredAt int64 // when the current checkout was assigned (metrics builds)
+	acquiredAt int64 // when the current checkout was assigned, if timed (metrics builds)
+	weight     int64 // checkouts the timed current one stands for; 0 = untimed (see sampler)
 	waitNs     int64 // how long the current checkout queued; 0 = served at once (metrics builds)
 	trackID    uint64
 	state      connState
@@ -53,8 +54,11 @@ func (p *Pool[C]) release(c *Conn[C], broken bool) {
 		if c.waitNs > 0 { // queued; zero waits were counted at checkout
 			p.wait.record(c.waitNs)
 		}
-		p.hold.record(now - c.acquiredAt)
-		p.util.advance(now, p.active)
+		if c.weight > 0 {
+			p.hold.recordN(now-c.acquiredAt, c.weight)
+			p.util.end(now, c.acquiredAt, c.weight)
+		}
+		p.sample.observe(now)
 	}
 	p.active--
 	c.lastUsed = now
@@ -101,7 +105,7 @@ func (p *Pool[C]) putLocked(c *Conn[C], now int64) {
 // blocks on w.ch until the send arrives).
 func (p *Pool[C]) offerLocked(c *Conn[C], now int64) *waiter[C] {
 	if w := p.waiters.pop(); w != nil {
-		p.checkoutLocked(c, now)
+		p.checkoutLocked(c, now, 1)
 		return w
 	}
 	c.state = stateIdle
@@ -109,21 +113,20 @@ func (p *Pool[C]) offerLocked(c *Conn[C], now int64) *waiter[C] {
 	return nil
 }
 
-// checkoutLocked books c as checked out at now.
-func (p *Pool[C]) checkoutLocked(c *Conn[C], now int64) {
-	if metricsEnabled {
-		p.util.advance(now, p.active)
-	}
+// checkoutLocked books c as checked out; a timed checkout (weight w > 0,
+// see sampler) starts its hold at now.
+func (p *Pool[C]) checkoutLocked(c *Conn[C], now, w int64) {
 	p.active++
-	if metricsEnabled {
-		p.util.peak = max(p.util.peak, p.active)
-	}
 	p.count.acquires++
 	c.state = stateInUse
 	if metricsEnabled {
+		p.util.peak = max(p.util.peak, p.active)
 		// The checkout (and the hold) starts when the connection is
 		// assigned, also for a waiter that is still being woken up.
-		c.acquiredAt = now
+		c.acquiredAt, c.weight = now, w
+		if w > 0 {
+			p.util.begin(now, w)
+		}
 	}
 }
 

@@ -42,20 +42,78 @@ func TestDurationsQuantiles(t *testing.T) {
 }
 
 func TestUtilizationIsTimeWeighted(t *testing.T) {
-	// active: 0 during [0,10), 2 during [10,20), 1 during [20,40); max 4.
+	// Two checkouts during [10,20) and one during [20,40), max 4: active is
+	// 0 during [0,10), 2 during [10,20), 1 during [20,40).
 	u := utilization{}
-	u.advance(10, 0)
-	u.advance(20, 2)
-	if got, want := u.mean(40, 1, 4), (2*10+1*20)/(40.0*4); math.Abs(got-want) > 1e-12 {
+	u.begin(10, 1)
+	u.begin(10, 1)
+	u.end(20, 10, 1)
+	u.begin(20, 1) // still open at 40
+	u.end(20, 10, 1)
+	want := (2*10 + 1*20) / (40.0 * 4)
+	if got := u.mean(40, 4); math.Abs(got-want) > 1e-12 {
 		t.Errorf("mean = %v, want %v", got, want)
 	}
-	// A timestamp read before the lock may arrive late: it adds nothing.
-	u.advance(15, 1)
-	if got := u.mean(40, 1, 4); math.Abs(got-0.25) > 1e-12 {
-		t.Errorf("after an out-of-order timestamp: %v, want 0.25", got)
+	// A timed checkout of weight 3 stands for three of the same length.
+	w := utilization{}
+	w.begin(0, 3)
+	w.end(10, 0, 3)
+	if got := w.mean(20, 4); math.Abs(got-3*10/(20.0*4)) > 1e-12 {
+		t.Errorf("weighted mean = %v, want %v", got, 3*10/(20.0*4))
 	}
-	if got := (&utilization{}).mean(0, 0, 4); got != 0 {
+	if got := (&utilization{}).mean(0, 4); got != 0 {
 		t.Errorf("empty span: %v", got)
+	}
+}
+
+func TestSamplerStride(t *testing.T) {
+	ms := int64(time.Millisecond)
+	tests := []struct {
+		name     string
+		releases int64 // in one window of 10 ms
+		want     int64
+	}{
+		{"idle", 1, 1},
+		{"below the rate", 999, 1},          // 99,900/s
+		{"at twice the rate", 2000, 2},      // 200,000/s
+		{"ten times", 10_000, 10},           // 1M/s
+		{"capped", 1_000_000, maxStride},    // 100M/s
+		{"just under three times", 2999, 2}, // rounds down: never fewer samples than the rate
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := sampler{stride: 1}
+			for i := int64(1); i < tt.releases; i++ {
+				s.observe(i * 10 * ms / tt.releases)
+			}
+			s.observe(10 * ms)
+			if s.stride != tt.want {
+				t.Errorf("stride = %d, want %d", s.stride, tt.want)
+			}
+		})
+	}
+}
+
+func TestSamplerWeightsAddUp(t *testing.T) {
+	for _, stride := range []int64{1, 2, 7, maxStride} {
+		s := sampler{stride: stride}
+		var timed, weight int64
+		for range 1000 * stride {
+			if w := s.take(); w > 0 {
+				timed++
+				weight += w
+			}
+		}
+		if timed != 1000 || weight != 1000*stride {
+			t.Errorf("stride %d: %d timed of weight %d, want 1000 of weight %d", stride, timed, weight, 1000*stride)
+		}
+	}
+	// A pool that goes quiet after a burst times every checkout again from
+	// its first release after the pause.
+	s := sampler{stride: maxStride, winFrom: 0}
+	s.observe(int64(time.Second))
+	if s.stride != 1 {
+		t.Errorf("after a pause: stride %d, want 1", s.stride)
 	}
 }
 

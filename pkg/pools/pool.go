@@ -63,6 +63,7 @@ type Pool[C any] struct {
 	wait         durations // waits of acquires that queued
 	zeroWaits    int64     // acquires served at once, added to wait as zeros in snapshots
 	hold         durations
+	sample       sampler // which fast-path checkouts time their hold
 	connect      durations
 	util         utilization
 }
@@ -93,7 +94,8 @@ func New[C any](name, kind string, conn Connector[C], opts Options) (*Pool[C], e
 		drained: make(chan struct{}),
 		idle:    make([]*Conn[C], 0, opts.MaxSize),
 		wait:    newDurations(), hold: newDurations(), connect: newDurations(),
-		util:       utilization{start: now, last: now},
+		util:       utilization{start: now},
+		sample:     sampler{stride: 1, winFrom: now},
 		lastHealth: now,
 	}
 	p.waiterP.New = func() any { return &waiter[C]{ch: make(chan handoff[C], 1)} }

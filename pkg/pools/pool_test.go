@@ -574,3 +574,57 @@ func TestConcurrentUseKeepsTheBooks(t *testing.T) {
 		return s.Constructing == 0 && m.openCount() == s.Total
 	})
 }
+
+// TestHoldSampling: a slow pool times every checkout; a pool checked out in a
+// tight loop times only some, and their weights still add up to the
+// checkouts (but for the untimed tail) and keep the utilization right.
+func TestHoldSampling(t *testing.T) {
+	if !metricsEnabled {
+		t.Skip("built with resync_nometrics")
+	}
+	holdCount := func(p *Pool[*memConn]) int64 {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.hold.h.TotalCount()
+	}
+	t.Run("slow pool: every checkout timed", func(t *testing.T) {
+		p := newTestPool(t, newMem(), testOptions())
+		for range 20 {
+			c, err := p.Acquire(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Millisecond)
+			c.Release()
+			time.Sleep(2 * time.Millisecond)
+		}
+		if got := holdCount(p); got != 20 {
+			t.Errorf("hold count %d, want 20 (all timed)", got)
+		}
+	})
+	t.Run("tight loop: sampled, weights add up", func(t *testing.T) {
+		p := newTestPool(t, newMem(), testOptions())
+		const n = 400_000
+		for range n {
+			c, err := p.Acquire(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Release()
+		}
+		p.mu.Lock()
+		stride, timed := p.sample.stride, p.hold.h.TotalCount()
+		p.mu.Unlock()
+		if stride <= 1 {
+			t.Skipf("the loop ran below %d checkouts/s: nothing to sample", sampleRate)
+		}
+		if timed > n || timed < n-maxStride {
+			t.Errorf("weighted hold count %d, want %d minus at most %d untimed", timed, n, maxStride)
+		}
+		// One connection, held for a tiny part of each cycle: the estimate
+		// must stay a fraction, never exceed the wall time.
+		if s := p.Snapshot(); s.Utilization <= 0 || s.Utilization >= 1 {
+			t.Errorf("utilization %v, want in (0, 1)", s.Utilization)
+		}
+	})
+}

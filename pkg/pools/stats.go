@@ -35,7 +35,7 @@ func (p *Pool[C]) Snapshot() Snapshot {
 	s.Operations = p.operations.Load()
 	s.Reachable = p.reachable.Load()
 	if metricsEnabled {
-		s.Utilization = p.util.mean(now, p.active, p.opts.MaxSize)
+		s.Utilization = p.util.mean(now, p.opts.MaxSize)
 		s.PeakUtilization = float64(p.util.peak) / float64(p.opts.MaxSize)
 	}
 	wait, hold, connect := p.wait.freeze(), p.hold.freeze(), p.connect.freeze()
