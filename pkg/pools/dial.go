@@ -54,7 +54,9 @@ func (p *Pool[C]) dial() {
 	c := p.newConn(v, now)
 	p.count.created++
 	p.connect.record(now - begin)
-	p.reachable.Store(true)
+	if !p.shallowDial {
+		p.reachable.Store(true)
+	}
 	if p.closed {
 		p.count.closed.Shutdown++
 		c.state = stateClosed

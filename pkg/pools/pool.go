@@ -22,6 +22,11 @@ type Connector[C any] interface {
 	Close(c C) error
 }
 
+// shallowDialer is implemented by connectors whose Dial gets no answer from
+// the server: a plain TCP connect (HTTP), which the kernel completes even for
+// a server that hangs.
+type shallowDialer interface{ shallowDial() }
+
 // Pool is a generic connection pool with min/max sizes, connect, idle and
 // lifetime timeouts, periodic health checks and metrics. Its methods are
 // safe for concurrent use.
@@ -32,11 +37,14 @@ type Pool[C any] struct {
 	log        *slog.Logger
 	tick       time.Duration // maintenance period
 
-	bg      context.Context // cancelled by Close: stops maintenance and dials
-	stop    context.CancelFunc
-	wg      sync.WaitGroup // maintenance and dial goroutines
-	kick    chan struct{}  // asks maintenance to refill now
-	waiterP sync.Pool      // recycled *waiter[C]
+	bg   context.Context // cancelled by Close: stops maintenance and dials
+	stop context.CancelFunc
+	wg   sync.WaitGroup // maintenance and dial goroutines
+	kick chan struct{}  // asks maintenance to refill now
+	// shallowDial: a successful Dial proves nothing about the server (see
+	// shallowDialer), so only answers mark the target reachable.
+	shallowDial bool
+	waiterP     sync.Pool // recycled *waiter[C]
 
 	// Touched on every operation, outside the lock.
 	operations atomic.Uint64
@@ -98,6 +106,7 @@ func New[C any](name, kind string, conn Connector[C], opts Options) (*Pool[C], e
 		sample:     sampler{stride: 1, winFrom: now},
 		lastHealth: now,
 	}
+	_, p.shallowDial = conn.(shallowDialer)
 	p.waiterP.New = func() any { return &waiter[C]{ch: make(chan handoff[C], 1)} }
 	p.wg.Add(1)
 	go p.maintain()

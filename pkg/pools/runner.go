@@ -3,6 +3,7 @@ package pools
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/resync-dev/resync/pkg/config"
 )
@@ -51,6 +52,14 @@ type kindDriver[C any] interface {
 	broken(c C, err error) bool
 }
 
+// deadlineDriver is implemented by drivers that bound an operation with a
+// deadline of their own (a socket deadline) instead of a context with a
+// timeout, which costs a timer and a registration with the caller's context
+// on every operation.
+type deadlineDriver[C any] interface {
+	execBy(ctx context.Context, c C, deadline time.Time) error
+}
+
 // snapshotter is implemented by drivers with extra metrics.
 type snapshotter interface{ addTo(s *Snapshot) }
 
@@ -58,7 +67,8 @@ type snapshotter interface{ addTo(s *Snapshot) }
 type runner[C any] struct {
 	pool   *Pool[C]
 	drv    kindDriver[C]
-	target string // redacted
+	by     deadlineDriver[C] // drv, when it is one
+	target string            // redacted
 	opts   Options
 }
 
@@ -117,7 +127,8 @@ func newRunner[C any](name, kind, rawURL string, d kindDriver[C], opts Options) 
 	if err != nil {
 		return nil, err
 	}
-	return &runner[C]{pool: p, drv: d, target: config.RedactURL(rawURL), opts: opts}, nil
+	by, _ := d.(deadlineDriver[C])
+	return &runner[C]{pool: p, drv: d, by: by, target: config.RedactURL(rawURL), opts: opts}, nil
 }
 
 func (r *runner[C]) Name() string   { return r.pool.name }
@@ -129,9 +140,13 @@ func (r *runner[C]) Do(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opCtx, cancel := context.WithTimeout(ctx, r.opts.opTimeout())
-	err = r.drv.exec(opCtx, c.Value())
-	cancel()
+	if r.by != nil {
+		err = r.by.execBy(ctx, c.Value(), time.Now().Add(r.opts.opTimeout()))
+	} else {
+		opCtx, cancel := context.WithTimeout(ctx, r.opts.opTimeout())
+		err = r.drv.exec(opCtx, c.Value())
+		cancel()
+	}
 	if err == nil {
 		r.pool.RecordOperation(nil)
 		c.Release()

@@ -34,7 +34,9 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			client := redis.NewClient(&redis.Options{Addr: *addr, PoolSize: 1})
+			// RESP2, as resync's connector: RESP3 adds a socket peek for push
+			// notifications before and after every command.
+			client := redis.NewClient(&redis.Options{Addr: *addr, PoolSize: 1, Protocol: 2})
 			defer client.Close()
 			conn := client.Conn()
 			defer conn.Close()
