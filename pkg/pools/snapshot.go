@@ -63,7 +63,7 @@ type Snapshot struct {
 
 	Operations uint64 `json:"operations"` // operations run through Exec/Do that succeeded (failures: Errors.Operation)
 
-	// HTTP only, observed through httptrace: requests that reused a kept-alive
+	// HTTP only, counted by each slot: requests that reused a kept-alive
 	// TCP connection and requests that needed a new one (first use of a slot,
 	// or the server closed the previous connection).
 	HTTPConnsReused uint64 `json:"http_conns_reused,omitempty"`
