@@ -35,11 +35,10 @@ func (p *Pool[C]) Acquire(ctx context.Context) (*Conn[C], error) {
 		var now, w int64
 		if metricsEnabled {
 			// Served without queueing: its wait (the mutex only) is booked
-			// as zero, not timed, and its hold is timed when the sampler
-			// picks it (always, below sampleRate checkouts a second).
-			p.zeroWaits++
-			c.waitNs = 0
-			if w = p.sample.take(); w > 0 {
+			// as zero in Snapshot (acquires less handed-off ones), not
+			// timed, and its hold is timed when the sampler picks it
+			// (always, below sampleRate checkouts a second).
+			if w = p.sample.take(&p.skipFast); w > 0 {
 				now = mono()
 			}
 		}
@@ -88,7 +87,7 @@ func (p *Pool[C]) acquireSlow(ctx context.Context) (*Conn[C], error) {
 	if h.err != nil {
 		return nil, h.err
 	}
-	if metricsEnabled {
+	if metricsEnabled && h.conn.weight > 0 {
 		// Queued until the connection was assigned (see checkoutLocked):
 		// no second clock read on this path either.
 		h.conn.waitNs = max(h.conn.acquiredAt-start, 1)
@@ -115,6 +114,7 @@ func (p *Pool[C]) giveUp(ctx context.Context, w *waiter[C]) error {
 		}
 		doomed = p.unwindLocked(h.conn)
 		p.count.acquires-- // checkoutLocked counted it; the caller never got it
+		p.handedOff--
 	}
 	err := p.abandonLocked(ctx.Err(), "")
 	p.mu.Unlock()

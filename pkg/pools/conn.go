@@ -22,7 +22,7 @@ type Conn[C any] struct {
 
 	acquiredAt int64 // when the current checkout was assigned, if timed (metrics builds)
 	weight     int64 // checkouts the timed current one stands for; 0 = untimed (see sampler)
-	waitNs     int64 // how long the current checkout queued; 0 = served at once (metrics builds)
+	waitNs     int64 // how long the current checkout queued, if timed; else 0 (metrics builds)
 	trackID    uint64
 	state      connState
 }
@@ -51,14 +51,15 @@ func (p *Pool[C]) release(c *Conn[C], broken bool) {
 	}
 	c.trackID = 0
 	if metricsEnabled {
-		if c.waitNs > 0 { // queued; zero waits were counted at checkout
-			p.wait.record(c.waitNs)
-		}
 		if c.weight > 0 {
+			if c.waitNs > 0 { // queued (zero waits are counted in Snapshot)
+				p.wait.recordN(c.waitNs, c.weight)
+				c.waitNs = 0
+			}
 			p.hold.recordN(now-c.acquiredAt, c.weight)
 			p.util.end(now, c.acquiredAt, c.weight)
 		}
-		p.sample.observe(now)
+		p.sample.observe(now, p.count.acquires)
 	}
 	p.active--
 	c.lastUsed = now
@@ -105,7 +106,12 @@ func (p *Pool[C]) putLocked(c *Conn[C], now int64) {
 // blocks on w.ch until the send arrives).
 func (p *Pool[C]) offerLocked(c *Conn[C], now int64) *waiter[C] {
 	if w := p.waiters.pop(); w != nil {
-		p.checkoutLocked(c, now, 1)
+		var weight int64
+		if metricsEnabled {
+			p.handedOff++
+			weight = p.sample.take(&p.skipQueued)
+		}
+		p.checkoutLocked(c, now, weight)
 		return w
 	}
 	c.state = stateIdle

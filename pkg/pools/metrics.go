@@ -73,47 +73,49 @@ func (f frozen) quantiles() Quantiles {
 // as the rest of an uncontended Acquire+Release (≈30 ns of ≈65 ns on a KVM
 // guest, where the vDSO reads kvm-clock), and a hold time needs a reading at
 // checkout on top of the one Release makes anyway. So a pool checked out more
-// than sampleRate times a second times only one checkout in stride on the
-// fast path (an idle connection taken at once); the timed one carries the
-// weight of the untimed ones before it, so histogram counts, the mean hold
-// and the utilization stay unbiased estimates. Below that rate (every pool
-// resync drives in practice except the tightest loops) every checkout is
-// timed and the figures are exact. Checkouts that queued or waited for a
-// dial are always timed: the clock was read for their wait anyway.
+// than sampleRate times a second times only one checkout in stride; the
+// timed one carries the weight of the untimed ones before it, so histogram
+// counts, the mean hold and wait and the utilization stay unbiased
+// estimates. Below that rate (every pool resync drives in practice except
+// the tightest loops) every checkout is timed and the figures are exact.
+// Checkouts that queued have their clock readings anyway, but recording
+// them in the histograms under the lock, with both cores taking turns, costs
+// cache misses: they are sampled the same way.
 const (
 	sampleRate   = 100_000 // fast-path checkouts timed per second, at most
 	maxStride    = 64
 	sampleWindow = int64(10 * time.Millisecond) // how often the stride adapts
 )
 
-// sampler picks the fast-path checkouts to time. Guarded by Pool.mu.
+// sampler picks the checkouts to time. Guarded by Pool.mu.
 type sampler struct {
-	stride  int64 // time one checkout in stride (≥ 1)
-	skipped int64 // untimed checkouts since the last timed one
-	n       int64 // releases in the current window
-	winFrom int64 // mono ns the window began
+	stride  int64  // time one checkout in stride (≥ 1)
+	winFrom int64  // mono ns the window began
+	winAcq  uint64 // acquires counted when it began
 }
 
-// take reports the weight of this fast-path checkout: 0 for untimed, else
-// itself plus the untimed ones it stands for.
-func (s *sampler) take() int64 {
-	if s.skipped+1 < s.stride {
-		s.skipped++
+// take reports the weight of a checkout: 0 for untimed, else itself plus
+// the untimed ones it stands for, counted in *skipped. Fast-path and
+// handed-off checkouts keep separate counts, so that a timed checkout only
+// stands for its own kind (a queued wait never for a zero one).
+func (s *sampler) take(skipped *int64) int64 {
+	if *skipped+1 < s.stride {
+		*skipped++
 		return 0
 	}
-	w := s.skipped + 1
-	s.skipped = 0
+	w := *skipped + 1
+	*skipped = 0
 	return w
 }
 
-// observe counts a release at now and, once a window has passed, sets the
-// stride from the rate seen in it. A pool that went quiet gets stride 1 at
-// its first release after the pause.
-func (s *sampler) observe(now int64) {
-	s.n++
+// observe is called at each release, at now, with the pool's acquire count;
+// once a window has passed it sets the stride from the rate seen in it. A
+// pool that went quiet gets stride 1 at its first release after the pause.
+func (s *sampler) observe(now int64, acquires uint64) {
 	if d := now - s.winFrom; d >= sampleWindow {
-		s.stride = min(max(s.n*1e9/(d*sampleRate), 1), maxStride)
-		s.n, s.winFrom = 0, now
+		n := int64(acquires - s.winAcq)
+		s.stride = min(max(n*1e9/(d*sampleRate), 1), maxStride)
+		s.winFrom, s.winAcq = now, acquires
 	}
 }
 

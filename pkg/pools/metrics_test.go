@@ -70,7 +70,7 @@ func TestSamplerStride(t *testing.T) {
 	ms := int64(time.Millisecond)
 	tests := []struct {
 		name     string
-		releases int64 // in one window of 10 ms
+		releases int64 // acquires and releases in one window of 10 ms
 		want     int64
 	}{
 		{"idle", 1, 1},
@@ -84,9 +84,9 @@ func TestSamplerStride(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := sampler{stride: 1}
 			for i := int64(1); i < tt.releases; i++ {
-				s.observe(i * 10 * ms / tt.releases)
+				s.observe(i*10*ms/tt.releases, uint64(i))
 			}
-			s.observe(10 * ms)
+			s.observe(10*ms, uint64(tt.releases))
 			if s.stride != tt.want {
 				t.Errorf("stride = %d, want %d", s.stride, tt.want)
 			}
@@ -97,9 +97,9 @@ func TestSamplerStride(t *testing.T) {
 func TestSamplerWeightsAddUp(t *testing.T) {
 	for _, stride := range []int64{1, 2, 7, maxStride} {
 		s := sampler{stride: stride}
-		var timed, weight int64
+		var timed, weight, skipped int64
 		for range 1000 * stride {
-			if w := s.take(); w > 0 {
+			if w := s.take(&skipped); w > 0 {
 				timed++
 				weight += w
 			}
@@ -110,8 +110,8 @@ func TestSamplerWeightsAddUp(t *testing.T) {
 	}
 	// A pool that goes quiet after a burst times every checkout again from
 	// its first release after the pause.
-	s := sampler{stride: maxStride, winFrom: 0}
-	s.observe(int64(time.Second))
+	s := sampler{stride: maxStride, winFrom: 0, winAcq: 1_000_000}
+	s.observe(int64(time.Second), 1_000_001)
 	if s.stride != 1 {
 		t.Errorf("after a pause: stride %d, want 1", s.stride)
 	}

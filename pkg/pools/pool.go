@@ -69,9 +69,11 @@ type Pool[C any] struct {
 	lastDialErr  error
 	count        counters
 	wait         durations // waits of acquires that queued
-	zeroWaits    int64     // acquires served at once, added to wait as zeros in snapshots
+	handedOff    uint64    // acquires that queued; the others' zero waits are added in snapshots
 	hold         durations
-	sample       sampler // which fast-path checkouts time their hold
+	sample       sampler // which checkouts are timed
+	skipFast     int64   // untimed fast-path checkouts since the last timed one
+	skipQueued   int64   // untimed handed-off checkouts since the last timed one
 	connect      durations
 	util         utilization
 }

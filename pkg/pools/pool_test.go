@@ -627,4 +627,33 @@ func TestHoldSampling(t *testing.T) {
 			t.Errorf("utilization %v, want in (0, 1)", s.Utilization)
 		}
 	})
+	t.Run("contended: queued checkouts sampled too, counts add up", func(t *testing.T) {
+		o := testOptions()
+		o.MaxSize = 2
+		p := newTestPool(t, newMem(), o)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for range 50_000 {
+					c, err := p.Acquire(context.Background())
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					c.Release()
+				}
+			})
+		}
+		wg.Wait()
+		s := p.Snapshot()
+		p.mu.Lock()
+		holds, queued := uint64(p.hold.h.TotalCount()), p.handedOff
+		p.mu.Unlock()
+		// Each kind leaves at most one stride of untimed checkouts behind.
+		if slack := uint64(2 * maxStride); holds > s.AcquireCount || holds+slack < s.AcquireCount ||
+			s.AcquireWaitCount > s.AcquireCount || s.AcquireWaitCount+slack < s.AcquireCount {
+			t.Errorf("acquires %d (%d queued): weighted holds %d, waits %d; want each within %d below",
+				s.AcquireCount, queued, holds, s.AcquireWaitCount, slack)
+		}
+	})
 }

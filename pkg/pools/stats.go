@@ -39,7 +39,7 @@ func (p *Pool[C]) Snapshot() Snapshot {
 		s.PeakUtilization = float64(p.util.peak) / float64(p.opts.MaxSize)
 	}
 	wait, hold, connect := p.wait.freeze(), p.hold.freeze(), p.connect.freeze()
-	zeroWaits := p.zeroWaits
+	zeroWaits := int64(p.count.acquires - p.handedOff)
 	p.mu.Unlock()
 
 	_ = wait.h.RecordValues(0, zeroWaits)
