@@ -129,8 +129,9 @@ func (p *Pool[C]) checkoutLocked(c *Conn[C], now, w int64) {
 		p.util.peak = max(p.util.peak, p.active)
 		// The checkout (and the hold) starts when the connection is
 		// assigned, also for a waiter that is still being woken up.
-		c.acquiredAt, c.weight = now, w
+		c.weight = w
 		if w > 0 {
+			c.acquiredAt = now
 			p.util.begin(now, w)
 		}
 	}
