@@ -14,6 +14,7 @@ test-integration:
 lint:
 	gofmt -l $$(git ls-files '*.go')
 	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 bench:
 	cd bench && go test -run '^$$' -bench . -count 5 ./... | tee bench.txt

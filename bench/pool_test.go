@@ -24,8 +24,9 @@ import (
 // goroutines.
 const poolConns = 4
 
-// noopConn is the trivial connection every pool hands out.
-type noopConn struct{ n int }
+// noopConn is the trivial connection every pool hands out; not zero-sized,
+// so that each one is a distinct pointer.
+type noopConn struct{ _ int }
 
 // --- resync ---
 

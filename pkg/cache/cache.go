@@ -34,11 +34,9 @@ type Cache[K comparable, V any] struct {
 		window  atomic.Uint32 // recency window in ticks
 		_       [52]byte
 	}
-	status     atomic.Int32
-	_          [60]byte
-	readDirty  dirtyMask
-	writeDirty dirtyMask
-	policy     policy[K, V]
+	_         [64]byte // keeps hot and readDirty on lines of their own
+	readDirty dirtyMask
+	policy    policy[K, V]
 
 	evictions, expirations atomic.Uint64
 

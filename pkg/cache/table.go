@@ -228,8 +228,3 @@ func (s *shard[K, V]) removeIf(fn func(*node[K, V]) bool) []*node[K, V] {
 	}
 	return out
 }
-
-// tableBytes is the memory of the shard's buckets.
-func (s *shard[K, V]) tableBytes() int64 {
-	return (int64(len(s.tab.Load().buckets)) + s.overflow.Load()) * tableBytesPer
-}

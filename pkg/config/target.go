@@ -76,7 +76,7 @@ func ParseTargetURL(raw string) (kind string, err error) {
 	switch kind {
 	case TargetSQLite:
 		if u.Host == "" && u.Path == "" {
-			return "", errors.New("SQLite URL without a path: use sqlite://PATH (e.g. sqlite://data/app.db) or sqlite::memory:")
+			return "", errors.New("SQLite URL without a path: use sqlite://PATH (e.g. sqlite://data/app.db), or sqlite::memory: for an in-memory database")
 		}
 	case TargetPostgres:
 		// libpq allows the host in the query (a Unix socket directory).

@@ -16,7 +16,7 @@ func newSQLite(rawURL string, _ Options, op Operation) (*sqlDriver, error) {
 	rest := rawURL[len("sqlite:"):]
 	rest = strings.TrimPrefix(rest, "//")
 	if rest == "" {
-		return nil, fmt.Errorf("sqlite URL %q has no path: write sqlite://file.db, sqlite:///abs/file.db or sqlite::memory:", rawURL)
+		return nil, fmt.Errorf("sqlite URL %q has no path: write sqlite://file.db or sqlite:///abs/file.db, or sqlite::memory: for an in-memory database", rawURL)
 	}
 	connector, err := sqlite.NewConnector(rest)
 	if err != nil {
