@@ -152,7 +152,12 @@ func (c *Cache[K, V]) sampleGet(st *stripe[K, V], start int64) {
 // When the cache is over MaxItems or MaxBytes afterwards, the least
 // recently used entries are evicted. An entry larger than MaxBytes on its
 // own is not stored (it counts as a capacity eviction).
-func (c *Cache[K, V]) Set(key K, value V, ttl time.Duration) {
+func (c *Cache[K, V]) Set(key K, value V, ttl time.Duration) { c.set(key, value, ttl, nil) }
+
+// set is Set; with skip (a GetOrLoad's store), nothing is written when
+// *skip is true under the shard's write lock. Without it, an in-flight load
+// of key is marked first (supersede).
+func (c *Cache[K, V]) set(key K, value V, ttl time.Duration, skip *atomic.Bool) {
 	if ttl <= 0 {
 		ttl = c.ttl
 	}
@@ -160,11 +165,18 @@ func (c *Cache[K, V]) Set(key K, value V, ttl time.Duration) {
 	size := min(c.sizer.size(key, value), sizeMask)
 	h := c.hasher.hash(key)
 	s := c.shardOf(h)
+	if skip == nil {
+		s.supersede(key)
+	}
 	if size > c.maxBytes {
-		c.rejectOversized(s, h, key, value)
+		c.rejectOversized(s, h, key, value, skip)
 		return
 	}
 	s.mu.Lock()
+	if skip != nil && skip.Load() {
+		s.mu.Unlock()
+		return
+	}
 	if old := s.find(h, key); old != nil && old.size() == size {
 		c.updateInPlace(s, old, value, deadline(now, ttl), now)
 		return
@@ -245,9 +257,13 @@ func (c *Cache[K, V]) replaced(key K, old V, expired bool) {
 
 // rejectOversized handles a Set whose entry alone exceeds MaxBytes: the
 // key's old value (if any) is replaced by nothing, and the new one is
-// reported as evicted for capacity.
-func (c *Cache[K, V]) rejectOversized(s *shard[K, V], h uint64, key K, value V) {
+// reported as evicted for capacity. skip is set's.
+func (c *Cache[K, V]) rejectOversized(s *shard[K, V], h uint64, key K, value V, skip *atomic.Bool) {
 	s.mu.Lock()
+	if skip != nil && skip.Load() {
+		s.mu.Unlock()
+		return
+	}
 	old := s.find(h, key)
 	if old != nil && s.remove(h, old) {
 		old.markRemoved()
@@ -275,6 +291,7 @@ func (c *Cache[K, V]) rejectOversized(s *shard[K, V], h uint64, key K, value V) 
 func (c *Cache[K, V]) Delete(key K) bool {
 	h := c.hasher.hash(key)
 	s := c.shardOf(h)
+	s.supersede(key)
 	s.mu.Lock()
 	n := s.find(h, key)
 	if n == nil || !s.remove(h, n) {

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 )
 
 // call is one GetOrLoad load in flight for a key.
@@ -12,6 +13,9 @@ type call[V any] struct {
 	err     error
 	waiters int // guarded by the shard's loadMu
 	cancel  context.CancelFunc
+	// stale: a Set or Delete of the key came while the load ran, so its
+	// value is older than what the cache holds and is not stored.
+	stale atomic.Bool
 }
 
 // loadScope cancels every load when the cache closes.
@@ -27,7 +31,9 @@ func (l *loadScope) cancelAll() { l.cancel() }
 // it is missing or expired. Concurrent callers for the same key share one
 // load: loader runs once, its value is stored with the default TTL and
 // returned to all of them. A failed load is not cached; its error goes to
-// every caller waiting for it. The load runs on its own goroutine with a
+// every caller waiting for it. A Set or Delete of the key made while the
+// load runs wins: the load's value still goes to its callers but is not
+// stored over it. The load runs on its own goroutine with a
 // context that keeps ctx's values but not its cancellation: a caller whose
 // ctx ends gets ctx.Err() at once while the others keep waiting; only when
 // every waiting caller has gone is the load's context cancelled. A panic in
@@ -68,9 +74,7 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(ctx cont
 				// Nobody waits any more: stop the load, and let the next
 				// caller start afresh rather than join a cancelled one.
 				cl.cancel()
-				if s.loads[key] == cl {
-					delete(s.loads, key)
-				}
+				s.forgetLoadLocked(key, cl)
 			}
 		}
 		s.loadMu.Unlock()
@@ -87,6 +91,7 @@ func (c *Cache[K, V]) startLoad(ctx context.Context, s *shard[K, V], key K, load
 		s.loads = make(map[K]*call[V])
 	}
 	s.loads[key] = cl
+	s.nloads.Add(1)
 	c.loads.Add(1)
 	go func() {
 		defer c.loads.Done()
@@ -94,15 +99,14 @@ func (c *Cache[K, V]) startLoad(ctx context.Context, s *shard[K, V], key K, load
 		defer stop()
 		v, err := runLoader(lctx, key, loader)
 		// A load nobody waits for any more (every caller left, or the
-		// cache is closing) does not store: a Set or Delete made meanwhile
-		// must not be overwritten by an older value.
+		// cache is closing) does not store, nor does one that a Set or
+		// Delete of the key overtook (checked under the shard's write
+		// lock, see supersede).
 		if err == nil && lctx.Err() == nil {
-			c.Set(key, v, 0)
+			c.set(key, v, 0, &cl.stale)
 		}
 		s.loadMu.Lock()
-		if s.loads[key] == cl {
-			delete(s.loads, key)
-		}
+		s.forgetLoadLocked(key, cl)
 		cl.val, cl.err = v, err
 		close(cl.done)
 		s.loadMu.Unlock()
@@ -117,4 +121,28 @@ func runLoader[K comparable, V any](ctx context.Context, key K, loader func(cont
 		}
 	}()
 	return loader(ctx)
+}
+
+// forgetLoadLocked unregisters cl, if it is still the load of key. The
+// caller holds s.loadMu.
+func (s *shard[K, V]) forgetLoadLocked(key K, cl *call[V]) {
+	if s.loads[key] == cl {
+		delete(s.loads, key)
+		s.nloads.Add(-1)
+	}
+}
+
+// supersede marks the load of key in flight, if any, as stale, before a Set
+// or Delete of key writes: the load then stores nothing. Marking comes
+// first and the load checks under the shard's write lock, so either the
+// load stored before the write (which then replaces it) or it sees the mark.
+func (s *shard[K, V]) supersede(key K) {
+	if s.nloads.Load() == 0 {
+		return
+	}
+	s.loadMu.Lock()
+	if cl := s.loads[key]; cl != nil {
+		cl.stale.Store(true)
+	}
+	s.loadMu.Unlock()
 }

@@ -226,3 +226,48 @@ func TestCloseCancelsLoads(t *testing.T) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
 }
+
+// TestGetOrLoadWriteDuringLoadWins: a Set or Delete of the key made while its
+// load runs is newer than the loaded value, which still goes to the callers
+// but is not stored over it; a write to another key changes nothing.
+func TestGetOrLoadWriteDuringLoadWins(t *testing.T) {
+	tests := []struct {
+		name      string
+		during    func(c *cache.Cache[string, string])
+		wantValue string
+		wantFound bool
+	}{
+		{"no write: the load stores", func(*cache.Cache[string, string]) {}, "loaded", true},
+		{"Set wins", func(c *cache.Cache[string, string]) { c.Set("k", "set meanwhile", 0) }, "set meanwhile", true},
+		{"Delete wins", func(c *cache.Cache[string, string]) { c.Set("k", "x", 0); c.Delete("k") }, "", false},
+		{"another key's Set does not count", func(c *cache.Cache[string, string]) { c.Set("other", "x", 0) }, "loaded", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCache(t, cache.Options[string, string]{})
+			started, release := make(chan struct{}), make(chan struct{})
+			got := make(chan string, 1)
+			go func() {
+				v, err := c.GetOrLoad(context.Background(), "k", func(context.Context) (string, error) {
+					close(started)
+					<-release
+					return "loaded", nil
+				})
+				if err != nil {
+					t.Error(err)
+				}
+				got <- v
+			}()
+			<-started
+			tt.during(c)
+			close(release)
+			if v := <-got; v != "loaded" {
+				t.Errorf("the caller got %q, want the loaded value", v)
+			}
+			v, ok := c.Get("k")
+			if v != tt.wantValue || ok != tt.wantFound {
+				t.Errorf("cache holds %q, %v; want %q, %v", v, ok, tt.wantValue, tt.wantFound)
+			}
+		})
+	}
+}

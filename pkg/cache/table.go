@@ -70,6 +70,7 @@ type shard[K comparable, V any] struct {
 
 	loadMu sync.Mutex
 	loads  map[K]*call[V] // GetOrLoad calls in flight
+	nloads atomic.Int32   // len(loads), for Set and Delete to skip loadMu when 0
 
 	_ [64]byte // keep neighbouring shards' locks on separate cache lines
 }
