@@ -124,13 +124,13 @@ func (s *sampler) observe(now int64, acquires uint64) {
 // ∫ active dt is exactly the sum of the holds. With every checkout timed it
 // is exact.
 type utilization struct {
+	peak  int     // highest active count seen (first: every checkout touches it)
 	start int64   // mono ns the pool was made
 	busy  float64 // Σ weight × hold of finished checkouts, connection·ns
 	// In-progress timed checkouts: Σ weight and Σ weight × acquiredAt, so
 	// their busy time so far is openW×now − openAt.
 	openW  float64
 	openAt float64
-	peak   int // highest active count seen
 }
 
 // begin books a timed checkout of weight w at now.

@@ -46,36 +46,43 @@ type Pool[C any] struct {
 	shallowDial bool
 	waiterP     sync.Pool // recycled *waiter[C]
 
-	// Touched on every operation, outside the lock.
+	// Touched on every operation, outside the lock: a cache line away
+	// from mu, so that these atomics and the locked fields do not bounce
+	// between cores together.
 	operations atomic.Uint64
 	opErrors   atomic.Uint64
 	reachable  atomic.Bool
+	_          [64]byte
 
+	// The fields every checkout touches, together, guarded by mu: a
+	// contended pool moves as few cache lines between cores as possible.
 	mu           sync.Mutex
 	closed       bool
-	drained      chan struct{} // closed once closed and nothing is in use
-	drainedSent  bool
+	timerArmed   bool
 	idle         []*Conn[C] // a stack: the most recently used on top
 	waiters      queue[C]
 	total        int // open connections: idle, in use or being checked
 	active       int // checked out (or being handed to a waiter)
-	checking     int // idle but out for a health check
 	constructing int // being dialled
 	peakWaiting  int
-	waitTimer    *time.Timer // fires at the head waiter's deadline
-	timerArmed   bool
-	lastHealth   int64 // mono ns of the last health-check round
-	lastErr      string
-	lastDialErr  error
-	count        counters
-	wait         durations // waits of acquires that queued
-	handedOff    uint64    // acquires that queued; the others' zero waits are added in snapshots
-	hold         durations
+	handedOff    uint64  // acquires that queued; the others' zero waits are added in snapshots
 	sample       sampler // which checkouts are timed
 	skipFast     int64   // untimed fast-path checkouts since the last timed one
 	skipQueued   int64   // untimed handed-off checkouts since the last timed one
-	connect      durations
+	count        counters
 	util         utilization
+
+	// Guarded by mu too, touched less often.
+	drained     chan struct{} // closed once closed and nothing is in use
+	drainedSent bool
+	checking    int         // idle but out for a health check
+	waitTimer   *time.Timer // fires at the head waiter's deadline
+	lastHealth  int64       // mono ns of the last health-check round
+	lastErr     string
+	lastDialErr error
+	wait        durations // waits of acquires that queued
+	hold        durations
+	connect     durations
 }
 
 // counters are the pool's monotonic counts, guarded by Pool.mu.
