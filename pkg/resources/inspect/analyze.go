@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"net"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -15,22 +14,24 @@ import (
 
 // session is one server connection, in a shape common to every engine.
 type session struct {
-	id      string
-	app     string
-	user    string
-	client  string // host without port
-	addr    string // as the server shows it
-	db      string
-	state   string
-	query   string
-	age     time.Duration // < 0: the server does not say
-	idle    time.Duration // < 0: unknown
-	xact    time.Duration // < 0: no open transaction
-	own     bool          // labelled as resync's
-	canIdle bool          // may count as idle (not blocked, not a subscriber)
-	long    bool          // long-lived by the engine's rule
-	note    string
-	extra   map[string]string // engine-specific evidence for a leak
+	id     string
+	app    string
+	user   string
+	client string // host without port
+	addr   string // as the server shows it
+	db     string
+	state  string
+	query  string
+	// pgIdents: "…" in query are identifiers (PostgreSQL), not strings.
+	pgIdents bool
+	age      time.Duration // < 0: the server does not say
+	idle     time.Duration // < 0: unknown
+	xact     time.Duration // < 0: no open transaction
+	own      bool          // labelled as resync's
+	canIdle  bool          // may count as idle (not blocked, not a subscriber)
+	long     bool          // long-lived by the engine's rule
+	note     string
+	extra    map[string]string // engine-specific evidence for a leak
 }
 
 // newResult starts a result for a target.
@@ -93,7 +94,7 @@ func (o Options) leakFor(s session, kind string, sev resources.Severity, life ti
 	put("application", s.app)
 	put("state", s.state)
 	put("database", s.db)
-	put("query", redactSQL(truncate(s.query, o.QueryMax)))
+	put("query", truncate(redactSQL(s.query, s.pgIdents), o.QueryMax))
 	if s.age >= 0 {
 		ev["age"] = fmtDur(s.age)
 	}
@@ -297,12 +298,86 @@ func secs(p *float64) time.Duration {
 	return time.Duration(*p * float64(time.Second))
 }
 
-// sqlSecretRE matches a quoted literal after PASSWORD or IDENTIFIED BY, as in
-// ALTER ROLE … PASSWORD '…' or CREATE USER … IDENTIFIED BY '…'.
-var sqlSecretRE = regexp.MustCompile(`(?i)(\b(?:password|identified\s+by)\s*(?:=\s*)?)('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.)*")`)
+// redactSQL masks every literal in a session's query text before it
+// becomes leak evidence: quoted strings ('…', E'…', and "…" unless
+// pgIdents says they are PostgreSQL identifiers) and PostgreSQL
+// dollar-quoted bodies ($$…$$, $tag$…$tag$) become '?', the way
+// pg_stat_statements and MySQL's statement digests normalise them. The
+// statement's shape (which table, which columns, which statement left the
+// transaction open) is what diagnoses a leak; its values can be tokens,
+// passwords or personal data, and are never shown. A literal the server
+// itself cut off (pg_stat_activity keeps 1 kB of a query) is masked to the
+// end. URL and key=value secrets outside literals are redacted as
+// everywhere else. Masking happens before the text is shortened for
+// display, so a cut can never expose part of a literal.
+func redactSQL(q string, pgIdents bool) string {
+	var b strings.Builder
+	b.Grow(len(q))
+	mask := func() {
+		// Two masks side by side would read as one literal with a doubled
+		// quote: keep them apart.
+		if s := b.String(); s != "" && s[len(s)-1] == '\'' {
+			b.WriteByte(' ')
+		}
+		b.WriteString("'?'")
+	}
+	for i := 0; i < len(q); {
+		c := q[i]
+		if c == '\'' || c == '"' && !pgIdents {
+			i = endOfQuoted(q, i)
+			mask()
+			continue
+		}
+		if c == '$' {
+			if tag := dollarTag(q[i:]); tag != "" {
+				if end := strings.Index(q[i+len(tag):], tag); end >= 0 {
+					i += len(tag) + end + len(tag)
+				} else {
+					i = len(q)
+				}
+				mask()
+				continue
+			}
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return config.RedactText(b.String())
+}
 
-// redactSQL hides URL secrets and SQL password literals in a session's
-// query text before it becomes leak evidence.
-func redactSQL(q string) string {
-	return sqlSecretRE.ReplaceAllString(config.RedactText(q), "${1}'"+config.Redacted+"'")
+// endOfQuoted returns the index just past the literal opened by the quote
+// at q[i]: a doubled quote and a backslash escape stay inside. (Reading
+// every backslash as an escape can only make a literal longer than the
+// server reads it, which masks more, never less.)
+func endOfQuoted(q string, i int) int {
+	quote := q[i]
+	for j := i + 1; j < len(q); j++ {
+		switch q[j] {
+		case '\\':
+			j++
+		case quote:
+			if j+1 < len(q) && q[j+1] == quote {
+				j++
+				continue
+			}
+			return j + 1
+		}
+	}
+	return len(q)
+}
+
+// dollarTag returns the PostgreSQL dollar-quote opening s ("$$" or
+// "$name$"), or "" ($1, a positional parameter, is not one).
+func dollarTag(s string) string {
+	for j := 1; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case c == '$':
+			return s[:j+1]
+		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || j > 1 && '0' <= c && c <= '9' || c >= 0x80:
+		default:
+			return ""
+		}
+	}
+	return ""
 }

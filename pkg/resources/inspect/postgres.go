@@ -91,7 +91,7 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 		}
 		s := session{
 			id: strconv.Itoa(pid), app: app, user: user, client: host, db: db,
-			state: state, query: query, age: secs(age), xact: secs(xact), idle: -1,
+			state: state, query: query, pgIdents: true, age: secs(age), xact: secs(xact), idle: -1,
 			own: IsOwn(app), canIdle: true, extra: map[string]string{"pid": strconv.Itoa(pid)},
 		}
 		if s.client == "" {
