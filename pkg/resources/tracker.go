@@ -2,9 +2,11 @@ package resources
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
+	_ "unsafe" // go:linkname
 )
 
 // Defaults for Options fields left at zero.
@@ -54,6 +56,8 @@ type Options struct {
 // life.
 type Tracker struct {
 	shards     [numShards]shard
+	bands      uint32 // GOMAXPROCS when made, at most numShards
+	band       uint32 // shards per band
 	in         interner
 	max        int64
 	total      atomic.Int64 // active resources; maintained only when max > 0
@@ -89,6 +93,8 @@ func New(o Options) *Tracker {
 		t.fake = true
 	}
 	t.base = t.clock()
+	t.bands = uint32(min(max(runtime.GOMAXPROCS(0), 1), numShards))
+	t.band = numShards / t.bands
 	t.in.kinds = map[string]*kindState{}
 	t.in.labels = map[labelKey]*label{}
 	for i := range t.shards {
@@ -140,7 +146,7 @@ func (t *Tracker) register(kind, owner string, skip int) (uint64, error) {
 		pcs = captureStack(skip+1, t.stackDepth) // +1: register itself
 	}
 	now := t.nanos()
-	start := rand.Uint32()
+	start := t.startShard()
 	for i := range uint32(numShards) { // the first shard almost always has room
 		si := (start + i) & shardMask
 		if id, ks, pass, ok := t.shards[si].place(&t.in, si, kind, owner, now, pcs); ok {
@@ -211,4 +217,21 @@ func (t *Tracker) Active() int {
 		s.mu.Unlock()
 	}
 	return int(n)
+}
+
+//go:linkname procPin runtime.procPin
+func procPin() int
+
+//go:linkname procUnpin runtime.procUnpin
+func procUnpin()
+
+// startShard picks where Register looks first: a random shard within the
+// band of shards of the P the caller runs on, so that the goroutines of one
+// P keep to shards whose lines stay in that core's cache (and mostly do not
+// take each other's locks), while the choice within the band spreads them.
+func (t *Tracker) startShard() uint32 {
+	pid := uint32(procPin())
+	procUnpin()
+	band := t.band
+	return (pid%t.bands)*band + rand.Uint32()%band
 }
