@@ -132,6 +132,7 @@ func (p *Pool[C]) unwindLocked(c *Conn[C]) *Conn[C] {
 	now := mono()
 	if metricsEnabled && c.weight > 0 {
 		p.util.end(now, c.acquiredAt, c.weight) // assigned, so busy, until now
+		c.weight = 0
 	}
 	p.active--
 	if !p.closed {

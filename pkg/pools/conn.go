@@ -58,6 +58,7 @@ func (p *Pool[C]) release(c *Conn[C], broken bool) {
 			}
 			p.hold.recordN(now-c.acquiredAt, c.weight)
 			p.util.end(now, c.acquiredAt, c.weight)
+			c.weight = 0
 		}
 		p.sample.observe(now, p.count.acquires)
 	}
@@ -126,12 +127,13 @@ func (p *Pool[C]) checkoutLocked(c *Conn[C], now, w int64) {
 	p.count.acquires++
 	c.state = stateInUse
 	if metricsEnabled {
-		p.util.peak = max(p.util.peak, p.active)
+		if p.active > p.util.peak {
+			p.util.peak = p.active
+		}
 		// The checkout (and the hold) starts when the connection is
 		// assigned, also for a waiter that is still being woken up.
-		c.weight = w
-		if w > 0 {
-			c.acquiredAt = now
+		if w > 0 { // an untimed checkout finds weight 0, reset by its release
+			c.weight, c.acquiredAt = w, now
 			p.util.begin(now, w)
 		}
 	}
