@@ -112,9 +112,20 @@ func (p *Pool[C]) giveUp(ctx context.Context, w *waiter[C]) error {
 			p.waiterP.Put(w)
 			return h.err
 		}
-		doomed = p.unwindLocked(h.conn)
 		p.count.acquires-- // checkoutLocked counted it; the caller never got it
-		p.handedOff--
+		if metricsEnabled {
+			p.handedOff--
+			// Undo the sampler's booking: a timed checkout of weight w
+			// stood for w−1 untimed ones besides itself, which go back to
+			// the queue; an untimed one was counted in skipQueued (unless
+			// a timed checkout since has already absorbed it).
+			if w := h.conn.weight; w > 0 {
+				p.skipQueued += w - 1
+			} else if p.skipQueued > 0 {
+				p.skipQueued--
+			}
+		}
+		doomed = p.unwindLocked(h.conn)
 	}
 	err := p.abandonLocked(ctx.Err(), "")
 	p.mu.Unlock()

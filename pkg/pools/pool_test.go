@@ -3,6 +3,7 @@ package pools
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -656,4 +657,58 @@ func TestHoldSampling(t *testing.T) {
 				s.AcquireCount, queued, holds, s.AcquireWaitCount, slack)
 		}
 	})
+}
+
+// TestGiveUpUndoesCheckout: a waiter served while its context ends hands the
+// connection back; every count the checkout booked, including the sampler's,
+// must be undone (and in resync_nometrics builds nothing may underflow).
+func TestGiveUpUndoesCheckout(t *testing.T) {
+	tests := []struct {
+		name           string
+		stride, queued int64 // sampler state before the hand-off
+	}{
+		{"every checkout timed", 1, 0},
+		{"untimed hand-off", 4, 0},
+		{"untimed hand-off after others", 4, 2},
+		{"timed hand-off standing for others", 4, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := testOptions()
+			o.MaxSize = 1
+			p := newTestPool(t, newMem(), o)
+			c, err := p.Acquire(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := p.waiterP.Get().(*waiter[*memConn])
+			p.mu.Lock()
+			p.sample.stride, p.skipQueued = tt.stride, tt.queued
+			p.sample.winFrom = math.MaxInt64 / 2 // no re-estimate of the stride
+			p.waiters.push(w)
+			acquires, handedOff := p.count.acquires, p.handedOff
+			p.mu.Unlock()
+
+			c.Release() // hands c to w, which is no longer queued
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			if err := p.giveUp(ctx, w); !errors.Is(err, context.Canceled) {
+				t.Fatalf("giveUp = %v, want context.Canceled", err)
+			}
+
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			if p.count.acquires != acquires || p.handedOff != handedOff {
+				t.Errorf("acquires %d, handed off %d; want %d, %d as before the hand-off",
+					p.count.acquires, p.handedOff, acquires, handedOff)
+			}
+			if metricsEnabled && p.skipQueued != tt.queued {
+				t.Errorf("untimed queued checkouts %d, want %d as before the hand-off", p.skipQueued, tt.queued)
+			}
+			if p.active != 0 || len(p.idle) != 1 || c.weight != 0 {
+				t.Errorf("active %d, idle %d, weight %d; want the connection back idle and untimed",
+					p.active, len(p.idle), c.weight)
+			}
+		})
+	}
 }
