@@ -329,8 +329,12 @@ func (c *Cache[K, V]) Len() int {
 }
 
 // Clear removes every entry (OnEvict sees them as deleted). Statistics
-// counters are kept.
+// counters are kept. Loads in flight (GetOrLoad) still return their values
+// to their callers but do not store them.
 func (c *Cache[K, V]) Clear() {
+	for i := range c.shards {
+		c.shards[i].supersedeAll()
+	}
 	var removed []*node[K, V]
 	c.policy.mu.Lock()
 	for i := range c.shards {

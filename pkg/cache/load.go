@@ -73,6 +73,11 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(ctx cont
 			default:
 				// Nobody waits any more: stop the load, and let the next
 				// caller start afresh rather than join a cancelled one.
+				// Marked stale first: the loader may be past its context
+				// check already, and a Set that comes after we return
+				// must not be overwritten by it (the Set finds no load
+				// to supersede once this one is forgotten).
+				cl.stale.Store(true)
 				cl.cancel()
 				s.forgetLoadLocked(key, cl)
 			}
@@ -142,6 +147,18 @@ func (s *shard[K, V]) supersede(key K) {
 	}
 	s.loadMu.Lock()
 	if cl := s.loads[key]; cl != nil {
+		cl.stale.Store(true)
+	}
+	s.loadMu.Unlock()
+}
+
+// supersedeAll marks every load in flight in s as stale, before Clear.
+func (s *shard[K, V]) supersedeAll() {
+	if s.nloads.Load() == 0 {
+		return
+	}
+	s.loadMu.Lock()
+	for _, cl := range s.loads {
 		cl.stale.Store(true)
 	}
 	s.loadMu.Unlock()

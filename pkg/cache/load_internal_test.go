@@ -68,3 +68,43 @@ func TestGetOrLoadCancelOneWaiter(t *testing.T) {
 		t.Fatalf("loader ran %d times, want 1", n)
 	}
 }
+
+// TestAbandonedLoadNeverOverwritesLaterSet races a load finishing against
+// its only caller giving up: once GetOrLoad has returned the caller's error,
+// a Set of the key must win over whatever the abandoned load does next.
+func TestAbandonedLoadNeverOverwritesLaterSet(t *testing.T) {
+	c, err := New(Options[string, string]{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	abandoned := 0
+	for i := range 3000 {
+		c.Delete("k")
+		started, release := make(chan struct{}), make(chan struct{})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.GetOrLoad(ctx, "k", func(context.Context) (string, error) {
+				close(started)
+				<-release
+				return "loaded", nil
+			})
+			done <- err
+		}()
+		<-started
+		go cancel()
+		close(release)
+		if err := <-done; err == nil {
+			cancel()
+			continue // the load finished first: nothing abandoned
+		}
+		abandoned++
+		c.Set("k", "set", 0)
+		c.loads.Wait() // the abandoned loader has stored, or not
+		if v, _ := c.Get("k"); v != "set" {
+			t.Fatalf("iteration %d: cache holds %q after the caller gave up and a Set followed; want %q", i, v, "set")
+		}
+	}
+	t.Logf("%d of 3000 loads abandoned", abandoned)
+}

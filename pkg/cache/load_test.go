@@ -240,6 +240,7 @@ func TestGetOrLoadWriteDuringLoadWins(t *testing.T) {
 		{"no write: the load stores", func(*cache.Cache[string, string]) {}, "loaded", true},
 		{"Set wins", func(c *cache.Cache[string, string]) { c.Set("k", "set meanwhile", 0) }, "set meanwhile", true},
 		{"Delete wins", func(c *cache.Cache[string, string]) { c.Set("k", "x", 0); c.Delete("k") }, "", false},
+		{"Clear wins", func(c *cache.Cache[string, string]) { c.Clear() }, "", false},
 		{"another key's Set does not count", func(c *cache.Cache[string, string]) { c.Set("other", "x", 0) }, "loaded", true},
 	}
 	for _, tt := range tests {
