@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -46,9 +47,10 @@ type httpDriver struct {
 // wireRequest is a request serialised once (by http.Request.Write) and sent
 // as is on every use.
 type wireRequest struct {
-	req  *http.Request // for ReadResponse: the method decides whether a body follows
-	wire []byte
-	url  string // for errors and StatusError
+	req        *http.Request // for ReadResponse: the method decides whether a body follows
+	wire       []byte
+	url        string // for errors and StatusError
+	idempotent bool   // safe to send again (RFC 9110, 9.2.2)
 }
 
 func newWireRequest(method, rawURL, userAgent string) (*wireRequest, error) {
@@ -61,7 +63,12 @@ func newWireRequest(method, rawURL, userAgent string) (*wireRequest, error) {
 	if err := req.Write(&b); err != nil {
 		return nil, err
 	}
-	return &wireRequest{req: req, wire: b.Bytes(), url: rawURL}, nil
+	idempotent := false
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodPut, http.MethodDelete:
+		idempotent = true
+	}
+	return &wireRequest{req: req, wire: b.Bytes(), url: rawURL, idempotent: idempotent}, nil
 }
 
 // StatusError is an HTTP response with a status of 400 or more.
@@ -127,8 +134,14 @@ func newHTTP(rawURL string, o Options, op Operation) (*httpDriver, error) {
 	return d, nil
 }
 
-// connect opens one TCP connection, with the TLS handshake for https.
-func (d *httpDriver) connect(ctx context.Context) (net.Conn, error) {
+// connect opens one TCP connection, with the TLS handshake for https,
+// both bounded by deadline when it is not zero (and by ctx).
+func (d *httpDriver) connect(ctx context.Context, deadline time.Time) (net.Conn, error) {
+	if !deadline.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline)
+		defer cancel()
+	}
 	c, err := d.dialer.DialContext(ctx, "tcp", d.addr)
 	if err != nil || !d.tls {
 		return c, err
@@ -142,7 +155,7 @@ func (d *httpDriver) connect(ctx context.Context) (net.Conn, error) {
 }
 
 func (d *httpDriver) Dial(ctx context.Context) (*httpConn, error) {
-	c, err := d.connect(ctx)
+	c, err := d.connect(ctx, time.Time{})
 	if err != nil {
 		return nil, err
 	}
@@ -188,64 +201,88 @@ var expired = time.Unix(1, 0)
 
 // request sends one request and reads the whole response, so the
 // connection can carry the next one. The earlier of deadline (when not zero)
-// and ctx's deadline becomes the connection's deadline; ctx's cancellation
-// moves that deadline to the past. An error
-// other than an HTTP status leaves the slot without a connection: the
-// pool's Destroy closes it, and a server that said Connection: close gets a
-// new connection at the next request.
+// and ctx's deadline bounds it, a redial included; ctx's cancellation
+// interrupts it. An error other than an HTTP status leaves the slot without
+// a connection: the pool's Destroy closes it, and a server that said
+// Connection: close gets a new connection at the next request.
+//
+// A kept-alive connection the server has closed meanwhile (its idle
+// timeout) shows as a write error or an end of stream before the first byte
+// of the response; an idempotent request is then sent once more on a new
+// connection, as net/http's Transport does.
 func (d *httpDriver) request(ctx context.Context, c *httpConn, r *wireRequest, deadline time.Time) (code int, err error) {
+	if dl, ok := ctx.Deadline(); ok && (deadline.IsZero() || dl.Before(deadline)) {
+		deadline = dl
+	}
+	code, err, retry := d.attempt(ctx, c, r, deadline)
+	if retry {
+		code, err, _ = d.attempt(ctx, c, r, deadline)
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() == nil {
+		// Our own deadline: say so in the context's terms, which the
+		// pool and the workload classify as a timeout.
+		err = fmt.Errorf("%s %s: no complete response by the operation deadline: %w", r.req.Method, r.url, context.DeadlineExceeded)
+	}
+	return code, err
+}
+
+// attempt is one try of request; retry says the connection was found
+// closed by the server before it answered (see request) and the slot is
+// ready for another try.
+func (d *httpDriver) attempt(ctx context.Context, c *httpConn, r *wireRequest, deadline time.Time) (code int, err error, retry bool) {
 	if c.conn == nil {
-		nc, err := d.connect(ctx)
+		nc, err := d.connect(ctx, deadline)
 		if err != nil {
-			return 0, err
+			return 0, err, false
 		}
 		c.conn, c.fresh = nc, true
 		c.br.Reset(nc)
 	}
-	if c.fresh {
+	reused := !c.fresh
+	if reused {
+		d.reused.Add(1)
+	} else {
 		c.fresh = false
 		d.fresh.Add(1)
-	} else {
-		d.reused.Add(1)
 	}
 	conn := c.conn
-	if dl, ok := ctx.Deadline(); ok && (deadline.IsZero() || dl.Before(deadline)) {
-		deadline = dl
-	}
 	if err := conn.SetDeadline(deadline); err != nil { // zero: none
-		return 0, err
+		return 0, err, false
 	}
-	defer func() {
-		if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() == nil {
-			// Our own deadline: say so in the context's terms, which the
-			// pool and the workload classify as a timeout.
-			err = fmt.Errorf("%s %s: no complete response by the operation deadline: %w", r.req.Method, r.url, context.DeadlineExceeded)
-		}
-	}()
+	var unanswered bool
 	if ctx.Done() == nil {
-		return d.roundTrip(c, r)
+		code, unanswered, err = d.roundTrip(c, r)
+	} else {
+		stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(expired) })
+		code, unanswered, err = d.roundTrip(c, r)
+		if !stop() {
+			// ctx ended during the request: its AfterFunc has moved, or
+			// is about to move, the deadline to the past, so this
+			// connection is done even if the response arrived in time; an
+			// error is the context's, not the deadline's.
+			_ = d.Close(c)
+			if err != nil {
+				err = fmt.Errorf("%s %s: %w", r.req.Method, r.url, ctx.Err())
+			}
+			return code, err, false
+		}
 	}
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(expired) })
-	defer func() {
-		if stop() {
-			return
-		}
-		// ctx ended during the request: its AfterFunc has moved, or is
-		// about to move, the deadline to the past, so this connection is
-		// done even if the response arrived in time; an error is the
-		// context's, not the deadline's.
+	if err != nil && unanswered && reused && r.idempotent && ctx.Err() == nil {
 		_ = d.Close(c)
-		if err != nil {
-			err = fmt.Errorf("%s %s: %w", r.req.Method, r.url, ctx.Err())
-		}
-	}()
-	return d.roundTrip(c, r)
+		return code, err, true
+	}
+	return code, err, false
 }
 
-// roundTrip writes r on c and reads the response to its end.
-func (d *httpDriver) roundTrip(c *httpConn, r *wireRequest) (int, error) {
+// roundTrip writes r on c and reads the response to its end. unanswered:
+// the connection failed (closed, reset) before the first byte of a
+// response, so the server cannot have acted on r.
+func (d *httpDriver) roundTrip(c *httpConn, r *wireRequest) (code int, unanswered bool, err error) {
 	if _, err := c.conn.Write(r.wire); err != nil {
-		return 0, err
+		return 0, closedByPeer(err), err
+	}
+	if _, err := c.br.Peek(1); err != nil {
+		return 0, closedByPeer(err), err
 	}
 	resp, err := http.ReadResponse(c.br, r.req)
 	// 1xx (other than 101) are interim: the real response follows.
@@ -253,17 +290,24 @@ func (d *httpDriver) roundTrip(c *httpConn, r *wireRequest) (int, error) {
 		resp, err = http.ReadResponse(c.br, r.req)
 	}
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	_, err = io.Copy(io.Discard, resp.Body)
 	if cerr := resp.Body.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil && resp.Close {
-		// The server closes after this response: the next request dials.
+	if err == nil && (resp.Close || resp.StatusCode == http.StatusSwitchingProtocols) {
+		// The server closes after this response, or the connection no
+		// longer speaks HTTP: the next request dials.
 		_ = d.Close(c)
 	}
-	return resp.StatusCode, err
+	return resp.StatusCode, false, err
+}
+
+// closedByPeer reports whether err says the other end closed or reset the
+// connection (not a timeout, not a local close).
+func closedByPeer(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // broken: an HTTP status is an answer over a healthy connection; a transport

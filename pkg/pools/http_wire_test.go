@@ -147,3 +147,98 @@ func TestHTTPCancelMidRequest(t *testing.T) {
 		t.Errorf("a cancel by the caller is no target error, and the connection is dropped: %+v", s)
 	}
 }
+
+// TestHTTPServerClosedIdleConn: a server that closes a kept-alive
+// connection between requests (its idle timeout) is no target error for a
+// request that can be sent again: the slot redials and repeats it once. A
+// POST is not repeated, as net/http's Transport would not.
+func TestHTTPServerClosedIdleConn(t *testing.T) {
+	tests := []struct {
+		method  string
+		wantErr bool
+	}{
+		{http.MethodGet, false},
+		{http.MethodHead, false},
+		{http.MethodDelete, false},
+		{http.MethodPost, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			closed := make(chan struct{}, 4)
+			var wg sync.WaitGroup
+			t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
+			wg.Go(func() {
+				for {
+					c, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					// One request, answered with keep-alive, then closed.
+					wg.Go(func() {
+						if _, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
+							_, _ = c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+						}
+						_ = c.Close()
+						closed <- struct{}{}
+					})
+				}
+			})
+			o := quick()
+			o.MinSize, o.MaxSize = 0, 1
+			r := open(t, "http", "http://"+ln.Addr().String()+"/", o, Operation{Method: tt.method})
+			if err := r.Do(ctxT(t)); err != nil {
+				t.Fatalf("first request: %v", err)
+			}
+			<-closed // the kept connection is now closed by the server
+			err = r.Do(ctxT(t))
+			if gotErr := err != nil; gotErr != tt.wantErr {
+				t.Fatalf("request on the connection the server closed: %v, want error %v", err, tt.wantErr)
+			}
+			if s := r.Snapshot(); !tt.wantErr && (s.HTTPConnsNew != 2 || s.Errors.Operation != 0) {
+				t.Errorf("new %d, reused %d, operation errors %d; want 2 new and no error",
+					s.HTTPConnsNew, s.HTTPConnsReused, s.Errors.Operation)
+			}
+		})
+	}
+}
+
+// TestHTTPRedialBoundedByDeadline: a slot that dials inside a request (after
+// Connection: close) does so within the operation's deadline, TLS handshake
+// included, against a server that accepts and never answers.
+func TestHTTPRedialBoundedByDeadline(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held sync.Map
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		_ = ln.Close()
+		held.Range(func(c, _ any) bool { _ = c.(net.Conn).Close(); return true })
+		wg.Wait()
+	})
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held.Store(c, true) // never a byte of TLS
+		}
+	})
+	d, err := newHTTP("https://"+ln.Addr().String()+"/", quick(), Operation{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &httpConn{br: bufio.NewReader(nil)} // no connection: the request dials
+	err = within(t, func() error {
+		return d.execBy(context.Background(), c, time.Now().Add(100*time.Millisecond))
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("execBy: %v, want the operation deadline", err)
+	}
+}
