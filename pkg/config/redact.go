@@ -15,8 +15,10 @@ var (
 	userinfoRE = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://[^:/@\s]*:)\S*@`)
 	// go-sql-driver/mysql DSNs: user:PASSWORD@tcp(host)/db, @unix(…).
 	mysqlDSNRE = regexp.MustCompile(`(?i)((?:^|[\s"'=(])[^\s:@/"'=(]*:)[^\s@]*@((?:tcp|tcp6|unix)\()`)
-	// password=…, token=… in query strings and key=value DSNs, quoted or not.
-	secretQSRE = regexp.MustCompile(`(?i)((?:password|passwd|pwd|token|secret|access_token|api_key|apikey|auth)=)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^&\s'"]+)`)
+	// password=…, token=… in query strings and key=value DSNs, quoted or
+	// not, and the signatures and keys of signed URLs (X-Amz-Signature,
+	// X-Amz-Credential, X-Goog-Signature, Azure SAS sig=, Google key=).
+	secretQSRE = regexp.MustCompile(`(?i)((?:password|passwd|pwd|token|secret|access_token|api_key|apikey|auth|signature|sig|key|credential)=)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^&\s'"]+)`)
 )
 
 // RedactURL hides the password of a URL's userinfo and any secret-looking

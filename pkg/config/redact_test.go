@@ -18,6 +18,10 @@ func TestRedactURL(t *testing.T) {
 		{"https://api.example.com/x?token=abc123&page=2", "https://api.example.com/x?token=***&page=2"},
 		{"postgres://db/app?sslpassword=abc&password=def", "postgres://db/app?sslpassword=***&password=***"},
 		{"https://h/?api_key=k1&client_secret=k2", "https://h/?api_key=***&client_secret=***"},
+		{"https://b.s3.amazonaws.com/o?X-Amz-Credential=AKIA1&X-Amz-Signature=f00d&X-Amz-Security-Token=t0k&X-Amz-Expires=60",
+			"https://b.s3.amazonaws.com/o?X-Amz-Credential=***&X-Amz-Signature=***&X-Amz-Security-Token=***&X-Amz-Expires=60"},
+		{"https://a.blob.core.windows.net/c/b?sv=2024&sig=abc%2Bdef&se=x", "https://a.blob.core.windows.net/c/b?sv=2024&sig=***&se=x"},
+		{"https://maps.example.com/api?key=AIzaXYZ&q=1", "https://maps.example.com/api?key=***&q=1"},
 		// unparseable: the password is still hidden
 		{"postgres://app:pa ss@db/app", "postgres://app:***@db/app"},
 		{"postgres://app:pa/ss@db/app", "postgres://app:***@db/app"},
