@@ -53,7 +53,7 @@ func redactSQL(q string, pg bool) string {
 			mask()
 			i, word = end, -1
 			continue
-		case c == '$' && pg && word < 0: // a$b$ is an identifier
+		case c == '$' && pg && (word < 0 || !identStart(q[word])): // a$b$ is an identifier; 1$$…$$ and $1$$…$$ are not
 			if tag := dollarTag(q[i:]); tag != "" {
 				end = len(q)
 				if n := strings.Index(q[i+len(tag):], tag); n >= 0 {
@@ -65,18 +65,29 @@ func redactSQL(q string, pg bool) string {
 			}
 		case c == '"' && pg, c == '`' && !pg:
 			end = endOfQuoted(q, i, false) // an identifier: kept
-		case c == '-' && strings.HasPrefix(q[i:], "--") && (pg || len(q) == i+2 || q[i+2] <= ' '):
-			end = endOfLine(q, i) // MySQL wants a space after "--"
+		case c == '-' && strings.HasPrefix(q[i:], "--") && (pg || len(q) == i+2 || q[i+2] <= ' ' || q[i+2] >= 0x7f):
+			// MySQL wants a space or a control character after "--"; a
+			// byte above 0x7f is one in some character sets (latin1's
+			// no-break space) and not in others: a quote in the rest of
+			// such a line makes the reading ambiguous.
+			end = endOfLine(q, i)
+			if !pg && len(q) > i+2 && q[i+2] >= 0x80 && strings.ContainsAny(q[i:end], quotes) {
+				end = -1
+			}
 		case c == '#' && !pg:
 			end = endOfLine(q, i)
 		case c == '/' && strings.HasPrefix(q[i:], "/*"):
-			if !pg && executableComment(q[i:]) {
-				// MySQL runs what /*! … */ and /*+ … */ hold: read on as
-				// SQL (the closing */ is copied as it comes).
-				end = i + 3
-			} else {
-				end = endOfComment(q, i, pg)
+			end = endOfComment(q, i, pg)
+			if !pg && executableComment(q[i:]) && strings.ContainsAny(q[i:end], quotes) {
+				// MySQL runs what /*!, /*M! and /*+ comments hold, or
+				// not (a newer version, MySQL vs MariaDB, a hint out of
+				// place): with a quote inside, the two readings differ.
+				end = -1
 			}
+		}
+		if end < 0 { // ambiguous: mask to the end
+			mask()
+			break
 		}
 		if end > i {
 			b.WriteString(q[i:end])
@@ -115,6 +126,15 @@ func endOfQuoted(q string, i int, backslash bool) int {
 		}
 	}
 	return len(q)
+}
+
+// quotes open strings or identifiers in MySQL.
+const quotes = "'\"`"
+
+// identStart reports whether c can start an unquoted identifier or keyword
+// (not a number or a $n parameter).
+func identStart(c byte) bool {
+	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= 0x80
 }
 
 // identChar reports whether c can be part of an unquoted identifier (or a
