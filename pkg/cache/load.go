@@ -137,8 +137,9 @@ func (s *shard[K, V]) forgetLoadLocked(key K, cl *call[V]) {
 	}
 }
 
-// supersede marks the load of key in flight, if any, as stale, before a Set
-// or Delete of key writes: the load then stores nothing. Marking comes
+// supersede marks the load of key in flight, if any, as stale, and
+// unregisters it, before a Set or Delete of key writes: the load then
+// stores nothing. Marking comes
 // first and the load checks under the shard's write lock, so either the
 // load stored before the write (which then replaces it) or it sees the mark.
 func (s *shard[K, V]) supersede(key K) {
@@ -148,18 +149,24 @@ func (s *shard[K, V]) supersede(key K) {
 	s.loadMu.Lock()
 	if cl := s.loads[key]; cl != nil {
 		cl.stale.Store(true)
+		// A GetOrLoad that comes after the write must not join a load that
+		// read the old value: it starts its own. The callers already
+		// waiting still get this load's value.
+		s.forgetLoadLocked(key, cl)
 	}
 	s.loadMu.Unlock()
 }
 
-// supersedeAll marks every load in flight in s as stale, before Clear.
+// supersedeAll marks every load in flight in s as stale, and unregisters
+// it, before Clear.
 func (s *shard[K, V]) supersedeAll() {
 	if s.nloads.Load() == 0 {
 		return
 	}
 	s.loadMu.Lock()
-	for _, cl := range s.loads {
+	for key, cl := range s.loads {
 		cl.stale.Store(true)
+		s.forgetLoadLocked(key, cl)
 	}
 	s.loadMu.Unlock()
 }

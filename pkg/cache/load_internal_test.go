@@ -108,3 +108,55 @@ func TestAbandonedLoadNeverOverwritesLaterSet(t *testing.T) {
 	}
 	t.Logf("%d of 3000 loads abandoned", abandoned)
 }
+
+// TestGetOrLoadAfterInvalidationStartsAfresh: a GetOrLoad that comes after a
+// Delete, Set or Clear of the key does not join the load that read the old
+// value; the caller that was already waiting still gets that load's value.
+func TestGetOrLoadAfterInvalidationStartsAfresh(t *testing.T) {
+	tests := []struct {
+		name       string
+		invalidate func(c *Cache[string, string])
+	}{
+		{"Delete", func(c *Cache[string, string]) { c.Delete("k") }},
+		{"Set", func(c *Cache[string, string]) { c.Set("k", "set", 0); c.Delete("k") }},
+		{"Clear", func(c *Cache[string, string]) { c.Clear() }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := New(Options[string, string]{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			var source atomic.Value
+			source.Store("old")
+			release := make(chan struct{})
+			first := make(chan string, 1)
+			go func() {
+				v, _ := c.GetOrLoad(context.Background(), "k", func(context.Context) (string, error) {
+					v := source.Load().(string)
+					<-release
+					return v, nil
+				})
+				first <- v
+			}()
+			waitWaiters(c, "k", 1)
+			source.Store("new")
+			tt.invalidate(c)
+			v, err := c.GetOrLoad(context.Background(), "k", func(context.Context) (string, error) {
+				return source.Load().(string), nil
+			})
+			close(release)
+			if err != nil || v != "new" {
+				t.Errorf("GetOrLoad after %s = %q, %v; want %q from a new load", tt.name, v, err, "new")
+			}
+			if v := <-first; v != "old" {
+				t.Errorf("the caller already waiting got %q, want its load's %q", v, "old")
+			}
+			c.loads.Wait()
+			if v, _ := c.Get("k"); v != "new" {
+				t.Errorf("cache holds %q, want %q", v, "new")
+			}
+		})
+	}
+}
