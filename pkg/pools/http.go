@@ -230,7 +230,8 @@ func (d *httpDriver) request(ctx context.Context, c *httpConn, r *wireRequest, d
 // closed by the server before it answered (see request) and the slot is
 // ready for another try.
 func (d *httpDriver) attempt(ctx context.Context, c *httpConn, r *wireRequest, deadline time.Time) (code int, err error, retry bool) {
-	if c.conn == nil {
+	dialled := c.conn == nil // here, for this request: no reason to retry
+	if dialled {
 		nc, err := d.connect(ctx, deadline)
 		if err != nil {
 			return 0, err, false
@@ -238,13 +239,18 @@ func (d *httpDriver) attempt(ctx context.Context, c *httpConn, r *wireRequest, d
 		c.conn, c.fresh = nc, true
 		c.br.Reset(nc)
 	}
-	reused := !c.fresh
-	if reused {
-		d.reused.Add(1)
-	} else {
-		c.fresh = false
-		d.fresh.Add(1)
-	}
+	fresh := c.fresh
+	c.fresh = false
+	defer func() {
+		if retry {
+			return // counted by the next attempt, on its new connection
+		}
+		if fresh {
+			d.fresh.Add(1)
+		} else {
+			d.reused.Add(1)
+		}
+	}()
 	conn := c.conn
 	if err := conn.SetDeadline(deadline); err != nil { // zero: none
 		return 0, err, false
@@ -267,7 +273,7 @@ func (d *httpDriver) attempt(ctx context.Context, c *httpConn, r *wireRequest, d
 			return code, err, false
 		}
 	}
-	if err != nil && unanswered && reused && r.idempotent && ctx.Err() == nil {
+	if err != nil && unanswered && !dialled && r.idempotent && ctx.Err() == nil {
 		_ = d.Close(c)
 		return code, err, true
 	}

@@ -150,20 +150,29 @@ func TestHTTPCancelMidRequest(t *testing.T) {
 
 // TestHTTPServerClosedIdleConn: a server that closes a kept-alive
 // connection between requests (its idle timeout) is no target error for a
-// request that can be sent again: the slot redials and repeats it once. A
-// POST is not repeated, as net/http's Transport would not.
+// request that can be sent again: the slot redials and repeats it once,
+// also on a connection dialled ahead (MinSize) that never carried a request.
+// A POST is not repeated, as net/http's Transport would not. Each request
+// is counted once, on the connection that answered it.
 func TestHTTPServerClosedIdleConn(t *testing.T) {
 	tests := []struct {
-		method  string
-		wantErr bool
+		method   string
+		prewarm  bool // the first connection is dialled by the pool and closed unused
+		wantErr  bool
+		requests int
 	}{
-		{http.MethodGet, false},
-		{http.MethodHead, false},
-		{http.MethodDelete, false},
-		{http.MethodPost, true},
+		{http.MethodGet, false, false, 2},
+		{http.MethodHead, false, false, 2},
+		{http.MethodDelete, false, false, 2},
+		{http.MethodPost, false, true, 2},
+		{http.MethodGet, true, false, 1},
 	}
 	for _, tt := range tests {
-		t.Run(tt.method, func(t *testing.T) {
+		name := tt.method
+		if tt.prewarm {
+			name += " on a prewarmed connection"
+		}
+		t.Run(name, func(t *testing.T) {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
@@ -172,15 +181,19 @@ func TestHTTPServerClosedIdleConn(t *testing.T) {
 			var wg sync.WaitGroup
 			t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
 			wg.Go(func() {
-				for {
+				for n := 0; ; n++ {
 					c, err := ln.Accept()
 					if err != nil {
 						return
 					}
-					// One request, answered with keep-alive, then closed.
+					unused := tt.prewarm && n == 0
+					// One request, answered with keep-alive, then closed
+					// (or closed at once: an idle timeout before any use).
 					wg.Go(func() {
-						if _, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
-							_, _ = c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+						if !unused {
+							if _, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
+								_, _ = c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+							}
 						}
 						_ = c.Close()
 						closed <- struct{}{}
@@ -189,18 +202,30 @@ func TestHTTPServerClosedIdleConn(t *testing.T) {
 			})
 			o := quick()
 			o.MinSize, o.MaxSize = 0, 1
-			r := open(t, "http", "http://"+ln.Addr().String()+"/", o, Operation{Method: tt.method})
-			if err := r.Do(ctxT(t)); err != nil {
-				t.Fatalf("first request: %v", err)
+			if tt.prewarm {
+				o.MinSize = 1
 			}
-			<-closed // the kept connection is now closed by the server
-			err = r.Do(ctxT(t))
+			r := open(t, "http", "http://"+ln.Addr().String()+"/", o, Operation{Method: tt.method})
+			for i := range tt.requests {
+				if i == tt.requests-1 || tt.prewarm {
+					<-closed // the connection the slot holds is now closed by the server
+				}
+				err = r.Do(ctxT(t))
+				if i < tt.requests-1 && err != nil {
+					t.Fatalf("request %d: %v", i+1, err)
+				}
+			}
 			if gotErr := err != nil; gotErr != tt.wantErr {
 				t.Fatalf("request on the connection the server closed: %v, want error %v", err, tt.wantErr)
 			}
-			if s := r.Snapshot(); !tt.wantErr && (s.HTTPConnsNew != 2 || s.Errors.Operation != 0) {
-				t.Errorf("new %d, reused %d, operation errors %d; want 2 new and no error",
+			s := r.Snapshot()
+			if !tt.wantErr && (s.HTTPConnsNew != 2 && !tt.prewarm || s.Errors.Operation != 0) {
+				t.Errorf("new %d, reused %d, operation errors %d; want a new connection for the retry and no error",
 					s.HTTPConnsNew, s.HTTPConnsReused, s.Errors.Operation)
+			}
+			if got := s.HTTPConnsNew + s.HTTPConnsReused; got != uint64(tt.requests) {
+				t.Errorf("new %d + reused %d = %d, want each of the %d requests counted once",
+					s.HTTPConnsNew, s.HTTPConnsReused, got, tt.requests)
 			}
 		})
 	}
