@@ -130,17 +130,18 @@ func TestGetOrLoadAfterInvalidationStartsAfresh(t *testing.T) {
 			defer c.Close()
 			var source atomic.Value
 			source.Store("old")
-			release := make(chan struct{})
+			read, release := make(chan struct{}), make(chan struct{})
 			first := make(chan string, 1)
 			go func() {
 				v, _ := c.GetOrLoad(context.Background(), "k", func(context.Context) (string, error) {
 					v := source.Load().(string)
+					close(read)
 					<-release
 					return v, nil
 				})
 				first <- v
 			}()
-			waitWaiters(c, "k", 1)
+			<-read // the first load has read the old value
 			source.Store("new")
 			tt.invalidate(c)
 			v, err := c.GetOrLoad(context.Background(), "k", func(context.Context) (string, error) {
