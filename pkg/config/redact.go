@@ -16,9 +16,12 @@ var (
 	// go-sql-driver/mysql DSNs: user:PASSWORD@tcp(host)/db, @unix(…).
 	mysqlDSNRE = regexp.MustCompile(`(?i)((?:^|[\s"'=(])[^\s:@/"'=(]*:)[^\s@]*@((?:tcp|tcp6|unix)\()`)
 	// password=…, token=… in query strings and key=value DSNs, quoted or
-	// not, and the signatures and keys of signed URLs (X-Amz-Signature,
-	// X-Amz-Credential, X-Goog-Signature, Azure SAS sig=, Google key=).
-	secretQSRE = regexp.MustCompile(`(?i)((?:password|passwd|pwd|token|secret|access_token|api_key|apikey|auth|signature|sig|key|credential)=)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^&\s'"]+)`)
+	// not (anywhere in a name: sslpassword=, client_secret=), and, as whole
+	// names only, the signatures and keys of signed URLs and connection
+	// strings (X-Amz-Signature, X-Amz-Credential, X-Goog-Signature, Azure
+	// SAS sig=, AccountKey=, Google key=) — so that sort_key= or t.pkey=
+	// stay readable.
+	secretQSRE = regexp.MustCompile(`(?i)((?:password|passwd|pwd|passphrase|token|secret|access_token|api_key|apikey|auth|authorization|credentials|client_assertion|(?:^|[?&;\s-])(?:signature|sig|key|accountkey|sharedaccesskey|credential))=)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^&\s'"]+)`)
 )
 
 // RedactURL hides the password of a URL's userinfo and any secret-looking

@@ -22,6 +22,7 @@ func TestRedactURL(t *testing.T) {
 			"https://b.s3.amazonaws.com/o?X-Amz-Credential=***&X-Amz-Signature=***&X-Amz-Security-Token=***&X-Amz-Expires=60"},
 		{"https://a.blob.core.windows.net/c/b?sv=2024&sig=abc%2Bdef&se=x", "https://a.blob.core.windows.net/c/b?sv=2024&sig=***&se=x"},
 		{"https://maps.example.com/api?key=AIzaXYZ&q=1", "https://maps.example.com/api?key=***&q=1"},
+		{"https://h/x?sort_key=name&design=a", "https://h/x?sort_key=name&design=a"},
 		// unparseable: the password is still hidden
 		{"postgres://app:pa ss@db/app", "postgres://app:***@db/app"},
 		{"postgres://app:pa/ss@db/app", "postgres://app:***@db/app"},
@@ -59,6 +60,8 @@ func TestRedactText(t *testing.T) {
 		{`root:s3cret@unix(/tmp/mysql.sock)/test`, `root:***@unix(/tmp/mysql.sock)/test`},
 		{`GET https://h/x?token=abc&page=2 401`, `GET https://h/x?token=***&page=2 401`},
 		{`nothing secret at 10:30 here@there`, `nothing secret at 10:30 here@there`},
+		{`SELECT * FROM t JOIN u ON t.pkey=u.fkey`, `SELECT * FROM t JOIN u ON t.pkey=u.fkey`},
+		{`AccountName=a;AccountKey=c2VjcmV0;EndpointSuffix=x`, `AccountName=a;AccountKey=***`},
 	}
 	for _, tt := range tests {
 		if got := config.RedactText(tt.in); got != tt.want {
