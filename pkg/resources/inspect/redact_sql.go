@@ -18,12 +18,14 @@ import (
 //
 // The scan reads the text the way the server does: comments and quoted
 // identifiers ("…" in PostgreSQL, `…` in MySQL) are skipped whole, so a
-// quote inside them starts nothing. Where the reading depends on a server
-// setting it cannot see (a backslash before a quote in a plain string
-// ends it under standard_conforming_strings or NO_BACKSLASH_ESCAPES and
-// escapes it otherwise) and the two readings end the string in different
-// places, everything from that string on is masked: the rest could be a
-// literal either way. A literal the server itself cut off
+// quote inside them starts nothing. Where the reading depends on what the
+// scan cannot see — a server setting (a backslash before a quote in a
+// plain string ends it under standard_conforming_strings or
+// NO_BACKSLASH_ESCAPES and escapes it otherwise), the server's version or
+// kind (MySQL runs /*!…*/ and /*+…*/ comments, or not), its character set
+// (is the byte after a MySQL "--" a space?) — and the readings differ,
+// everything from that token on is masked: the rest could be a literal
+// either way. A literal the server itself cut off
 // (pg_stat_activity keeps 1 kB of a query) is masked to the end. URL and
 // key=value secrets outside literals are redacted as everywhere else.
 // Masking happens before the text is shortened for display, so a cut can
@@ -42,26 +44,22 @@ func redactSQL(q string, pg bool) string {
 	word := -1 // where the unquoted word (identifier, keyword, number) being copied began
 	for i := 0; i < len(q); {
 		c := q[i]
-		var end int // past the token at i; 0: not a token, copy c
+		end := i     // past the token at i; i: not a token, copy c
+		lit := false // the token is masked, not copied
 		switch {
 		case c == '\'' || c == '"' && !pg:
+			lit = true
 			if pg && word >= 0 && word == i-1 && (q[word] == 'E' || q[word] == 'e') { // E'…'
 				end = endOfQuoted(q, i, true)
 			} else if end = endOfQuoted(q, i, false); end != endOfQuoted(q, i, true) {
 				end = len(q) // ambiguous: see above
 			}
-			mask()
-			i, word = end, -1
-			continue
 		case c == '$' && pg && (word < 0 || !identStart(q[word])): // a$b$ is an identifier; 1$$…$$ and $1$$…$$ are not
 			if tag := dollarTag(q[i:]); tag != "" {
-				end = len(q)
+				lit, end = true, len(q)
 				if n := strings.Index(q[i+len(tag):], tag); n >= 0 {
 					end = i + 2*len(tag) + n
 				}
-				mask()
-				i, word = end, -1
-				continue
 			}
 		case c == '"' && pg, c == '`' && !pg:
 			end = endOfQuoted(q, i, false) // an identifier: kept
@@ -72,7 +70,7 @@ func redactSQL(q string, pg bool) string {
 			// such a line makes the reading ambiguous.
 			end = endOfLine(q, i)
 			if !pg && len(q) > i+2 && q[i+2] >= 0x80 && strings.ContainsAny(q[i:end], quotes) {
-				end = -1
+				lit, end = true, len(q)
 			}
 		case c == '#' && !pg:
 			end = endOfLine(q, i)
@@ -82,26 +80,26 @@ func redactSQL(q string, pg bool) string {
 				// MySQL runs what /*!, /*M! and /*+ comments hold, or
 				// not (a newer version, MySQL vs MariaDB, a hint out of
 				// place): with a quote inside, the two readings differ.
-				end = -1
+				lit, end = true, len(q)
 			}
 		}
-		if end < 0 { // ambiguous: mask to the end
+		switch {
+		case lit:
 			mask()
-			break
-		}
-		if end > i {
+			i, word = end, -1
+		case end > i:
 			b.WriteString(q[i:end])
 			i, word = end, -1
-			continue
+		default:
+			b.WriteByte(c)
+			switch {
+			case !identChar(c):
+				word = -1
+			case word < 0:
+				word = i
+			}
+			i++
 		}
-		b.WriteByte(c)
-		switch {
-		case !identChar(c):
-			word = -1
-		case word < 0:
-			word = i
-		}
-		i++
 	}
 	return config.RedactText(b.String())
 }
