@@ -73,13 +73,12 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(ctx cont
 			default:
 				// Nobody waits any more: stop the load, and let the next
 				// caller start afresh rather than join a cancelled one.
-				// Marked stale first: the loader may be past its context
+				// Dropped as stale: the loader may be past its context
 				// check already, and a Set that comes after we return
 				// must not be overwritten by it (the Set finds no load
 				// to supersede once this one is forgotten).
-				cl.stale.Store(true)
+				s.dropLoadLocked(key, cl)
 				cl.cancel()
-				s.forgetLoadLocked(key, cl)
 			}
 		}
 		s.loadMu.Unlock()
@@ -137,36 +136,38 @@ func (s *shard[K, V]) forgetLoadLocked(key K, cl *call[V]) {
 	}
 }
 
-// supersede marks the load of key in flight, if any, as stale, and
-// unregisters it, before a Set or Delete of key writes: the load then
-// stores nothing. Marking comes
-// first and the load checks under the shard's write lock, so either the
-// load stored before the write (which then replaces it) or it sees the mark.
+// dropLoadLocked marks cl, the load of key, as stale, so that it stores
+// nothing, and unregisters it, so that a GetOrLoad from now on starts its
+// own load rather than join one that read an older value; the callers
+// already waiting still get cl's value. The caller holds s.loadMu.
+func (s *shard[K, V]) dropLoadLocked(key K, cl *call[V]) {
+	cl.stale.Store(true)
+	s.forgetLoadLocked(key, cl)
+}
+
+// supersede drops the load of key in flight, if any, before a Set or
+// Delete of key writes. Marking comes first and the load checks under the
+// shard's write lock, so either the load stored before the write (which
+// then replaces it) or it sees the mark.
 func (s *shard[K, V]) supersede(key K) {
 	if s.nloads.Load() == 0 {
 		return
 	}
 	s.loadMu.Lock()
 	if cl := s.loads[key]; cl != nil {
-		cl.stale.Store(true)
-		// A GetOrLoad that comes after the write must not join a load that
-		// read the old value: it starts its own. The callers already
-		// waiting still get this load's value.
-		s.forgetLoadLocked(key, cl)
+		s.dropLoadLocked(key, cl)
 	}
 	s.loadMu.Unlock()
 }
 
-// supersedeAll marks every load in flight in s as stale, and unregisters
-// it, before Clear.
+// supersedeAll drops every load in flight in s, before Clear.
 func (s *shard[K, V]) supersedeAll() {
 	if s.nloads.Load() == 0 {
 		return
 	}
 	s.loadMu.Lock()
 	for key, cl := range s.loads {
-		cl.stale.Store(true)
-		s.forgetLoadLocked(key, cl)
+		s.dropLoadLocked(key, cl)
 	}
 	s.loadMu.Unlock()
 }
