@@ -214,9 +214,9 @@ func (d *httpDriver) request(ctx context.Context, c *httpConn, r *wireRequest, d
 	if dl, ok := ctx.Deadline(); ok && (deadline.IsZero() || dl.Before(deadline)) {
 		deadline = dl
 	}
-	code, err, retry := d.attempt(ctx, c, r, deadline)
+	code, retry, err := d.attempt(ctx, c, r, deadline)
 	if retry {
-		code, err, _ = d.attempt(ctx, c, r, deadline)
+		code, _, err = d.attempt(ctx, c, r, deadline)
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() == nil {
 		// Our own deadline: say so in the context's terms, which the
@@ -229,12 +229,12 @@ func (d *httpDriver) request(ctx context.Context, c *httpConn, r *wireRequest, d
 // attempt is one try of request; retry says the connection was found
 // closed by the server before it answered (see request) and the slot is
 // ready for another try.
-func (d *httpDriver) attempt(ctx context.Context, c *httpConn, r *wireRequest, deadline time.Time) (code int, err error, retry bool) {
+func (d *httpDriver) attempt(ctx context.Context, c *httpConn, r *wireRequest, deadline time.Time) (code int, retry bool, err error) {
 	dialled := c.conn == nil // here, for this request: no reason to retry
 	if dialled {
 		nc, err := d.connect(ctx, deadline)
 		if err != nil {
-			return 0, err, false
+			return 0, false, err
 		}
 		c.conn, c.fresh = nc, true
 		c.br.Reset(nc)
@@ -253,7 +253,7 @@ func (d *httpDriver) attempt(ctx context.Context, c *httpConn, r *wireRequest, d
 	}()
 	conn := c.conn
 	if err := conn.SetDeadline(deadline); err != nil { // zero: none
-		return 0, err, false
+		return 0, false, err
 	}
 	var unanswered bool
 	if ctx.Done() == nil {
@@ -270,19 +270,20 @@ func (d *httpDriver) attempt(ctx context.Context, c *httpConn, r *wireRequest, d
 			if err != nil {
 				err = fmt.Errorf("%s %s: %w", r.req.Method, r.url, ctx.Err())
 			}
-			return code, err, false
+			return code, false, err
 		}
 	}
 	if err != nil && unanswered && !dialled && r.idempotent && ctx.Err() == nil {
 		_ = d.Close(c)
-		return code, err, true
+		return code, true, err
 	}
-	return code, err, false
+	return code, false, err
 }
 
 // roundTrip writes r on c and reads the response to its end. unanswered:
-// the connection failed (closed, reset) before the first byte of a
-// response, so the server cannot have acted on r.
+// the other end closed or reset the connection before the first byte of a
+// response (which may still be after the server acted on r: only an
+// idempotent request is sent again).
 func (d *httpDriver) roundTrip(c *httpConn, r *wireRequest) (code int, unanswered bool, err error) {
 	if _, err := c.conn.Write(r.wire); err != nil {
 		return 0, closedByPeer(err), err
