@@ -94,6 +94,36 @@ func TestSamplerStride(t *testing.T) {
 	}
 }
 
+// A burst is sampled at the target rate once a batch of checkouts has been
+// seen, long before its first 10 ms window ends; a slow trickle still waits
+// for the window.
+func TestSamplerAdaptsWithinABatch(t *testing.T) {
+	us := int64(time.Microsecond)
+	tests := []struct {
+		name  string
+		every int64 // ns between releases
+		n     int64 // releases observed
+		want  int64
+	}{
+		{"burst, one batch", 50, sampleBatch, maxStride},              // 20M/s, after 51 µs
+		{"burst, one short of a batch", 50, sampleBatch - 1, 1},       // window still open
+		{"fast, one batch", 2 * us, sampleBatch, 5},                   // 500,000/s
+		{"trickle, one batch", 20 * us, sampleBatch, 1},               // 50,000/s: the 10 ms bound ended it first
+		{"at the rate, after 10 ms", 10 * us, sampleWindow / 10e3, 1}, // 100,000/s
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := sampler{stride: 1}
+			for i := int64(1); i <= tt.n; i++ {
+				s.observe(i*tt.every, uint64(i))
+			}
+			if s.stride != tt.want {
+				t.Errorf("stride = %d, want %d", s.stride, tt.want)
+			}
+		})
+	}
+}
+
 func TestSamplerWeightsAddUp(t *testing.T) {
 	for _, stride := range []int64{1, 2, 7, maxStride} {
 		s := sampler{stride: stride}
@@ -127,5 +157,42 @@ func TestKindOf(t *testing.T) {
 		if got, err := KindOf(raw); err != nil || got != want {
 			t.Errorf("KindOf(%q) = %q, %v; want %q", raw, got, err, want)
 		}
+	}
+}
+
+func TestWaiterDeadline(t *testing.T) {
+	const timeout = time.Second
+	tests := []struct {
+		name        string
+		deadline    int64 // 0: not stored yet
+		now         int64
+		wantExpired bool
+		wantAfter   int64
+	}{
+		{"not stored yet", 0, 5e9, false, 5e9 + int64(timeout)},
+		{"ahead", 6e9, 5e9, false, 6e9},
+		{"at the deadline", 5e9, 5e9, true, 5e9},
+		{"past", 4e9, 5e9, true, 4e9},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var w waiter[*memConn]
+			w.deadline.Store(tt.deadline)
+			if got := w.expiredBy(tt.now); got != tt.wantExpired {
+				t.Errorf("expiredBy = %v, want %v", got, tt.wantExpired)
+			}
+			if got := w.deadlineAfter(tt.now, timeout); got != tt.wantAfter {
+				t.Errorf("deadlineAfter = %d, want %d", got, tt.wantAfter)
+			}
+		})
+	}
+	// A recycled waiter starts with no deadline, so that a stale one is
+	// never read before the next Acquire stores its own.
+	p := newTestPool(t, newMem(), testOptions())
+	w := p.waiterP.Get().(*waiter[*memConn])
+	w.deadline.Store(1)
+	p.recycle(w)
+	if w.deadline.Load() != 0 {
+		t.Errorf("recycled waiter keeps deadline %d", w.deadline.Load())
 	}
 }

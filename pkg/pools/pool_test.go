@@ -221,6 +221,43 @@ func TestAcquireGivesUp(t *testing.T) {
 	}
 }
 
+// Waiters queued while the wait timer is armed store their deadline after
+// unlocking; each still times out at its own ConnectTimeout, in turn, also
+// with recycled waiters (second round).
+func TestQueuedWaitersTimeOutInTurn(t *testing.T) {
+	o := testOptions()
+	o.MaxSize, o.ConnectTimeout = 1, 150*time.Millisecond
+	p := newTestPool(t, newMem(), o)
+	held, err := p.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	for round := 1; round <= 2; round++ {
+		first := make(chan error, 1)
+		go func() { _, err := p.Acquire(context.Background()); first <- err }()
+		eventually(t, "the first waiter", func() bool { return p.Snapshot().Waiting == 1 })
+		time.Sleep(o.ConnectTimeout / 2)
+		second := make(chan error, 1)
+		go func() { _, err := p.Acquire(context.Background()); second <- err }()
+		eventually(t, "the second waiter", func() bool { return p.Snapshot().Waiting == 2 })
+		if err := within(t, func() error { return <-first }); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("round %d: first waiter: %v, want a connect timeout", round, err)
+		}
+		select {
+		case err := <-second:
+			t.Fatalf("round %d: second waiter gave up with the first (%v); its deadline is half a timeout later", round, err)
+		default:
+		}
+		if err := within(t, func() error { return <-second }); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("round %d: second waiter: %v, want a connect timeout", round, err)
+		}
+	}
+	if s := p.Snapshot(); s.Timeouts != 4 || s.Waiting != 0 {
+		t.Errorf("timeouts %d waiting %d, want 4 0", s.Timeouts, s.Waiting)
+	}
+}
+
 func TestAcquireWithDoneContextFailsAtOnce(t *testing.T) {
 	p := newTestPool(t, newMem(), testOptions())
 	ctx, cancel := context.WithCancel(context.Background())

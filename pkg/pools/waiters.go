@@ -1,13 +1,36 @@
 package pools
 
+import (
+	"sync/atomic"
+	"time"
+)
+
 // waiter is one Acquire waiting for a connection. The pool hands it either a
 // connection or an error through ch, always under the pool's lock and only
 // after removing it from the queue, so a waiter that finds itself no longer
 // queued (under the lock) knows ch holds its result. Waiters are recycled,
 // which keeps the contended path free of allocations.
 type waiter[C any] struct {
-	ch       chan handoff[C]
-	deadline int64 // mono ns: enqueue time + ConnectTimeout
+	ch chan handoff[C]
+	// deadline is the enqueue time + ConnectTimeout, mono ns. The waiter
+	// usually stores it just after queueing, outside the lock (see
+	// acquireSlow), so 0 means "queued a moment ago".
+	deadline atomic.Int64
+}
+
+// expiredBy reports whether w's ConnectTimeout passed by now.
+func (w *waiter[C]) expiredBy(now int64) bool {
+	d := w.deadline.Load()
+	return d != 0 && d <= now
+}
+
+// deadlineAfter is w's deadline, or, while w has not stored it yet, the
+// latest it can be: now + timeout.
+func (w *waiter[C]) deadlineAfter(now int64, timeout time.Duration) int64 {
+	if d := w.deadline.Load(); d != 0 {
+		return d
+	}
+	return now + int64(timeout)
 }
 
 type handoff[C any] struct {
@@ -69,4 +92,11 @@ func (q *queue[C]) remove(w *waiter[C]) bool {
 		return true
 	}
 	return false
+}
+
+// recycle returns a waiter that left the queue to the pool of waiters, its
+// deadline cleared for the next Acquire.
+func (p *Pool[C]) recycle(w *waiter[C]) {
+	w.deadline.Store(0)
+	p.waiterP.Put(w)
 }
