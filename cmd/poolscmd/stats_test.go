@@ -183,8 +183,10 @@ func TestStatsTargetDiesMidRun(t *testing.T) {
 	srv := newServer(t, 64, 0, func(n int64) {
 		if n == 200 {
 			once.Do(func() {
-				proxy.CutAll()
+				// Refuse first: a redial between the two would
+				// otherwise get through and carry on unharmed.
 				_ = proxy.RefuseNew(true)
+				proxy.CutAll()
 			})
 		}
 	})

@@ -94,7 +94,8 @@ func (p *Proxy) Active() int {
 
 // RefuseNew makes new connections fail with "connection refused" (the
 // listening socket is closed) while on; established connections are not
-// touched. Turning it off listens again on the same address, which fails only
+// touched, but one the kernel accepted that was not yet forwarding is reset,
+// so that RefuseNew then CutAll leaves no connection standing. Turning it off listens again on the same address, which fails only
 // if another process took the port meanwhile.
 func (p *Proxy) RefuseNew(on bool) error {
 	p.mu.Lock()
@@ -206,6 +207,14 @@ func (p *Proxy) accept(ln net.Listener) {
 		if p.closed {
 			p.mu.Unlock()
 			c.cut(false)
+			return
+		}
+		if p.ln != ln {
+			// RefuseNew came between Accept and here: this connection is
+			// refused (reset) like the ones after it, so that RefuseNew
+			// followed by CutAll leaves none standing.
+			p.mu.Unlock()
+			c.cut(true)
 			return
 		}
 		p.accepted++

@@ -24,10 +24,12 @@ func TestTargetDiesMidRun(t *testing.T) {
 	killed := make(chan struct{})
 	killer := func(ctx context.Context) error {
 		if calls.Add(1) == 100 {
-			proxy.CutAll()
+			// Refuse first: a redial between the two would otherwise
+			// get through and carry on unharmed.
 			if err := proxy.RefuseNew(true); err != nil {
 				t.Error(err)
 			}
+			proxy.CutAll()
 			close(killed)
 		}
 		return op(ctx)
