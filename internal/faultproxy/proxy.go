@@ -93,10 +93,11 @@ func (p *Proxy) Active() int {
 }
 
 // RefuseNew makes new connections fail with "connection refused" (the
-// listening socket is closed) while on; established connections are not
-// touched, but one the kernel accepted that was not yet forwarding is reset,
-// so that RefuseNew then CutAll leaves no connection standing. Turning it off listens again on the same address, which fails only
-// if another process took the port meanwhile.
+// listening socket is closed) while on. Established connections are not
+// touched, but one the kernel accepted that was not yet forwarding is
+// reset, so that RefuseNew then CutAll leaves no connection standing.
+// Turning it off listens again on the same address, which fails only if
+// another process took the port meanwhile.
 func (p *Proxy) RefuseNew(on bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()

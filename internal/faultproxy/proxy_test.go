@@ -104,6 +104,11 @@ func TestForwards(t *testing.T) {
 func TestRefuseNew(t *testing.T) {
 	p := start(t)
 	old, oldR := dial(t, p)
+	// A round trip first: a connection the proxy has not yet registered
+	// when RefuseNew comes is reset by design.
+	if got, err := roundTrip(old, oldR, "before", hang); err != nil || got != "before" {
+		t.Fatalf("before refusing: %q, %v", got, err)
+	}
 	if err := p.RefuseNew(true); err != nil {
 		t.Fatal(err)
 	}
