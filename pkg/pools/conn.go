@@ -123,12 +123,13 @@ func (p *Pool[C]) offerLocked(c *Conn[C], now int64) *waiter[C] {
 // checkoutLocked books c as checked out; a timed checkout (weight w > 0,
 // see sampler) starts its hold at now.
 func (p *Pool[C]) checkoutLocked(c *Conn[C], now, w int64) {
-	p.active++
+	active := p.active + 1 // kept in a register: compared right below
+	p.active = active
 	p.count.acquires++
 	c.state = stateInUse
 	if metricsEnabled {
-		if p.active > p.util.peak {
-			p.util.peak = p.active
+		if active > p.util.peak {
+			p.util.peak = active
 		}
 		// The checkout (and the hold) starts when the connection is
 		// assigned, also for a waiter that is still being woken up.

@@ -77,7 +77,7 @@ func TestSamplerStride(t *testing.T) {
 		{"below the rate", 999, 1},          // 99,900/s
 		{"at twice the rate", 2000, 2},      // 200,000/s
 		{"ten times", 10_000, 10},           // 1M/s
-		{"capped", 1_000_000, maxStride},    // 100M/s
+		{"capped", 2_000_000, maxStride},    // 200M/s
 		{"just under three times", 2999, 2}, // rounds down: never fewer samples than the rate
 	}
 	for _, tt := range tests {
@@ -105,7 +105,7 @@ func TestSamplerAdaptsWithinABatch(t *testing.T) {
 		n     int64 // releases observed
 		want  int64
 	}{
-		{"burst, one batch", 50, sampleBatch, maxStride},              // 20M/s, after 51 µs
+		{"burst, one batch", 50, sampleBatch, 200},                    // 20M/s, after 51 µs
 		{"burst, one short of a batch", 50, sampleBatch - 1, 1},       // window still open
 		{"fast, one batch", 2 * us, sampleBatch, 5},                   // 500,000/s
 		{"trickle, one batch", 20 * us, sampleBatch, 1},               // 50,000/s: the 10 ms bound ended it first
