@@ -5,13 +5,16 @@
 # with its quartiles. Slow drifts of the machine's speed (other tenants,
 # clock) hit both halves of a pair alike and cancel in the ratio, which they
 # do not in two medians taken minutes apart. Run A against a copy of itself
-# to see the method's own noise (an A/A control).
+# to see the method's own noise (an A/A control). The minima are printed too:
+# other tenants only ever slow a run down, so the fastest run of each is the
+# estimate least touched by them (and the ratio of the minima a check on the
+# median ratio).
 #
 # usage: bash bench/paired.sh A.test B.test 'BenchmarkRegexp' [pairs] [benchtime]
 #   e.g. bash bench/paired.sh on.test off.test 'PoolUncontended/pool=resync' 30 200ms
 set -euo pipefail
 if [ $# -lt 3 ]; then
-	sed -n '2,11p' "$0" >&2
+	sed -n '2,14p' "$0" >&2
 	exit 2
 fi
 a=$1 b=$2 bench=$3 n=${4:-30} bt=${5:-200ms}
@@ -34,6 +37,7 @@ done | awk -v A="$(basename "$a")" -v B="$(basename "$b")" -v bench="$bench" -v 
 	END {
 		mx = median(x, n); my = median(y, n); mr = median(r, n)
 		printf "%s, %d pairs of %s, alternating order\n", bench, n, bt
-		printf "  %-16s median %10.2f ns/op\n  %-16s median %10.2f ns/op\n", A, mx, B, my
-		printf "  ratio %s/%s: median %.3f (quartiles %.3f … %.3f)\n", A, B, mr, r[int((n+3)/4)], r[int((3*n+1)/4)]
+		printf "  %-16s median %10.2f ns/op  min %10.2f\n", A, mx, x[1]
+		printf "  %-16s median %10.2f ns/op  min %10.2f\n", B, my, y[1]
+		printf "  ratio %s/%s: median %.3f (quartiles %.3f … %.3f); of the minima %.3f\n", A, B, mr, r[int((n+3)/4)], r[int((3*n+1)/4)], x[1] / y[1]
 	}'
