@@ -32,17 +32,17 @@ func (p *Pool[C]) Acquire(ctx context.Context) (*Conn[C], error) {
 		c := p.idle[n-1]
 		p.idle[n-1] = nil
 		p.idle = p.idle[:n-1]
-		var now, w int64
-		if metricsEnabled {
-			// Served without queueing: its wait (the mutex only) is booked
-			// as zero in Snapshot (acquires less handed-off ones), not
-			// timed, and its hold is timed when the sampler picks it
-			// (always, below sampleRate checkouts a second).
-			if w = p.sample.take(&p.skipFast); w > 0 {
-				now = mono()
-			}
+		// Served without queueing: its wait (the mutex only) is booked as
+		// zero in Snapshot (acquires less handed-off ones), not timed, and
+		// its hold is timed when the sampler picks it (always, below
+		// sampleRate checkouts a second). Two calls, so that the untimed
+		// one inlines with its weight known to be zero.
+		if !metricsEnabled || p.fastTally.skip() {
+			p.checkoutLocked(c, 0, 0)
+		} else {
+			w := p.fastTally.next(&p.sample)
+			p.checkoutLocked(c, mono(), w)
 		}
-		p.checkoutLocked(c, now, w)
 		p.mu.Unlock()
 		p.track(c)
 		return c, nil
@@ -128,15 +128,7 @@ func (p *Pool[C]) giveUp(ctx context.Context, w *waiter[C]) error {
 		p.count.acquires-- // checkoutLocked counted it; the caller never got it
 		if metricsEnabled {
 			p.handedOff--
-			// Undo the sampler's booking: a timed checkout of weight w
-			// stood for w−1 untimed ones besides itself, which go back to
-			// the queue; an untimed one was counted in skipQueued (unless
-			// a timed checkout since has already absorbed it).
-			if w := h.conn.weight; w > 0 {
-				p.skipQueued += w - 1
-			} else if p.skipQueued > 0 {
-				p.skipQueued--
-			}
+			p.queuedTally.untake(h.conn.weight)
 		}
 		doomed = p.unwindLocked(h.conn)
 	}

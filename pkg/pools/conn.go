@@ -59,8 +59,10 @@ func (p *Pool[C]) release(c *Conn[C], broken bool) {
 			p.hold.recordN(now-c.acquiredAt, c.weight)
 			p.util.end(now, c.acquiredAt, c.weight)
 			c.weight = 0
+			p.sample.timed(now, p.count.acquires)
+		} else {
+			p.sample.released(now, p.count.acquires)
 		}
-		p.sample.observe(now, p.count.acquires)
 	}
 	p.active--
 	c.lastUsed = now
@@ -110,7 +112,7 @@ func (p *Pool[C]) offerLocked(c *Conn[C], now int64) *waiter[C] {
 		var weight int64
 		if metricsEnabled {
 			p.handedOff++
-			weight = p.sample.take(&p.skipQueued)
+			weight = p.queuedTally.take(&p.sample)
 		}
 		p.checkoutLocked(c, now, weight)
 		return w

@@ -97,43 +97,45 @@ const (
 	sampleBatch  = 1024                         // … or this many checkouts
 )
 
-// sampler picks the checkouts to time. Guarded by Pool.mu.
+// sampler sets the stride and ends its windows. Guarded by Pool.mu.
 type sampler struct {
 	stride  int64  // time one checkout in stride (≥ 1)
 	winFrom int64  // mono ns the window began
 	winAcq  uint64 // acquires counted when it began
 	// The window's end, precomputed (winFrom+sampleWindow and
-	// winAcq+sampleBatch) so that a release that does not end it costs two
-	// comparisons. Zero in a new sampler, whose first observe computes them.
+	// winAcq+sampleBatch) so that a release checks it with one comparison.
+	// Zero in a new sampler, whose first check computes them.
 	due    int64
 	dueAcq uint64
 }
 
-// take reports the weight of a checkout: 0 for untimed, else itself plus
-// the untimed ones it stands for, counted in *skipped. Fast-path and
-// handed-off checkouts keep separate counts, so that a timed checkout only
-// stands for its own kind (a queued wait never for a zero one).
-func (s *sampler) take(skipped *int64) int64 {
-	if *skipped+1 < s.stride {
-		*skipped++
-		return 0
+// released is called at the release of an untimed checkout, at now, with
+// the pool's acquire count: once the window's time has passed it sets the
+// stride from the rate seen in it, so a pool that went quiet gets stride 1
+// at its first release after the pause. The count bound is left to timed:
+// this runs at nearly every release, where on the uncontended
+// Acquire+Release of a few dozen nanoseconds each comparison is measurable.
+func (s *sampler) released(now int64, acquires uint64) {
+	if now >= s.due {
+		s.adapt(now, acquires)
 	}
-	w := *skipped + 1
-	*skipped = 0
-	return w
 }
 
-// observe is called at each release, at now, with the pool's acquire count;
-// once a window has passed it sets the stride from the rate seen in it. A
-// pool that went quiet gets stride 1 at its first release after the pause.
-func (s *sampler) observe(now int64, acquires uint64) {
+// timed is called at the release of a timed checkout: it also ends a
+// window that has seen a batch of checkouts, at most a stride late. A burst
+// starts at stride 1, every checkout timed, so it is sampled at the target
+// rate after about sampleBatch checkouts.
+func (s *sampler) timed(now int64, acquires uint64) {
 	if now >= s.due || acquires >= s.dueAcq {
 		s.adapt(now, acquires)
 	}
 }
 
 // adapt ends the window if it has passed (a batch that took no measurable
-// time does not end it) and recomputes when the next check is due.
+// time does not end it) and recomputes when the next check is due. It runs
+// once a window, so it is kept out of line, off the hot paths.
+//
+//go:noinline
 func (s *sampler) adapt(now int64, acquires uint64) {
 	n := int64(acquires - s.winAcq)
 	if d := now - s.winFrom; d >= sampleWindow || (n >= sampleBatch && d > 0) {
@@ -142,6 +144,60 @@ func (s *sampler) adapt(now int64, acquires uint64) {
 	}
 	s.due, s.dueAcq = s.winFrom+sampleWindow, s.winAcq+sampleBatch
 }
+
+// tally counts the checkouts of one kind (fast-path or handed-off) down to
+// its next timed one, so that a timed checkout only stands for its own kind
+// (a queued wait never for a zero one). The zero tally times the next
+// checkout. Guarded by Pool.mu.
+type tally struct {
+	left  int64 // untimed checkouts to come before the next timed one
+	cycle int64 // untimed checkouts the next timed one stands for besides itself
+}
+
+// take reports the weight of a checkout: 0 for an untimed one; for a timed
+// one, itself plus the untimed ones it stands for (see next).
+func (t *tally) take(s *sampler) int64 {
+	if t.skip() {
+		return 0
+	}
+	return t.next(s)
+}
+
+// skip counts an untimed checkout and reports true, or reports false when
+// the checkout is to be timed (then call next). An untimed checkout costs a
+// decrement: the sampler is read only at a timed one.
+func (t *tally) skip() bool {
+	if t.left > 0 {
+		t.left--
+		return true
+	}
+	return false
+}
+
+// next reports the weight of a timed checkout, itself plus the untimed ones
+// it stands for, and begins the next cycle, of s.stride checkouts.
+func (t *tally) next(s *sampler) int64 {
+	w := t.cycle + 1
+	t.left, t.cycle = s.stride-1, s.stride-1
+	return w
+}
+
+// untake undoes the checkout that take gave weight w (a waiter served as it
+// gave up). An untimed one is owed again by the current cycle; a timed one
+// leaves the w−1 it stood for to the next timed checkout. Either way the
+// weights recorded plus pending() still equal the checkouts made.
+func (t *tally) untake(w int64) {
+	if w == 0 {
+		t.left++
+		return
+	}
+	t.cycle += w - 1
+}
+
+// pending is the number of checkouts made since the last timed one, which
+// the next timed one will stand for besides itself (negative after an
+// untake of a checkout that an earlier timed one had already stood for).
+func (t *tally) pending() int64 { return t.cycle - t.left }
 
 // utilization estimates the time-weighted mean of active/max as the sum of
 // (weighted) hold times, finished and in progress, over elapsed time × max:

@@ -2,6 +2,7 @@ package pools
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 )
@@ -84,9 +85,9 @@ func TestSamplerStride(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := sampler{stride: 1}
 			for i := int64(1); i < tt.releases; i++ {
-				s.observe(i*10*ms/tt.releases, uint64(i))
+				s.released(i*10*ms/tt.releases, uint64(i))
 			}
-			s.observe(10*ms, uint64(tt.releases))
+			s.released(10*ms, uint64(tt.releases))
 			if s.stride != tt.want {
 				t.Errorf("stride = %d, want %d", s.stride, tt.want)
 			}
@@ -96,7 +97,8 @@ func TestSamplerStride(t *testing.T) {
 
 // A burst is sampled at the target rate once a batch of checkouts has been
 // seen, long before its first 10 ms window ends; a slow trickle still waits
-// for the window.
+// for the window. The checkouts are all timed (a burst starts at stride 1),
+// so timed sees each.
 func TestSamplerAdaptsWithinABatch(t *testing.T) {
 	us := int64(time.Microsecond)
 	tests := []struct {
@@ -115,7 +117,7 @@ func TestSamplerAdaptsWithinABatch(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := sampler{stride: 1}
 			for i := int64(1); i <= tt.n; i++ {
-				s.observe(i*tt.every, uint64(i))
+				s.timed(i*tt.every, uint64(i))
 			}
 			if s.stride != tt.want {
 				t.Errorf("stride = %d, want %d", s.stride, tt.want)
@@ -124,26 +126,109 @@ func TestSamplerAdaptsWithinABatch(t *testing.T) {
 	}
 }
 
-func TestSamplerWeightsAddUp(t *testing.T) {
+// Releases check the window's time only: a batch of untimed checkouts ends
+// the window at the next timed one, not at a release.
+func TestSamplerReleasesCheckTimeOnly(t *testing.T) {
+	s := sampler{stride: 1}
+	for i := int64(1); i <= 4*sampleBatch; i++ {
+		s.released(i*50, uint64(i)) // 20M/s
+	}
+	if s.stride != 1 {
+		t.Errorf("after %d releases in %d ns: stride %d, want 1 until a timed checkout or 10 ms", 4*sampleBatch, 4*sampleBatch*50, s.stride)
+	}
+	s.timed(4*sampleBatch*50+50, 4*sampleBatch+1)
+	if s.stride != 200 {
+		t.Errorf("at the next timed checkout: stride %d, want 200", s.stride)
+	}
+	s.released(int64(sampleWindow)+4*sampleBatch*50+50, 4*sampleBatch+2)
+	if s.stride != 1 {
+		t.Errorf("after a pause: stride %d, want 1", s.stride)
+	}
+}
+
+func TestTallyWeightsAddUp(t *testing.T) {
 	for _, stride := range []int64{1, 2, 7, maxStride} {
 		s := sampler{stride: stride}
-		var timed, weight, skipped int64
-		for range 1000 * stride {
-			if w := s.take(&skipped); w > 0 {
+		var tl tally
+		var timed, weight int64
+		for range 1000*stride + 1 {
+			if w := tl.take(&s); w > 0 {
 				timed++
 				weight += w
 			}
 		}
-		if timed != 1000 || weight != 1000*stride {
-			t.Errorf("stride %d: %d timed of weight %d, want 1000 of weight %d", stride, timed, weight, 1000*stride)
+		// The first checkout is timed alone; then one in stride, each
+		// standing for stride.
+		if timed != 1001 || weight != 1000*stride+1 || tl.pending() != 0 {
+			t.Errorf("stride %d: %d timed of weight %d, %d pending; want 1001 of weight %d, 0 pending",
+				stride, timed, weight, tl.pending(), 1000*stride+1)
 		}
 	}
-	// A pool that goes quiet after a burst times every checkout again from
-	// its first release after the pause.
-	s := sampler{stride: maxStride, winFrom: 0, winAcq: 1_000_000}
-	s.observe(int64(time.Second), 1_000_001)
-	if s.stride != 1 {
-		t.Errorf("after a pause: stride %d, want 1", s.stride)
+}
+
+// A changed stride applies from the next cycle; the current one keeps the
+// weight it began with.
+func TestTallyStrideChange(t *testing.T) {
+	s := sampler{stride: 4}
+	var tl tally
+	var ws []int64
+	for i := range 12 {
+		if i == 3 {
+			s.stride = 2
+		}
+		if w := tl.take(&s); w > 0 {
+			ws = append(ws, w)
+		}
+	}
+	// Timed: checkout 0 (weight 1, starts a cycle of 4), 4 (weight 4,
+	// starts a cycle of 2), 6, 8, 10 (weight 2 each).
+	if want := []int64{1, 4, 2, 2, 2}; !slices.Equal(ws, want) {
+		t.Errorf("weights %v, want %v", ws, want)
+	}
+}
+
+// untake leaves the tally as if the checkout had not been made: the weights
+// recorded plus pending still count every checkout that stands.
+func TestTallyUntake(t *testing.T) {
+	tests := []struct {
+		name           string
+		stride, before int64 // the stride, and untimed checkouts pending before the undone one
+		wantWeight     int64 // the undone checkout's weight
+	}{
+		{"every checkout timed", 1, 0, 1},
+		{"untimed, first of its cycle", 4, 0, 0},
+		{"untimed, after others", 4, 2, 0},
+		{"timed, standing for others", 4, 3, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := sampler{stride: tt.stride}
+			tl := tally{left: tt.stride - 1 - tt.before, cycle: tt.stride - 1}
+			w := tl.take(&s)
+			if w != tt.wantWeight {
+				t.Fatalf("take = %d, want %d", w, tt.wantWeight)
+			}
+			tl.untake(w)
+			if got := tl.pending(); got != tt.before {
+				t.Errorf("pending after untake %d, want %d as before", got, tt.before)
+			}
+		})
+	}
+	// Undoing an untimed checkout that a timed one has since stood for: the
+	// next timed one stands for one fewer.
+	s := sampler{stride: 2}
+	var tl tally
+	tl.take(&s) // timed, weight 1: cycle of 2 begins
+	u := tl.take(&s)
+	if u != 0 {
+		t.Fatalf("second take = %d, want 0", u)
+	}
+	if w := tl.take(&s); w != 2 {
+		t.Fatalf("third take = %d, want 2", w)
+	}
+	tl.untake(u)
+	if got := tl.pending(); got != -1 {
+		t.Errorf("pending %d, want -1 (the next timed checkout makes up for the one counted twice)", got)
 	}
 }
 

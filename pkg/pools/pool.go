@@ -66,9 +66,9 @@ type Pool[C any] struct {
 	constructing int // being dialled
 	peakWaiting  int
 	handedOff    uint64  // acquires that queued; the others' zero waits are added in snapshots
-	sample       sampler // which checkouts are timed
-	skipFast     int64   // untimed fast-path checkouts since the last timed one
-	skipQueued   int64   // untimed handed-off checkouts since the last timed one
+	sample       sampler // the stride: how many checkouts per timed one
+	fastTally    tally   // fast-path checkouts to the next timed one
+	queuedTally  tally   // handed-off checkouts to the next timed one
 	count        counters
 	util         utilization
 

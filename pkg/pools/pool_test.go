@@ -720,8 +720,9 @@ func TestGiveUpUndoesCheckout(t *testing.T) {
 			}
 			w := p.waiterP.Get().(*waiter[*memConn])
 			p.mu.Lock()
-			p.sample.stride, p.skipQueued = tt.stride, tt.queued
-			p.sample.winFrom = math.MaxInt64 / 2 // no re-estimate of the stride
+			p.sample.stride = tt.stride
+			p.queuedTally = tally{left: tt.stride - 1 - tt.queued, cycle: tt.stride - 1}
+			p.sample.due, p.sample.dueAcq = math.MaxInt64, math.MaxUint64 // no re-estimate of the stride
 			p.waiters.push(w)
 			acquires, handedOff := p.count.acquires, p.handedOff
 			p.mu.Unlock()
@@ -739,8 +740,8 @@ func TestGiveUpUndoesCheckout(t *testing.T) {
 				t.Errorf("acquires %d, handed off %d; want %d, %d as before the hand-off",
 					p.count.acquires, p.handedOff, acquires, handedOff)
 			}
-			if metricsEnabled && p.skipQueued != tt.queued {
-				t.Errorf("untimed queued checkouts %d, want %d as before the hand-off", p.skipQueued, tt.queued)
+			if metricsEnabled && p.queuedTally.pending() != tt.queued {
+				t.Errorf("untimed queued checkouts %d, want %d as before the hand-off", p.queuedTally.pending(), tt.queued)
 			}
 			if p.active != 0 || len(p.idle) != 1 || c.weight != 0 {
 				t.Errorf("active %d, idle %d, weight %d; want the connection back idle and untimed",
