@@ -37,10 +37,10 @@ func (p *Pool[C]) Acquire(ctx context.Context) (*Conn[C], error) {
 		// its hold is timed when the sampler picks it (always, below
 		// sampleRate checkouts a second). Two calls, so that the untimed
 		// one inlines with its weight known to be zero.
-		if !metricsEnabled || p.fastTally.skip() {
+		if !metricsEnabled || p.sample.fast.skip() {
 			p.checkoutLocked(c, 0, 0)
 		} else {
-			w := p.fastTally.next(&p.sample)
+			w := p.sample.fast.next(&p.sample)
 			p.checkoutLocked(c, mono(), w)
 		}
 		p.mu.Unlock()
@@ -128,7 +128,7 @@ func (p *Pool[C]) giveUp(ctx context.Context, w *waiter[C]) error {
 		p.count.acquires-- // checkoutLocked counted it; the caller never got it
 		if metricsEnabled {
 			p.handedOff--
-			p.queuedTally.untake(h.conn.weight)
+			p.sample.queued.untake(h.conn.weight)
 		}
 		doomed = p.unwindLocked(h.conn)
 	}
@@ -147,7 +147,7 @@ func (p *Pool[C]) giveUp(ctx context.Context, w *waiter[C]) error {
 func (p *Pool[C]) unwindLocked(c *Conn[C]) *Conn[C] {
 	now := mono()
 	if metricsEnabled && c.weight > 0 {
-		p.util.end(now, c.acquiredAt, c.weight) // assigned, so busy, until now
+		p.util.cancel(now, c.acquiredAt, c.weight) // assigned, so busy, until now
 		c.weight = 0
 	}
 	p.active--

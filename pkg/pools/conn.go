@@ -21,7 +21,7 @@ type Conn[C any] struct {
 	lastUsed  int64 // when it was last returned (or dialled)
 
 	acquiredAt int64 // when the current checkout was assigned, if timed (metrics builds)
-	weight     int64 // checkouts the timed current one stands for; 0 = untimed (see sampler)
+	weight     int64 // checkouts the timed current one stands for; 0 = untimed (see tally)
 	waitNs     int64 // how long the current checkout queued, if timed; else 0 (metrics builds)
 	trackID    uint64
 	state      connState
@@ -112,7 +112,7 @@ func (p *Pool[C]) offerLocked(c *Conn[C], now int64) *waiter[C] {
 		var weight int64
 		if metricsEnabled {
 			p.handedOff++
-			weight = p.queuedTally.take(&p.sample)
+			weight = p.sample.queued.take(&p.sample)
 		}
 		p.checkoutLocked(c, now, weight)
 		return w
@@ -123,7 +123,7 @@ func (p *Pool[C]) offerLocked(c *Conn[C], now int64) *waiter[C] {
 }
 
 // checkoutLocked books c as checked out; a timed checkout (weight w > 0,
-// see sampler) starts its hold at now.
+// see tally) starts its hold at now.
 func (p *Pool[C]) checkoutLocked(c *Conn[C], now, w int64) {
 	active := p.active + 1 // kept in a register: compared right below
 	p.active = active

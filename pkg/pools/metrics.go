@@ -85,20 +85,31 @@ func (f frozen) quantiles() Quantiles {
 // The stride adapts at the end of each window: 10 ms or sampleBatch
 // checkouts, whichever comes first. The count bound makes a burst sampled at
 // the target rate after about a thousand checkouts (some 50 µs in a tight
-// loop) instead of timing every checkout of its first 10 ms.
+// loop) instead of timing every checkout of its first 10 ms. A lower stride
+// applies at once: the cycles under way are cut short (tally.restride), so
+// a pool that slows down after a burst is timed at its new rate from the
+// end of the window, not after the old stride's worth of checkouts.
 const (
-	sampleRate = 100_000 // fast-path checkouts timed per second, at most
-	// maxStride only bounds the weight of one timed checkout: the rate sets
-	// the stride (about 250 for a tight loop on one pool, some 25 million
-	// checkouts a second). A bound of 64 made that loop time four times as
-	// many checkouts as the rate asks, which measured 1–2 % slower.
+	// sampleRate is the checkout rate above which sampling starts: the
+	// stride is the rate seen over sampleRate, rounded down, so each kind
+	// of checkout is timed at least this many times a second.
+	sampleRate = 100_000
+	// maxStride bounds the stride: the rate sets it (about 250 for a tight
+	// loop on one pool, some 25 million checkouts a second). A bound of 64
+	// made that loop time four times as many checkouts as the rate asks,
+	// which measured 1–2 % slower. (A weight can exceed it after an
+	// untake.)
 	maxStride    = 1024
 	sampleWindow = int64(10 * time.Millisecond) // a window lasts at most this long …
 	sampleBatch  = 1024                         // … or this many checkouts
 )
 
-// sampler sets the stride and ends its windows. Guarded by Pool.mu.
+// sampler sets the stride, ends its windows and counts each kind of
+// checkout down to its next timed one. Guarded by Pool.mu.
 type sampler struct {
+	fast   tally // fast-path checkouts
+	queued tally // handed-off checkouts
+
 	stride  int64  // time one checkout in stride (≥ 1)
 	winFrom int64  // mono ns the window began
 	winAcq  uint64 // acquires counted when it began
@@ -122,9 +133,10 @@ func (s *sampler) released(now int64, acquires uint64) {
 }
 
 // timed is called at the release of a timed checkout: it also ends a
-// window that has seen a batch of checkouts, at most a stride late. A burst
-// starts at stride 1, every checkout timed, so it is sampled at the target
-// rate after about sampleBatch checkouts.
+// window that has seen a batch of checkouts, by the release of the first
+// timed checkout after the batch. A burst starts at stride 1, every
+// checkout timed, so it is sampled at the target rate after about
+// sampleBatch checkouts.
 func (s *sampler) timed(now int64, acquires uint64) {
 	if now >= s.due || acquires >= s.dueAcq {
 		s.adapt(now, acquires)
@@ -132,23 +144,32 @@ func (s *sampler) timed(now int64, acquires uint64) {
 }
 
 // adapt ends the window if it has passed (a batch that took no measurable
-// time does not end it) and recomputes when the next check is due. It runs
-// once a window, so it is kept out of line, off the hot paths.
+// time does not end it), cuts the cycles under way down to a lower stride
+// and recomputes when the next check is due. It runs about once a window
+// (at every timed release while a batch takes no measurable time), so it is
+// kept out of line, off the hot paths.
 //
 //go:noinline
 func (s *sampler) adapt(now int64, acquires uint64) {
+	old := s.stride
 	n := int64(acquires - s.winAcq)
 	if d := now - s.winFrom; d >= sampleWindow || (n >= sampleBatch && d > 0) {
-		s.stride = min(max(n*1e9/(d*sampleRate), 1), maxStride)
+		// n·(1e9/sampleRate)/d is n·1e9/(d·sampleRate) without the
+		// overflow of d·sampleRate after a pause of a day or more.
+		s.stride = min(max(n*(1e9/sampleRate)/d, 1), maxStride)
 		s.winFrom, s.winAcq = now, acquires
 	}
 	s.due, s.dueAcq = s.winFrom+sampleWindow, s.winAcq+sampleBatch
+	if s.stride < old {
+		s.fast.restride(s.stride)
+		s.queued.restride(s.stride)
+	}
 }
 
 // tally counts the checkouts of one kind (fast-path or handed-off) down to
 // its next timed one, so that a timed checkout only stands for its own kind
 // (a queued wait never for a zero one). The zero tally times the next
-// checkout. Guarded by Pool.mu.
+// checkout.
 type tally struct {
 	left  int64 // untimed checkouts to come before the next timed one
 	cycle int64 // untimed checkouts the next timed one stands for besides itself
@@ -175,17 +196,30 @@ func (t *tally) skip() bool {
 }
 
 // next reports the weight of a timed checkout, itself plus the untimed ones
-// it stands for, and begins the next cycle, of s.stride checkouts.
+// it stands for, and begins the next cycle, of s.stride checkouts (New sets
+// stride 1 and adapt never lowers it below; a zero one counts as 1).
 func (t *tally) next(s *sampler) int64 {
 	w := t.cycle + 1
-	t.left, t.cycle = s.stride-1, s.stride-1
+	t.left = max(s.stride, 1) - 1
+	t.cycle = t.left
 	return w
+}
+
+// restride cuts the cycle under way down to a new, lower stride: the next
+// timed checkout comes at most stride−1 untimed ones from now, and pending()
+// is kept, so it still stands for every checkout since the last one.
+func (t *tally) restride(stride int64) {
+	if excess := min(t.left-(stride-1), t.cycle); excess > 0 {
+		t.left -= excess
+		t.cycle -= excess
+	}
 }
 
 // untake undoes the checkout that take gave weight w (a waiter served as it
 // gave up). An untimed one is owed again by the current cycle; a timed one
 // leaves the w−1 it stood for to the next timed checkout. Either way the
-// weights recorded plus pending() still equal the checkouts made.
+// weights recorded or still out (timed checkouts not yet released), plus
+// pending(), equal the checkouts that stand.
 func (t *tally) untake(w int64) {
 	if w == 0 {
 		t.left++
@@ -195,8 +229,10 @@ func (t *tally) untake(w int64) {
 }
 
 // pending is the number of checkouts made since the last timed one, which
-// the next timed one will stand for besides itself (negative after an
-// untake of a checkout that an earlier timed one had already stood for).
+// the next timed one will stand for besides itself. It is negative after an
+// untake of a checkout that an earlier timed one had already stood for: one
+// more untimed checkout then runs before the next timed one, which makes up
+// for it.
 func (t *tally) pending() int64 { return t.cycle - t.left }
 
 // utilization estimates the time-weighted mean of active/max as the sum of
@@ -224,6 +260,16 @@ func (u *utilization) end(now, at, w int64) {
 	u.openW -= float64(w)
 	u.openAt -= float64(w) * float64(at)
 	u.busy += float64(w) * float64(now-at)
+}
+
+// cancel books the end, at now, of a timed checkout of weight w made at at
+// that is undone (its waiter gave up): only its own time counts, since the
+// w−1 checkouts it stood for go to the next timed one (tally.untake), which
+// books them again.
+func (u *utilization) cancel(now, at, w int64) {
+	u.openW -= float64(w)
+	u.openAt -= float64(w) * float64(at)
+	u.busy += float64(now - at)
 }
 
 // mean is the estimated time-weighted mean of active/maxSize up to now.

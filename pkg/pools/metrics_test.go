@@ -2,6 +2,7 @@ package pools
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -214,8 +215,9 @@ func TestTallyUntake(t *testing.T) {
 			}
 		})
 	}
-	// Undoing an untimed checkout that a timed one has since stood for: the
-	// next timed one stands for one fewer.
+	// Undoing an untimed checkout that a timed one has since stood for:
+	// pending goes negative, so one more untimed checkout runs before the
+	// next timed one, which makes up for it.
 	s := sampler{stride: 2}
 	var tl tally
 	tl.take(&s) // timed, weight 1: cycle of 2 begins
@@ -279,5 +281,106 @@ func TestWaiterDeadline(t *testing.T) {
 	p.recycle(w)
 	if w.deadline.Load() != 0 {
 		t.Errorf("recycled waiter keeps deadline %d", w.deadline.Load())
+	}
+}
+
+// restride cuts a cycle begun at a longer stride, keeping what is pending.
+func TestTallyRestride(t *testing.T) {
+	tests := []struct {
+		name          string
+		begun, untimd int64 // the cycle's stride, untimed checkouts made in it
+		to            int64 // the new stride
+		wantNext      int64 // untimed checkouts before the next timed one
+	}{
+		{"down to 1", 8, 2, 1, 0},
+		{"down to 2", 8, 2, 2, 1},
+		{"down, already within the new length", 8, 6, 2, 1},
+		{"up: unchanged", 2, 0, 8, 1},
+		{"same: unchanged", 4, 1, 4, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := sampler{stride: tt.begun}
+			tl := tally{left: tt.begun - 1, cycle: tt.begun - 1}
+			for range tt.untimd {
+				if w := tl.take(&s); w != 0 {
+					t.Fatalf("take = %d, want untimed", w)
+				}
+			}
+			s.stride = tt.to
+			tl.restride(tt.to)
+			if got := tl.pending(); got != tt.untimd {
+				t.Errorf("pending %d after restride, want %d as before", got, tt.untimd)
+			}
+			var skipped int64
+			w := tl.take(&s)
+			for ; w == 0; w = tl.take(&s) {
+				skipped++
+			}
+			if skipped != tt.wantNext || w != tt.untimd+skipped+1 {
+				t.Errorf("%d untimed, then weight %d; want %d untimed, then weight %d",
+					skipped, w, tt.wantNext, tt.untimd+tt.wantNext+1)
+			}
+		})
+	}
+}
+
+// A window that ends after a long pause computes its stride without
+// overflowing (d·sampleRate wraps after about 25.6 h).
+func TestSamplerAdaptAfterLongPause(t *testing.T) {
+	// 184467440737096 ns (51.2 h) × sampleRate is 2⁶⁴ + 48384: the old
+	// formula made it stride maxStride.
+	for _, pause := range []time.Duration{time.Second, 26 * time.Hour, 184467440737096, 365 * 24 * time.Hour} {
+		s := sampler{stride: maxStride}
+		s.released(int64(pause), 1)
+		if s.stride != 1 {
+			t.Errorf("one checkout after %v: stride %d, want 1", pause, s.stride)
+		}
+	}
+}
+
+// A model check of tally: random takes, releases, untakes (of any
+// checkout still out, in any order) and stride changes mid-cycle, with and
+// without restride. The weights released, plus those still out, plus
+// pending, always equal the checkouts that stand; left and cycle never go
+// negative, so a timed weight is at least 1.
+func TestTallyModel(t *testing.T) {
+	for seed := range uint64(500) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		s := sampler{stride: 1 + r.Int64N(8)}
+		var tl tally
+		var out []int64 // weights of the checkouts still out
+		var released, standing int64
+		for range 500 {
+			switch op := r.IntN(10); {
+			case op < 5:
+				out = append(out, tl.take(&s))
+				standing++
+			case op < 7 && len(out) > 0:
+				i := r.IntN(len(out))
+				released += out[i]
+				out = slices.Delete(out, i, i+1)
+			case op < 9 && len(out) > 0:
+				i := r.IntN(len(out))
+				tl.untake(out[i])
+				out = slices.Delete(out, i, i+1)
+				standing--
+			default:
+				s.stride = 1 + r.Int64N(maxStride)
+				if r.IntN(2) == 0 {
+					tl.restride(s.stride)
+				}
+			}
+			var o int64
+			for _, w := range out {
+				o += w
+			}
+			if released+o+tl.pending() != standing {
+				t.Fatalf("seed %d: released %d + out %d + pending %d != standing %d", seed, released, o, tl.pending(), standing)
+			}
+			if tl.left < 0 || tl.cycle < 0 {
+				t.Fatalf("seed %d: tally %+v", seed, tl)
+			}
+		}
 	}
 }

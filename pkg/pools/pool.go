@@ -66,9 +66,7 @@ type Pool[C any] struct {
 	constructing int // being dialled
 	peakWaiting  int
 	handedOff    uint64  // acquires that queued; the others' zero waits are added in snapshots
-	sample       sampler // the stride: how many checkouts per timed one
-	fastTally    tally   // fast-path checkouts to the next timed one
-	queuedTally  tally   // handed-off checkouts to the next timed one
+	sample       sampler // which checkouts are timed
 	count        counters
 	util         utilization
 

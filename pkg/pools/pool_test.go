@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -721,7 +722,7 @@ func TestGiveUpUndoesCheckout(t *testing.T) {
 			w := p.waiterP.Get().(*waiter[*memConn])
 			p.mu.Lock()
 			p.sample.stride = tt.stride
-			p.queuedTally = tally{left: tt.stride - 1 - tt.queued, cycle: tt.stride - 1}
+			p.sample.queued = tally{left: tt.stride - 1 - tt.queued, cycle: tt.stride - 1}
 			p.sample.due, p.sample.dueAcq = math.MaxInt64, math.MaxUint64 // no re-estimate of the stride
 			p.waiters.push(w)
 			acquires, handedOff := p.count.acquires, p.handedOff
@@ -740,13 +741,144 @@ func TestGiveUpUndoesCheckout(t *testing.T) {
 				t.Errorf("acquires %d, handed off %d; want %d, %d as before the hand-off",
 					p.count.acquires, p.handedOff, acquires, handedOff)
 			}
-			if metricsEnabled && p.queuedTally.pending() != tt.queued {
-				t.Errorf("untimed queued checkouts %d, want %d as before the hand-off", p.queuedTally.pending(), tt.queued)
+			if metricsEnabled && p.sample.queued.pending() != tt.queued {
+				t.Errorf("untimed queued checkouts %d, want %d as before the hand-off", p.sample.queued.pending(), tt.queued)
 			}
 			if p.active != 0 || len(p.idle) != 1 || c.weight != 0 {
 				t.Errorf("active %d, idle %d, weight %d; want the connection back idle and untimed",
 					p.active, len(p.idle), c.weight)
 			}
 		})
+	}
+}
+
+// A pool that slows down after a burst times every checkout again from the
+// end of the window: the cycle the burst began (one timed checkout in
+// maxStride) is cut short, not run out.
+func TestSlowdownAfterBurstTimesEveryCheckout(t *testing.T) {
+	if !metricsEnabled {
+		t.Skip("no sampling in resync_nometrics builds")
+	}
+	p := newTestPool(t, newMem(), testOptions())
+	p.mu.Lock()
+	p.sample.stride = maxStride // as after a burst
+	p.sample.due, p.sample.dueAcq = math.MaxInt64, math.MaxUint64
+	p.mu.Unlock()
+	c, err := p.Acquire(context.Background()) // timed; begins a cycle of maxStride
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Release()
+	// The window ends at the next release, having seen one checkout in a
+	// second: stride 1.
+	p.mu.Lock()
+	p.sample.winFrom, p.sample.winAcq = mono()-int64(time.Second), p.count.acquires
+	p.sample.due, p.sample.dueAcq = 0, 0
+	p.mu.Unlock()
+	const n = 100
+	for range n {
+		c, err := p.Acquire(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Release()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.sample.stride != 1 {
+		t.Fatalf("stride %d, want 1 after a second with one checkout", p.sample.stride)
+	}
+	// All but the first of the n were timed (the first, untimed, is
+	// carried by the second), so nothing is pending.
+	if holds, pending := p.hold.h.TotalCount(), p.sample.fast.pending(); uint64(holds) != p.count.acquires || pending != 0 {
+		t.Errorf("weighted holds %d, %d pending, after %d checkouts; want all %d timed or stood for",
+			holds, pending, p.count.acquires, p.count.acquires)
+	}
+}
+
+// A timed hand-off undone because its waiter gave up books only its own
+// busy time: the checkouts it stood for go to the next timed one.
+func TestGiveUpBooksOnlyItsOwnBusyTime(t *testing.T) {
+	if !metricsEnabled {
+		t.Skip("no utilization in resync_nometrics builds")
+	}
+	o := testOptions()
+	o.MaxSize = 1
+	p := newTestPool(t, newMem(), o)
+	c, err := p.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := p.waiterP.Get().(*waiter[*memConn])
+	p.mu.Lock()
+	p.sample.stride = 4
+	p.sample.queued = tally{left: 0, cycle: 3} // the next hand-off is timed, weight 4
+	p.sample.due, p.sample.dueAcq = math.MaxInt64, math.MaxUint64
+	p.waiters.push(w)
+	p.mu.Unlock()
+	c.Release() // hands c to w
+	p.mu.Lock()
+	busy0 := p.util.busy
+	p.mu.Unlock()
+	time.Sleep(5 * time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := p.giveUp(ctx, w); !errors.Is(err, context.Canceled) {
+		t.Fatalf("giveUp = %v, want context.Canceled", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	booked, span := p.util.busy-busy0, float64(mono()-c.acquiredAt)
+	if booked <= 0 || booked > span || p.util.openW != 0 {
+		t.Errorf("booked %.2f ms busy for an undone hand-off of %.2f ms (open weight %v); want its own time, once",
+			booked/1e6, span/1e6, p.util.openW)
+	}
+	if got := p.sample.queued.pending(); got != 3 {
+		t.Errorf("queued pending %d, want the 3 the undone one stood for", got)
+	}
+}
+
+// The whole pool, concurrent, with callers giving up (some while being
+// served): once everything is released, the weighted holds plus both
+// kinds' pending equal the acquires, and the weighted waits plus the queued
+// pending the handed-off ones.
+func TestWeightsAddUpWithGiveUps(t *testing.T) {
+	if !metricsEnabled {
+		t.Skip("no sampling in resync_nometrics builds")
+	}
+	for round := range 3 {
+		o := testOptions()
+		o.MaxSize = 2
+		p := newTestPool(t, newMem(), o)
+		var wg sync.WaitGroup
+		for g := range 8 {
+			wg.Go(func() {
+				r := rand.New(rand.NewPCG(uint64(round), uint64(g)))
+				for range 10_000 {
+					ctx, cancel := context.WithCancel(context.Background())
+					if r.IntN(4) == 0 {
+						go cancel() // races the acquire: before, during or after
+					}
+					c, err := p.Acquire(ctx)
+					cancel()
+					if err != nil {
+						continue
+					}
+					c.Release()
+				}
+			})
+		}
+		wg.Wait()
+		p.mu.Lock()
+		holds, waits := p.hold.h.TotalCount(), p.wait.h.TotalCount()
+		fp, qp := p.sample.fast.pending(), p.sample.queued.pending()
+		acq, handed := p.count.acquires, p.handedOff
+		p.mu.Unlock()
+		if holds+fp+qp != int64(acq) {
+			t.Errorf("round %d: holds %d + pending %d + %d != acquires %d", round, holds, fp, qp, acq)
+		}
+		if waits+qp != int64(handed) {
+			t.Errorf("round %d: waits %d + queued pending %d != handed off %d", round, waits, qp, handed)
+		}
 	}
 }

@@ -50,8 +50,8 @@ type Snapshot struct {
 	AcquireCount  uint64    `json:"acquire_count"`
 	AcquireWaitMs Quantiles `json:"acquire_wait_ms"` // db.client.connection.wait_time
 	// HoldMs is db.client.connection.use_time. Above 100,000 checkouts a
-	// second a pool times a weighted sample of its uncontended checkouts
-	// (see sampler in metrics.go); below, every one.
+	// second a pool times a weighted sample of its checkouts (see the
+	// sampling notes in metrics.go); below, every one.
 	HoldMs        Quantiles    `json:"hold_ms"`
 	ConnectMs     Quantiles    `json:"connect_ms"` // db.client.connection.create_time
 	Errors        ErrorCounts  `json:"errors"`
