@@ -61,13 +61,7 @@ func TestSnapshotWaitBuckets(t *testing.T) {
 	}
 	first.Release()
 	const immediate = 4
-	for range immediate {
-		c, err := p.Acquire(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.Release()
-	}
+	checkouts(t, p, immediate)
 	c, _ := p.Acquire(context.Background())
 	const held = 20 * time.Millisecond
 	got := make(chan *Conn[*memConn], 1)

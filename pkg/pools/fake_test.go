@@ -138,6 +138,18 @@ func newTestPool(t *testing.T, m *memConnector, o Options) *Pool[*memConn] {
 	return p
 }
 
+// checkouts acquires and releases a connection n times in a row.
+func checkouts(t *testing.T, p *Pool[*memConn], n int) {
+	t.Helper()
+	for range n {
+		c, err := p.Acquire(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Release()
+	}
+}
+
 // within runs f and fails the test if it does not return before hang.
 func within[T any](t *testing.T, f func() T) T {
 	t.Helper()

@@ -267,9 +267,8 @@ func (u *utilization) end(now, at, w int64) {
 // w−1 checkouts it stood for go to the next timed one (tally.untake), which
 // books them again.
 func (u *utilization) cancel(now, at, w int64) {
-	u.openW -= float64(w)
-	u.openAt -= float64(w) * float64(at)
-	u.busy += float64(now - at)
+	u.end(now, at, w)
+	u.busy -= float64(w-1) * float64(now-at)
 }
 
 // mean is the estimated time-weighted mean of active/maxSize up to now.

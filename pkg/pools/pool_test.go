@@ -644,13 +644,7 @@ func TestHoldSampling(t *testing.T) {
 	t.Run("tight loop: sampled, weights add up", func(t *testing.T) {
 		p := newTestPool(t, newMem(), testOptions())
 		const n = 400_000
-		for range n {
-			c, err := p.Acquire(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.Release()
-		}
+		checkouts(t, p, n)
 		p.mu.Lock()
 		stride, timed := p.sample.stride, p.hold.h.TotalCount()
 		p.mu.Unlock()
@@ -775,14 +769,7 @@ func TestSlowdownAfterBurstTimesEveryCheckout(t *testing.T) {
 	p.sample.winFrom, p.sample.winAcq = mono()-int64(time.Second), p.count.acquires
 	p.sample.due, p.sample.dueAcq = 0, 0
 	p.mu.Unlock()
-	const n = 100
-	for range n {
-		c, err := p.Acquire(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.Release()
-	}
+	checkouts(t, p, 100)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.sample.stride != 1 {
