@@ -83,6 +83,10 @@ an in-process Redis and an HTTP server), so "resync report" works at once.`,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			f.IO.SetNoColor(f.Global.NoColor)
+			f.Global.OutputSet = cmd.Flags().Changed("output")
+			if err := f.Printer().Check(); err != nil {
+				return err
+			}
 			f.IO.Quiet = f.Global.Quiet
 			f.IO.Verbose = f.Global.Verbose
 			return nil
@@ -95,7 +99,9 @@ an in-process Redis and an HTTP server), so "resync report" works at once.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.ConfigFile, "config", "", "settings file (default: $RESYNC_CONFIG, ./settings.toml, $XDG_CONFIG_HOME/resync/settings.toml)")
 	pf.StringVar(&g.Env, "env", "", "environment table to apply over [default], e.g. production (default: $RESYNC_ENV)")
-	pf.VarP(g.Output, "output", "o", "output format: table, json or markdown")
+	pf.VarP(g.Output, "output", "o", "output format: table, json, markdown or html")
+	pf.StringVar(&g.OutputFile, "output-file", "", "also write the result to this file, atomically; the format comes from its extension (.json, .md, .html, .txt), else -o, else JSON")
+	pf.BoolVar(&g.Wide, "wide", false, "do not fit tables to the terminal: show every column, unwrapped")
 	pf.BoolVar(&g.NoColor, "no-color", false, "disable colour and styling (also NO_COLOR)")
 	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "print only the result: no progress, hints or warnings")
 	pf.BoolVarP(&g.Verbose, "verbose", "v", false, "log details to stderr")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/workload"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
@@ -56,10 +57,10 @@ func fixture() []*recommendRun {
 }
 
 func TestRecommendGolden(t *testing.T) {
-	for _, format := range []string{cmdutil.FormatTable, cmdutil.FormatJSON, cmdutil.FormatMarkdown} {
-		t.Run(format, func(t *testing.T) {
+	for _, format := range output.Formats {
+		t.Run(string(format), func(t *testing.T) {
 			io, _, out, _ := cmdutil.Test()
-			o := &RecommendOptions{IO: io, Format: format}
+			o := &RecommendOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: format}}
 			started := time.Date(2026, 1, 15, 10, 30, 0, 0, time.UTC)
 			if err := renderRecommend(o, fixture(), started, false); err != nil {
 				t.Fatal(err)
@@ -67,7 +68,7 @@ func TestRecommendGolden(t *testing.T) {
 			if bytes.Contains(out.Bytes(), []byte("s3cret")) {
 				t.Fatal("password in the output")
 			}
-			golden(t, "recommend."+format+".golden", out.Bytes())
+			golden(t, "recommend."+string(format)+".golden", out.Bytes())
 		})
 	}
 }
@@ -95,8 +96,8 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestFmtCount(t *testing.T) {
 	for in, want := range map[float64]string{0: "0", 999: "999", 1000: "1,000", 1234567.4: "1,234,567", -4500: "-4,500"} {
-		if got := fmtCount(in); got != want {
-			t.Errorf("fmtCount(%v) = %q, want %q", in, got, want)
+		if got := output.Count(in); got != want {
+			t.Errorf("output.Count(%v) = %q, want %q", in, got, want)
 		}
 	}
 }

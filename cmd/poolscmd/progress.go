@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/pkg/workload"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
 )
@@ -52,7 +53,7 @@ func (p *progress) update(wp workload.Progress) {
 	b.WriteString(phase)
 	for _, n := range names {
 		l := p.latest[n]
-		fmt.Fprintf(&b, " · %s %s/s", n, fmtCount(l.Rate))
+		fmt.Fprintf(&b, " · %s %s/s", n, output.Count(l.Rate))
 		if l.Errors > 0 {
 			fmt.Fprintf(&b, " (%d errors)", l.Errors)
 		}
@@ -74,7 +75,7 @@ func (p *progress) event(e sizing.Event) {
 		return
 	}
 	if e.Step != nil {
-		fmt.Fprintf(p.w.ErrOut, "\r\033[K%s: %s size %d: %s ops/s\n", e.Name, e.Phase, e.Size, fmtCount(e.Step.Throughput))
+		fmt.Fprintf(p.w.ErrOut, "\r\033[K%s: %s size %d: %s ops/s\n", e.Name, e.Phase, e.Size, output.Count(e.Step.Throughput))
 		p.drawn = false
 	}
 }

@@ -20,7 +20,7 @@ import (
 // RecommendOptions are the validated inputs of one "pools recommend" run.
 type RecommendOptions struct {
 	IO          *cmdutil.IOStreams
-	Format      string
+	Printer     *cmdutil.Printer
 	Now         func() time.Time
 	WithSignals func(ctx context.Context, abort func()) (context.Context, func())
 
@@ -99,7 +99,7 @@ settings to paste; JSON and Markdown too.`,
 				return err
 			}
 			opts.WaitP99, opts.StepDuration, opts.OpTimeout = waitP99, step, opTimeout
-			opts.Format, opts.Now, opts.WithSignals = f.Global.Format(), f.Now, f.WithSignals
+			opts.Printer, opts.Now, opts.WithSignals = f.Printer(), f.Now, f.WithSignals
 			if runF != nil {
 				return runF(opts)
 			}

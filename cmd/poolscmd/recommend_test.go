@@ -78,7 +78,7 @@ func TestRecommendTable(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	for _, want := range []string{"resync pools recommend", "SIZE", "ACQUIRE WAIT P99 MS", "● measured", "USL fit", "wait check: size",
+	for _, want := range []string{"resync pools recommend", "SIZE", "ACQUIRE WAIT", "● measured", "USL fit", "wait check: size",
 		"Little's law: 50 ops/s", "Settings to paste", "HTTP_POOL_MIN_SIZE=", "HTTP_POOL_MAX_SIZE="} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)

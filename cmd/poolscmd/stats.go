@@ -30,9 +30,9 @@ var statsBindings = map[string]string{
 
 // StatsOptions are the validated inputs of one "pools stats" run.
 type StatsOptions struct {
-	IO     *cmdutil.IOStreams
-	Format string
-	Now    func() time.Time
+	IO      *cmdutil.IOStreams
+	Printer *cmdutil.Printer
+	Now     func() time.Time
 	// WithSignals makes the run's context; a second signal calls abort.
 	WithSignals func(ctx context.Context, abort func()) (context.Context, func())
 
@@ -112,7 +112,7 @@ still run (exit 1); one that fails mid-run shows as errors.`,
 			if err := opts.validate(); err != nil {
 				return err
 			}
-			opts.Format, opts.Now, opts.WithSignals = f.Global.Format(), f.Now, f.WithSignals
+			opts.Printer, opts.Now, opts.WithSignals = f.Printer(), f.Now, f.WithSignals
 			if runF != nil {
 				return runF(opts)
 			}

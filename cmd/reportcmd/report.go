@@ -2,8 +2,6 @@
 package reportcmd
 
 import (
-	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,15 +21,13 @@ const (
 type Options struct {
 	IO     *cmdutil.IOStreams
 	Config *config.Config
-	Format string // table | json | markdown (for stdout, or the file with --output-file)
-	// FormatSet says -o was given explicitly.
-	FormatSet bool
+	// Printer writes the report to stdout and --output-file.
+	Printer *cmdutil.Printer
 
 	Warmup         time.Duration
 	MaxLifetime    time.Duration
 	FailOn         string  // "", degraded, critical
 	FailUnderScore float64 // 0 = off
-	OutputFile     string
 
 	Now func() time.Time // the report's clock
 }
@@ -94,8 +90,7 @@ at once.
 				return err
 			}
 			o.Config = cfg
-			o.Format = f.Global.Format()
-			o.FormatSet = cmd.Flags().Changed("output")
+			o.Printer = f.Printer()
 			o.Now = f.Now
 			if failOn.String() != "none" {
 				o.FailOn = failOn.String()
@@ -125,40 +120,5 @@ at once.
 	fl.Var(&cmdutil.DurationValue{D: &o.MaxLifetime}, "max-lifetime", "a resource or session older than this is a potential leak (Go duration or seconds)")
 	fl.Var(failOn, "fail-on", "exit 3 when the overall health is at least this bad: none, degraded or critical")
 	fl.Float64Var(&o.FailUnderScore, "fail-under-score", 0, "exit 3 when any cache or pool efficiency score is below this (0–100)")
-	fl.StringVar(&o.OutputFile, "output-file", "", "also write the report to this file (format from -o, or from the .json/.md extension); the terminal shows the table")
 	return cmd
-}
-
-// fileFormat picks the --output-file format: an explicit -o wins, then the
-// extension, then JSON (the format a file is usually kept for).
-func fileFormat(path, format string, explicit bool) string {
-	if explicit {
-		return format
-	}
-	switch ext := extOf(path); ext {
-	case ".md", ".markdown":
-		return cmdutil.FormatMarkdown
-	case ".txt":
-		return cmdutil.FormatTable
-	default:
-		return cmdutil.FormatJSON
-	}
-}
-
-func extOf(path string) string {
-	for i := len(path) - 1; i >= 0 && path[i] != '/'; i-- {
-		if path[i] == '.' {
-			return path[i:]
-		}
-	}
-	return ""
-}
-
-// render writes r in format to w.
-func render(w io.Writer, r *report.Report, format string, color bool) error {
-	rd, err := report.NewRenderer(format, report.Style{Color: color})
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return rd.Render(w, r)
 }

@@ -1,12 +1,9 @@
 package reportcmd
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -27,13 +24,6 @@ const closeTimeout = 5 * time.Second
 // context.Canceled; a crossed --fail-on/--fail-under-score threshold returns
 // a *cmdutil.FindingError after the report is written.
 func Run(ctx context.Context, o *Options) (err error) {
-	if o.OutputFile != "" {
-		if dir := filepath.Dir(o.OutputFile); dir != "" {
-			if st, statErr := os.Stat(dir); statErr != nil || !st.IsDir() {
-				return cmdutil.Usagef("--output-file %s: directory %s does not exist", o.OutputFile, dir)
-			}
-		}
-	}
 	sess, err := diag.Open(ctx, o.Config)
 	if err != nil {
 		return err
@@ -87,7 +77,7 @@ func Run(ctx context.Context, o *Options) (err error) {
 	}
 	rep := report.Build(in)
 
-	if err := write(o, rep); err != nil {
+	if err := o.Printer.Print(rep); err != nil {
 		return err
 	}
 	if in.Partial {
@@ -201,49 +191,6 @@ func measured(results map[string]*workload.Result, def time.Duration) time.Durat
 
 func latency(q workload.Quantiles) *pools.Quantiles {
 	return &pools.Quantiles{P50: q.P50, P95: q.P95, P99: q.P99, Max: q.Max, Mean: q.Mean}
-}
-
-// write prints the report to stdout and, with --output-file, writes it to
-// the file atomically (a temporary file renamed into place), so a failed run
-// never leaves a half-written report.
-func write(o *Options, rep *report.Report) error {
-	color := o.IO.ColorEnabled()
-	if o.OutputFile == "" {
-		return render(o.IO.Out, rep, o.Format, color)
-	}
-	var buf bytes.Buffer
-	if err := render(&buf, rep, fileFormat(o.OutputFile, o.Format, o.FormatSet), false); err != nil {
-		return err
-	}
-	if err := writeAtomic(o.OutputFile, buf.Bytes()); err != nil {
-		return err
-	}
-	if err := render(o.IO.Out, rep, cmdutil.FormatTable, color); err != nil {
-		return err
-	}
-	if !o.IO.Quiet {
-		fmt.Fprintf(o.IO.ErrOut, "report written to %s\n", o.OutputFile)
-	}
-	return nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("--output-file %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("--output-file %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("--output-file %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("--output-file %s: %w", path, err)
-	}
-	return nil
 }
 
 // healthRank orders the overall health words.

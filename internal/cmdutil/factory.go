@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/pkg/config"
 )
 
@@ -17,7 +18,10 @@ import (
 type GlobalOptions struct {
 	ConfigFile string
 	Env        string
-	Output     *EnumValue // table | json | markdown
+	Output     *EnumValue // table | json | markdown | html
+	OutputSet  bool       // -o was given
+	OutputFile string     // --output-file
+	Wide       bool       // --wide: text tables are not fitted to the terminal
 	NoColor    bool
 	Quiet      bool
 	Verbose    bool
@@ -54,7 +58,7 @@ type Factory struct {
 func NewFactory(io *IOStreams, build BuildInfo) *Factory {
 	return &Factory{
 		IO:        io,
-		Global:    &GlobalOptions{Output: NewEnum(FormatTable, FormatTable, FormatJSON, FormatMarkdown)},
+		Global:    &GlobalOptions{Output: NewEnum(string(output.Text), output.FormatNames()...)},
 		Build:     build,
 		LookupEnv: os.LookupEnv,
 		WorkDir:   ".",

@@ -1,17 +1,20 @@
 package cmdutil
 
 import (
+	"github.com/resync-dev/resync/internal/output"
+
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Output formats accepted by -o/--output.
+// Output formats accepted by -o/--output (output.Formats).
 const (
-	FormatTable    = "table"
-	FormatJSON     = "json"
-	FormatMarkdown = "markdown"
+	FormatTable    = string(output.Text)
+	FormatJSON     = string(output.JSON)
+	FormatMarkdown = string(output.Markdown)
+	FormatHTML     = string(output.HTML)
 )
 
 // EnumValue is a pflag.Value that accepts one of a fixed set of words and

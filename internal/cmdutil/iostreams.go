@@ -24,6 +24,8 @@ type IOStreams struct {
 	noColorFlag    bool
 	Quiet          bool
 	Verbose        bool
+
+	widthOf func() int // the terminal's width in columns; nil when unknown
 }
 
 // System returns IOStreams on the process's stdin, stdout and stderr.
@@ -31,6 +33,7 @@ func System() *IOStreams {
 	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
 	s.outTTY = isTerminal(os.Stdout)
 	s.errTTY = isTerminal(os.Stderr)
+	s.widthOf = terminalWidth(int(os.Stdout.Fd()))
 	_, s.noColorEnv = os.LookupEnv("NO_COLOR")
 	if v := os.Getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
 		s.colorForced = true

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/resync-dev/resync/internal/output"
 	"io"
 	"testing"
 )
@@ -48,17 +49,17 @@ func BenchmarkBuildAndRender(b *testing.B) {
 	in := benchInput()
 	checkBenchShape(b, benchReport(in))
 	cases := []struct {
-		name   string
-		format string
-		style  Style
+		name string
+		opts output.Options
 	}{
-		{"table", FormatTable, Style{}},
-		{"table-color", FormatTable, Style{Color: true}},
-		{"json", FormatJSON, Style{}},
-		{"markdown", FormatMarkdown, Style{}},
+		{"table", output.Options{Format: output.Text}},
+		{"table-color", output.Options{Format: output.Text, Theme: output.Theme{Color: true}}},
+		{"json", output.Options{Format: output.JSON}},
+		{"markdown", output.Options{Format: output.Markdown}},
+		{"html", output.Options{Format: output.HTML}},
 	}
 	for _, c := range cases {
-		rn, err := NewRenderer(c.format, c.style)
+		rn, err := output.New(c.opts)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/resync-dev/resync/internal/output"
 	"slices"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func TestSchemaValidatesBuildOutput(t *testing.T) {
 	inputs["pools-only"] = poolsOnly
 	for name, in := range inputs {
 		t.Run(name, func(t *testing.T) {
-			out := render(t, FormatJSON, Style{}, Build(in))
+			out := render(t, output.Options{Format: output.JSON}, Build(in))
 			if err := validate(t, sch, out); err != nil {
 				t.Errorf("report does not match the schema: %v", err)
 			}
@@ -66,7 +67,7 @@ func TestSchemaValidatesBuildOutput(t *testing.T) {
 // numbers, missing fields, undocumented fields and out-of-range ratios.
 func TestSchemaRejects(t *testing.T) {
 	sch := compileSchema(t)
-	base := render(t, FormatJSON, Style{}, Build(degradedInput()))
+	base := render(t, output.Options{Format: output.JSON}, Build(degradedInput()))
 	tests := []struct {
 		name string
 		mod  func(m map[string]any)
@@ -138,8 +139,8 @@ func TestSchemaDocumentsEveryField(t *testing.T) {
 // latency and last error, leak created/stack/evidence) appear in a fixture,
 // so the validation above exercises their schemas.
 func TestSchemaCoversOptionalFields(t *testing.T) {
-	out := string(render(t, FormatJSON, Style{}, Build(criticalInput()))) +
-		string(render(t, FormatJSON, Style{}, Build(degradedInput())))
+	out := string(render(t, output.Options{Format: output.JSON}, Build(criticalInput()))) +
+		string(render(t, output.Options{Format: output.JSON}, Build(degradedInput())))
 	for _, field := range []string{"error", "latency_ms", "last_error", "created", "stack", "evidence"} {
 		if !strings.Contains(out, fmt.Sprintf("%q:", field)) {
 			t.Errorf("no fixture emits %q", field)

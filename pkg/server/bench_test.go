@@ -6,7 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/internal/output"
 )
 
 // discardWriter is a ResponseWriter that throws the body away, so the
@@ -42,7 +42,7 @@ func BenchmarkEncodeReport(b *testing.B) {
 	r := degradedReport()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := report.RenderJSON(io.Discard, r); err != nil {
+		if err := output.EncodeJSON(io.Discard, r); err != nil {
 			b.Fatal(err)
 		}
 	}

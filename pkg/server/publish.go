@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/pkg/report"
 )
 
@@ -76,7 +77,7 @@ func encodeReport(r *report.Report) (*published, error) {
 	// The whole report is written by the report's own JSON renderer, so the
 	// body is byte for byte what "resync report -o json" prints.
 	var whole bytes.Buffer
-	if err := report.RenderJSON(&whole, r); err != nil {
+	if err := output.EncodeJSON(&whole, r); err != nil {
 		return nil, err
 	}
 	p.report = whole.Bytes()
