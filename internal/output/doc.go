@@ -92,16 +92,16 @@ type Tone uint8
 
 // Tones.
 const (
-	Plain  Tone = iota
-	Strong      // bold
-	Faint       // dimmed: units, hints
-	Good        // green: healthy, reachable, excellent
-	Warn        // yellow: degraded, warning, fair
-	Bad         // red: critical, unreachable, poor
-	Info        // cyan: info, chart ink
-	Alarm       // bold red: CRITICAL health
-	Notice      // bold yellow: DEGRADED health, PARTIAL
-	Success     // bold green: HEALTHY
+	Plain   Tone = iota
+	Strong       // bold
+	Faint        // dimmed: units, hints
+	Good         // green: healthy, reachable, excellent
+	Warn         // yellow: degraded, warning, fair
+	Bad          // red: critical, unreachable, poor
+	Info         // cyan: info, chart ink
+	Alarm        // bold red: CRITICAL health
+	Notice       // bold yellow: DEGRADED health, PARTIAL
+	Success      // bold green: HEALTHY
 )
 
 // Span is a run of text with one tone. Code spans are settings or URLs the

@@ -182,4 +182,3 @@ func mdCode(s string) string {
 	}
 	return fence + pad + strings.ReplaceAll(s, "|", `\|`) + pad + fence
 }
-
