@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/output"
+	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
 )
@@ -19,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // fixture is a report with one of everything: a critical PostgreSQL leak, a
 // growing Redis client, long-lived groups, resync's own connections, an
 // unreachable MySQL target and a privilege finding.
-func fixture() *Report {
+func fixture() *report.Leaks {
 	t0 := time.Date(2026, 1, 15, 10, 30, 0, 0, time.UTC)
 	pg := &inspect.Result{
 		Name: "database", Kind: "postgres", URL: "postgres://app:***@db:5432/app", Reachable: true,
@@ -64,7 +66,7 @@ func fixture() *Report {
 			IdleOver: 0, Note: "pubsub", Severity: resources.SeverityInfo}},
 		Capacity: &inspect.Capacity{Used: 40, Max: 10000, Available: 9960, Ratio: 0.004},
 	}
-	rep := buildReport(&Options{MaxLifetime: time.Hour, Watch: time.Minute, Interval: 20 * time.Second}, t0, [][]*inspect.Result{{pg}, {my}, {rd}})
+	rep := report.BuildLeaks(t0, time.Hour, time.Minute, false, [][]*inspect.Result{{pg}, {my}, {rd}})
 	rep.Samples = 4
 	return rep
 }
@@ -72,16 +74,17 @@ func fixture() *Report {
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		file   string
-		render func(*bytes.Buffer, *Report) error
+		format output.Format
 	}{
-		{"report.table.golden", func(b *bytes.Buffer, r *Report) error { return renderTable(b, r, painter{}) }},
-		{"report.md.golden", func(b *bytes.Buffer, r *Report) error { return renderMarkdown(b, r) }},
-		{"report.json.golden", func(b *bytes.Buffer, r *Report) error { return renderJSON(b, r) }},
+		{"report.table.golden", output.Text},
+		{"report.md.golden", output.Markdown},
+		{"report.json.golden", output.JSON},
+		{"report.html.golden", output.HTML},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := tt.render(&b, fixture()); err != nil {
+			if err := output.Render(&b, fixture(), output.Options{Format: tt.format}); err != nil {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", tt.file)
@@ -103,7 +106,7 @@ func TestGolden(t *testing.T) {
 
 func TestSummaryCounts(t *testing.T) {
 	s := fixture().Summary
-	want := Summary{Leaks: 2, Critical: 1, LongLived: 16, Unreachable: 1, Findings: 2}
+	want := report.LeaksSummary{Leaks: 2, Critical: 1, LongLived: 16, Unreachable: 1, Findings: 2}
 	if s != want {
 		t.Fatalf("summary = %+v, want %+v", s, want)
 	}
@@ -119,7 +122,7 @@ func TestColourOnlyOnATerminal(t *testing.T) {
 	for _, tty := range []bool{true, false} {
 		io, _, out, _ := cmdutil.Test()
 		io.SetTTY(tty, tty)
-		if err := render(&Options{IO: io, Format: cmdutil.FormatTable}, fixture()); err != nil {
+		if err := (&cmdutil.Printer{IO: io, Format: output.Text}).Print(fixture()); err != nil {
 			t.Fatal(err)
 		}
 		if has := strings.Contains(out.String(), "\x1b["); has != tty {

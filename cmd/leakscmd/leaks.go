@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
 )
 
@@ -115,7 +116,7 @@ func newCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 				return err
 			}
 			opts.Targets = targets
-			opts.Format = f.Global.Format()
+			opts.Printer = f.Printer()
 			opts.Now = f.Now
 			if err := opts.validate(); err != nil {
 				return err
@@ -149,7 +150,7 @@ func buildTargets(dbURLs []string, redisURL string) ([]Target, error) {
 		}
 		kind, err := inspect.KindOf(u)
 		if err == nil && kind == inspect.KindRedis {
-			err = fmt.Errorf("%s is a Redis URL: pass it with --redis", redactURL(u))
+			err = fmt.Errorf("%s is a Redis URL: pass it with --redis", config.RedactURL(u))
 		}
 		if err != nil {
 			return nil, cmdutil.Usagef("--db / TARGETS.DATABASE_URLS: %v", err)
@@ -159,7 +160,7 @@ func buildTargets(dbURLs []string, redisURL string) ([]Target, error) {
 	if redisURL != "" {
 		kind, err := inspect.KindOf(redisURL)
 		if err == nil && kind != inspect.KindRedis {
-			err = fmt.Errorf("%s is not a Redis URL: use redis:// or rediss://", redactURL(redisURL))
+			err = fmt.Errorf("%s is not a Redis URL: use redis:// or rediss://", config.RedactURL(redisURL))
 		}
 		if err != nil {
 			return nil, cmdutil.Usagef("--redis / TARGETS.REDIS_URL: %v", err)

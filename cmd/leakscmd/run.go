@@ -9,6 +9,7 @@ import (
 
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
 )
 
@@ -21,7 +22,7 @@ type Target struct {
 // Options are the validated inputs of one "resync leaks" run.
 type Options struct {
 	IO          *cmdutil.IOStreams
-	Format      string // table | json | markdown
+	Printer     *cmdutil.Printer
 	Now         func() time.Time
 	Targets     []Target
 	MaxLifetime time.Duration
@@ -78,9 +79,8 @@ func runLeaks(ctx context.Context, o *Options) error {
 	}
 	progress.done()
 
-	rep := buildReport(o, start, history)
-	rep.Partial = interrupted != nil
-	if err := render(o, rep); err != nil {
+	rep := report.BuildLeaks(start, o.MaxLifetime, o.Watch, interrupted != nil, history)
+	if err := o.Printer.Print(rep); err != nil {
 		return err
 	}
 	if interrupted != nil {
@@ -114,25 +114,11 @@ func sampleAll(ctx context.Context, o *Options) []*inspect.Result {
 }
 
 // failure is the --fail-on-leaks verdict.
-func failure(rep *Report) error {
-	var why []string
-	if n := rep.Summary.Leaks; n > 0 {
-		why = append(why, fmt.Sprintf("%d potential leak%s found (%d critical)", n, plural(n), rep.Summary.Critical))
+func failure(rep *report.Leaks) error {
+	if why := rep.Failures(); len(why) > 0 {
+		return &cmdutil.FindingError{Reason: strings.Join(why, "; ") + " (--fail-on-leaks)"}
 	}
-	if n := rep.Summary.Unreachable; n > 0 {
-		why = append(why, fmt.Sprintf("%d target%s could not be inspected", n, plural(n)))
-	}
-	if len(why) == 0 {
-		return nil
-	}
-	return &cmdutil.FindingError{Reason: strings.Join(why, "; ") + " (--fail-on-leaks)"}
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	return nil
 }
 
 // progress draws "sample i/n" on stderr when it is a terminal.

@@ -12,7 +12,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/internal/testenv"
+	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
 )
 
@@ -46,7 +48,7 @@ func TestWatchFlagsGrowingClient(t *testing.T) {
 
 	io, _, out, _ := cmdutil.Test()
 	o := &Options{
-		IO: io, Format: cmdutil.FormatJSON, Now: time.Now,
+		IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.JSON}, Now: time.Now,
 		Targets:     []Target{{Name: "redis", URL: rURL}},
 		MaxLifetime: time.Hour, Watch: 400 * time.Millisecond, Interval: 100 * time.Millisecond, Timeout: 10 * time.Second,
 		FailOnLeaks: true,
@@ -57,7 +59,7 @@ func TestWatchFlagsGrowingClient(t *testing.T) {
 	if !errors.As(err, &fe) {
 		t.Fatalf("err = %v, want a finding (exit 3)", err)
 	}
-	var rep Report
+	var rep report.Leaks
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func TestWatchInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	o := &Options{
-		IO: io, Format: cmdutil.FormatTable, Now: time.Now,
+		IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Text}, Now: time.Now,
 		Targets:     []Target{{Name: "database", URL: "sqlite://app.db"}},
 		MaxLifetime: time.Hour, Watch: time.Hour, Interval: time.Minute, Timeout: time.Second,
 		onSample: func(int) { cancel() },
@@ -91,7 +93,7 @@ func TestWatchInterrupted(t *testing.T) {
 	if cmdutil.ExitCode(err) != cmdutil.ExitInterrupted {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if s := out.String(); !strings.Contains(s, "PARTIAL (interrupted)") || !strings.Contains(s, "SQLite runs inside the application") {
+	if s := out.String(); !strings.Contains(s, "PARTIAL (interrupted)") || !strings.Contains(s, "SQLite runs inside the") {
 		t.Fatalf("partial report missing:\n%s", s)
 	}
 }

@@ -47,6 +47,10 @@ func writeText(out io.Writer, d *Doc, o Options) error {
 	} else if len(d.Title) > 0 {
 		w.line(th.Spans(boldPlain(d.Title)))
 	}
+	width := o.Width // paragraphs and lists wrap at it; --wide keeps their lines whole
+	if o.Wide {
+		width = 1 << 20
+	}
 	// A blank line goes before every block but the first; a heading's
 	// block follows it directly.
 	blank := len(d.Title) > 0 || len(blocks) < len(d.Blocks)
@@ -66,7 +70,7 @@ func writeText(out io.Writer, d *Doc, o Options) error {
 			w.line(th.Heading(b.Text))
 			blank = false
 		case Para:
-			for _, l := range wrapSpans(b.Text, o.Width, 0) {
+			for _, l := range wrapSpans(b.Text, width, 0) {
 				if b.Faint {
 					l = Spans{{Text: l.Plain(), Tone: Faint}}
 				}
@@ -74,7 +78,7 @@ func writeText(out io.Writer, d *Doc, o Options) error {
 			}
 		case List:
 			for _, it := range b.Items {
-				for i, l := range wrapSpans(it, o.Width-4, 0) {
+				for i, l := range wrapSpans(it, width-4, 0) {
 					lead := "  • "
 					if i > 0 {
 						lead = "    "
