@@ -13,6 +13,7 @@ import (
 
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/cache/sim"
+	"github.com/resync-dev/resync/pkg/report"
 )
 
 // Defaults of "cache simulate".
@@ -221,13 +222,5 @@ func runSimulate(ctx context.Context, f *cmdutil.Factory, o *SimulateOptions) er
 	if err != nil {
 		return err
 	}
-	out := buildOutput(source, o, res)
-	switch f.Global.Format() {
-	case cmdutil.FormatJSON:
-		return renderJSON(f.IO.Out, out)
-	case cmdutil.FormatMarkdown:
-		return renderMarkdown(f.IO.Out, out)
-	default:
-		return renderTable(f.IO.Out, out, f.IO.ColorEnabled())
-	}
+	return f.Printer().Print(report.BuildSimulation(source, o.TTL, o.Rate, res))
 }

@@ -89,6 +89,7 @@ func TestSimulateGolden(t *testing.T) {
 		{"simulate_table_tty.golden", cmdutil.FormatTable, true},
 		{"simulate_markdown.golden", cmdutil.FormatMarkdown, false},
 		{"simulate_json.golden", cmdutil.FormatJSON, false},
+		{"simulate_html.golden", cmdutil.FormatHTML, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

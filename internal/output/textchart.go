@@ -157,9 +157,13 @@ func writeBarChart(w *errWriter, c *Chart, o Options) {
 	top := 0.0
 	labelW, valueW := 0, 0
 	values := make([]string, len(first))
+	textW := 0
+	for _, p := range first {
+		textW = max(textW, ansi.StringWidth(p.Text))
+	}
 	for i, p := range first {
 		labelW = max(labelW, ansi.StringWidth(p.Label))
-		v := p.Text
+		v := padLeft(p.Text, textW)
 		for _, s := range c.Series[1:] {
 			if i < len(s.Points) && s.Points[i].Text != "" {
 				v += "  (" + s.Name + " " + s.Points[i].Text + ")"

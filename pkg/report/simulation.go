@@ -1,0 +1,160 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/resync-dev/resync/internal/output"
+	"github.com/resync-dev/resync/pkg/cache"
+	"github.com/resync-dev/resync/pkg/cache/sim"
+)
+
+// Simulation is what `resync cache simulate` prints: the hit-rate curve of
+// a trace or synthetic workload, each capacity scored and advised as a real
+// cache of that size would be, and the capacity a target hit rate needs.
+type Simulation struct {
+	SchemaVersion     int               `json:"schema_version"`
+	Source            string            `json:"source"`
+	Requests          int               `json:"requests"`
+	DistinctKeys      int               `json:"distinct_keys"`
+	Method            string            `json:"method"`
+	TTLSeconds        float64           `json:"ttl_seconds"` // 0: no expiry
+	RatePerSecond     float64           `json:"rate_per_second,omitempty"`
+	MaxHitRate        float64           `json:"max_hit_rate"`
+	TargetHitRate     float64           `json:"target_hit_rate"`
+	CapacityForTarget int               `json:"capacity_for_target"` // 0: not reached
+	CapacityExact     bool              `json:"capacity_exact"`
+	Partial           bool              `json:"partial,omitempty"` // interrupted: the capacities finished so far
+	Points            []SimulationPoint `json:"points"`
+}
+
+// SimulationPoint is one simulated capacity, scored.
+type SimulationPoint struct {
+	sim.Point
+	EfficiencyScore float64          `json:"efficiency_score"`
+	Rating          string           `json:"rating"`
+	Recommendations []Recommendation `json:"recommendations"`
+}
+
+// BuildSimulation scores each capacity and applies the cache rules to it.
+// rate matters only with a TTL (requests per second of simulated time).
+func BuildSimulation(source string, ttl time.Duration, rate float64, res *sim.Result) *Simulation {
+	out := &Simulation{
+		SchemaVersion: SchemaVersion, Source: source, Requests: res.Requests, DistinctKeys: res.DistinctKeys,
+		Method: res.Method, TTLSeconds: ttl.Seconds(), MaxHitRate: res.MaxHitRate,
+		TargetHitRate: res.TargetHitRate, CapacityForTarget: res.CapacityForTarget, CapacityExact: res.CapacityExact,
+		Points: []SimulationPoint{},
+	}
+	if ttl > 0 {
+		out.RatePerSecond = rate
+	}
+	advice := CacheAdvice{CapacityForTarget: res.CapacityForTarget, TargetHitRate: res.TargetHitRate}
+	for _, p := range res.Points {
+		st := simulatedStats(p, res.DistinctKeys)
+		score := CacheScore(CacheInputs{HitRate: st.HitRate, EvictionRate: st.EvictionRate})
+		out.Points = append(out.Points, SimulationPoint{
+			Point:           p,
+			EfficiencyScore: score,
+			Rating:          Rating(score),
+			Recommendations: CacheRecommendations(fmt.Sprintf("capacity %d", p.Capacity), st, advice),
+		})
+	}
+	return out
+}
+
+// simulatedStats are the cache.Stats a cache of that capacity would report
+// after the replay. There is no byte bound in a simulation.
+func simulatedStats(p sim.Point, distinct int) cache.Stats {
+	st := cache.Stats{
+		Hits: uint64(p.Hits), Misses: uint64(p.Misses), Sets: uint64(p.Sets),
+		Evictions: uint64(p.Evictions), Expirations: uint64(p.Expirations),
+		HitRate: p.HitRate, EvictionRate: p.EvictionRate,
+		Items: min(p.Capacity, distinct), MaxItems: p.Capacity,
+	}
+	if gets := p.Hits + p.Misses; gets > 0 {
+		st.MissRate = float64(p.Misses) / float64(gets)
+	}
+	if st.MaxItems > 0 {
+		st.ItemUtilization = float64(st.Items) / float64(st.MaxItems)
+	}
+	return st
+}
+
+// Summary says what was simulated and what capacity the target needs.
+func (s *Simulation) summary() []string {
+	lines := []string{fmt.Sprintf("%s · %s requests · %s distinct keys", s.Source,
+		output.Thousands(int64(s.Requests)), output.Thousands(int64(s.DistinctKeys)))}
+	if s.Method == sim.MethodStack {
+		lines = append(lines, "LRU hit rates: exact, all capacities in one pass; no TTL")
+	} else {
+		lines = append(lines, fmt.Sprintf("LRU hit rates: replayed through resync's cache; TTL %gs at %g requests/s",
+			s.TTLSeconds, s.RatePerSecond))
+	}
+	target := "Target " + output.Percent(s.TargetHitRate) + ": "
+	switch {
+	case s.CapacityForTarget > 0 && s.CapacityExact:
+		target += "reached at " + output.Thousands(int64(s.CapacityForTarget)) + " items (the smallest capacity that does)"
+	case s.CapacityForTarget > 0:
+		target += "reached at " + output.Thousands(int64(s.CapacityForTarget)) + " items (the smallest evaluated capacity that does)"
+	case s.Method == sim.MethodStack:
+		target += "not reachable: even an unbounded cache hits " + output.Percent(s.MaxHitRate) + " (each key misses once)"
+	default:
+		target += "not reached at any evaluated capacity: try larger capacities or a longer TTL"
+	}
+	return append(lines, target)
+}
+
+// Doc presents the simulation: what ran, the capacities table, the
+// hit-rate curve against the optimal one and the target, and each
+// capacity's recommendations.
+func (s *Simulation) Doc() *output.Doc {
+	sum := s.summary()
+	title := output.S("resync cache simulate · " + sum[0])
+	if s.Partial {
+		title = append(title, output.Span{Text: " · "}, output.Span{Text: "PARTIAL (interrupted)", Tone: output.Notice})
+	}
+	d := &output.Doc{Title: title}
+	d.Add(output.Para{Text: output.S(strings.Join(sum[1:], "\n"))})
+	t := output.NewTable("", output.Num("capacity"), output.Num("hit rate"), output.Num("optimal"),
+		output.Num("eviction\nrate"), output.Col("score"), output.Wrapped("advice", 16).AsDetail())
+	curve := &output.Chart{Title: "Hit-rate curve", Kind: output.Bars, Unit: "%", YLabel: "hit rate"}
+	lru, opt := output.Series{Name: "LRU"}, output.Series{Name: "optimal"}
+	for _, pt := range s.Points {
+		t.Row(output.S(output.Thousands(int64(pt.Capacity))), output.S(output.Percent(pt.HitRate)),
+			output.S(output.Percent(pt.OptimalHitRate)), output.S(output.Percent(pt.EvictionRate)),
+			scoreCell(pt.EfficiencyScore, pt.Rating), output.Code(advice(pt.Recommendations)))
+		// advice repeats the recommendations table: a detail column
+		label := output.Thousands(int64(pt.Capacity))
+		lru.Points = append(lru.Points, output.Point{X: float64(pt.Capacity), Y: pt.HitRate, Label: label, Text: output.Percent(pt.HitRate)})
+		opt.Points = append(opt.Points, output.Point{X: float64(pt.Capacity), Y: pt.OptimalHitRate, Label: label, Text: output.Percent(pt.OptimalHitRate)})
+	}
+	curve.Series = []output.Series{lru, opt}
+	curve.Marks = []output.Mark{{Value: s.TargetHitRate, Label: "target " + output.Percent(s.TargetHitRate)}}
+	d.Add(t, curve)
+	recs := output.NewTable("Recommendations", output.Num("capacity"), output.Col("severity"), output.Wrapped("message", 24),
+		output.Wrapped("suggestion", 14))
+	for _, pt := range s.Points {
+		for _, r := range pt.Recommendations {
+			recs.Row(output.S(output.Thousands(int64(pt.Capacity))), output.Severity(r.Severity), output.S(r.Message), output.Code(r.Suggestion))
+		}
+	}
+	d.Add(recs)
+	return d
+}
+
+// advice is the distinct suggestions of a capacity's recommendations.
+func advice(recs []Recommendation) string {
+	seen := map[string]bool{}
+	var parts []string
+	for _, r := range recs {
+		if !seen[r.Suggestion] {
+			seen[r.Suggestion] = true
+			parts = append(parts, r.Suggestion)
+		}
+	}
+	if len(parts) == 0 {
+		return output.Dash
+	}
+	return strings.Join(parts, ", ")
+}
