@@ -1,13 +1,13 @@
 package cmd
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 
 	"github.com/spf13/cobra"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/output"
 )
 
 func newVersionCmd(f *cmdutil.Factory) *cobra.Command {
@@ -17,25 +17,21 @@ func newVersionCmd(f *cmdutil.Factory) *cobra.Command {
 		Example: "  resync version\n  resync version -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b := f.Build
-			switch f.Global.Format() {
-			case cmdutil.FormatJSON:
-				enc := json.NewEncoder(f.IO.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(struct {
-					cmdutil.BuildInfo
-					Go string `json:"go"`
-				}{b, runtime.Version()})
-			case cmdutil.FormatMarkdown:
-				_, err := fmt.Fprintf(f.IO.Out, "| version | commit | date | go |\n|---|---|---|---|\n| %s | %s | %s | %s |\n",
-					b.Version, b.Commit, b.Date, runtime.Version())
-				return err
-			default:
-				_, err := fmt.Fprintf(f.IO.Out, "resync %s (commit %s, built %s, %s)\n", b.Version, b.Commit, b.Date, runtime.Version())
-				return err
-			}
+			return f.Printer().Print(versionInfo{BuildInfo: f.Build, Go: runtime.Version()})
 		},
 	}
+}
+
+// versionInfo is what "resync version" prints.
+type versionInfo struct {
+	cmdutil.BuildInfo
+	Go string `json:"go"`
+}
+
+// Doc is one line: "resync v1.2.0 (commit abc123, built 2026-…, go1.26.8)".
+func (v versionInfo) Doc() *output.Doc {
+	return (&output.Doc{}).Add(output.Para{Text: output.S(fmt.Sprintf("resync %s (commit %s, built %s, %s)",
+		v.Version, v.Commit, v.Date, v.Go))})
 }
 
 func newCompletionCmd() *cobra.Command {

@@ -44,12 +44,12 @@ func TestConfigCommands(t *testing.T) {
 		wantStderr []string
 	}{
 		{"show table", []string{"--config", "custom.toml", "config", "show"}, vars, 0,
-			[]string{"| CONNECTION_POOL.DB_POOL_MAX_SIZE ", "| 70 ", "file custom.toml:4", "postgres://u:***@db/app", "env DATABASE_URL"},
+			[]string{"│ DB_POOL_MAX_SIZE ", "│ 70 ", "file custom.toml:4", "postgres://u:***@db/app", "env DATABASE_URL"},
 			[]string{"settings file custom.toml, environment staging"}},
 		{"show json with --env", []string{"--config", "custom.toml", "--env", "default", "config", "show", "-o", "json"}, vars, 0,
 			[]string{`"CONNECTION_POOL.DB_POOL_MAX_SIZE": {` + "\n" + `    "value": 50,`}, nil},
 		{"show markdown", []string{"config", "show", "-o", "markdown"}, nil, 0,
-			[]string{"| KEY ", "|:---", "| WORKLOAD.DISTRIBUTION"}, nil},
+			[]string{"### WORKLOAD", "| Key | Value | Source |", "| --- | --- | --- |", "| DISTRIBUTION |"}, nil},
 		{"show with a bad file", []string{"--config", "bad.toml", "config", "show"}, nil, 2,
 			nil, []string{"bad.toml:2: unknown key DB_POOL_MAX_SIZ", "did you mean DB_POOL_MAX_SIZE?"}},
 		{"show with an unknown environment", []string{"--config", "custom.toml", "--env", "prod", "config", "show"}, nil, 2,

@@ -4,21 +4,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
+	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/pkg/config"
 )
 
 // ShowOptions are the inputs of "config show".
 type ShowOptions struct {
-	IO     *cmdutil.IOStreams
-	Format string // table | json | markdown
+	IO      *cmdutil.IOStreams
+	Printer *cmdutil.Printer
 	// Load returns the effective configuration.
 	Load func() (*config.Config, error)
 }
@@ -39,7 +37,7 @@ the output is an object keyed by KEY, each holding "value" and "source".`,
   resync --config ci.toml config show -o markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Format = f.Global.Format()
+			opts.Printer = f.Printer()
 			opts.Load = func() (*config.Config, error) { return f.Config(cmd, nil) }
 			if runF != nil {
 				return runF(opts)
@@ -48,6 +46,10 @@ the output is an object keyed by KEY, each holding "value" and "source".`,
 		},
 	}
 }
+
+// settings is the result of "config show": every key in registry order
+// with its effective (redacted) value and its source.
+type settings []setting
 
 // setting is one row of "config show".
 type setting struct {
@@ -62,20 +64,14 @@ func runShow(opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	var rows []setting
+	var rows settings
 	for _, k := range config.Keys() {
 		rows = append(rows, setting{key: k.Name, value: k.Value(c), text: k.Text(c), source: c.Sources[k.Name]})
 	}
-	switch opts.Format {
-	case cmdutil.FormatJSON:
-		return writeShowJSON(opts.IO.Out, rows)
-	case cmdutil.FormatMarkdown:
-		return writeShowTable(opts.IO.Out, rows, true)
-	}
-	if err := writeShowTable(opts.IO.Out, rows, false); err != nil {
+	if err := opts.Printer.Print(rows); err != nil {
 		return err
 	}
-	if !opts.IO.Quiet {
+	if !opts.IO.Quiet && opts.Printer.Format == output.Text {
 		fmt.Fprintln(opts.IO.ErrOut, describeOrigin(c))
 	}
 	return nil
@@ -93,59 +89,49 @@ func describeOrigin(c *config.Config) string {
 	return file
 }
 
-func writeShowTable(w io.Writer, rows []setting, markdown bool) error {
-	var r tw.Renderer = renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})
-	if markdown {
-		r = renderer.NewMarkdown()
-	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(r),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-	)
-	t.Header("KEY", "VALUE", "SOURCE")
-	for _, s := range rows {
-		text := s.text
+// Doc is one table per settings table (ASYNC_CACHE, CONNECTION_POOL,
+// TARGETS, WORKLOAD), as the file lays them out: key, value, source.
+// Values wrap (a list of URLs) and are never cut.
+func (s settings) Doc() *output.Doc {
+	d := &output.Doc{}
+	var t *output.Table
+	for _, r := range s {
+		section, key, _ := strings.Cut(r.key, ".")
+		if t == nil || t.Title != section {
+			t = output.NewTable(section, output.Col("key"), output.Wrapped("value", 12), output.Col("source"))
+			d.Add(t)
+		}
+		text := r.text
 		if text == "" {
-			text = "-"
+			text = output.Dash
 		}
-		if err := t.Append(s.key, text, s.source.String()); err != nil {
-			return err
-		}
+		t.Row(output.S(key), output.S(text), output.S(r.source.String()))
 	}
-	return t.Render()
+	return d
 }
 
-// writeShowJSON writes {"KEY": {"value": …, "source": {…}}, …} in key
-// order (encoding/json would sort the keys).
-func writeShowJSON(w io.Writer, rows []setting) error {
+// MarshalJSON writes {"KEY": {"value": …, "source": {…}}, …} in registry
+// order (a map would sort the keys).
+func (s settings) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("{")
-	for i, s := range rows {
+	for i, r := range s {
 		if i > 0 {
 			b.WriteString(",")
 		}
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false) // URLs keep their & and ?
-		if err := enc.Encode(s.key); err != nil {
-			return err
+		if err := enc.Encode(r.key); err != nil {
+			return nil, err
 		}
 		b.WriteString(":")
 		if err := enc.Encode(struct {
 			Value  any           `json:"value"`
 			Source config.Source `json:"source"`
-		}{s.value, s.source}); err != nil {
-			return err
+		}{r.value, r.source}); err != nil {
+			return nil, err
 		}
 	}
 	b.WriteString("}")
-	var out bytes.Buffer
-	if err := json.Indent(&out, b.Bytes(), "", "  "); err != nil {
-		return err
-	}
-	out.WriteString("\n")
-	_, err := out.WriteTo(w)
-	return err
+	return b.Bytes(), nil
 }

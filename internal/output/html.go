@@ -98,7 +98,7 @@ func htmlTable(b *strings.Builder, t *Table) {
 		if c.Right {
 			cls = ` class="num"`
 		}
-		b.WriteString("<th" + cls + ">" + esc(strings.Join(strings.Fields(c.Header), " ")) + "</th>")
+		b.WriteString("<th" + cls + ">" + esc(headerText(c.Header)) + "</th>")
 	}
 	b.WriteString("</tr></thead>\n<tbody>\n")
 	for _, row := range t.Rows {

@@ -88,7 +88,7 @@ func mdTable(w *errWriter, t *Table) {
 	heads := make([]string, len(t.Columns))
 	seps := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
-		heads[i] = mdText(strings.Join(strings.Fields(c.Header), " "))
+		heads[i] = mdText(headerText(c.Header))
 		seps[i] = "---"
 		if c.Right {
 			seps[i] = "---:"
@@ -159,8 +159,10 @@ func mdBreak(cell bool) string {
 }
 
 // mdEscaper escapes what would start HTML, emphasis or a table column.
+// Underscores stay: GitHub does not read them as emphasis inside a word
+// (DB_POOL_MAX_SIZE), and escaping them would make the source unreadable.
 var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`,
+	`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "`", "\\`", "[", `\[`, "]", `\]`,
 )
 
 // mdText escapes free text for Markdown.
@@ -181,4 +183,14 @@ func mdCode(s string) string {
 		pad = " "
 	}
 	return fence + pad + strings.ReplaceAll(s, "|", `\|`) + pad + fence
+}
+
+// headerText is a column header for Markdown and HTML: one line, first
+// letter capitalised ("hit rate" → "Hit rate").
+func headerText(h string) string {
+	h = strings.Join(strings.Fields(h), " ")
+	if h == "" {
+		return h
+	}
+	return strings.ToUpper(h[:1]) + h[1:]
 }
