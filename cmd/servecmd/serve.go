@@ -138,7 +138,7 @@ EXIT STATUS
 // before anything is printed.
 func (o *Options) finish(cmd *cobra.Command, f *cmdutil.Factory) error {
 	if !cmd.Flags().Changed("token") {
-		if v, ok := f.LookupEnv(TokenEnv); ok {
+		if v, ok := f.Getenv(TokenEnv); ok {
 			if strings.TrimSpace(v) == "" {
 				return cmdutil.Usagef("$%s is set but empty: set a token or unset the variable", TokenEnv)
 			}

@@ -43,6 +43,9 @@ type Factory struct {
 	IO        *IOStreams
 	Global    *GlobalOptions
 	Build     BuildInfo
+	// LookupEnv reads environment variables; nil (production) is the
+	// process environment, which the configuration's viper then reads
+	// itself (BindEnv). Tests set a fixed map.
 	LookupEnv func(string) (string, bool)
 	WorkDir   string
 	// Now is the clock; tests inject a fixed one.
@@ -60,7 +63,6 @@ func NewFactory(io *IOStreams, build BuildInfo) *Factory {
 		IO:        io,
 		Global:    &GlobalOptions{Output: NewEnum(string(output.Text), output.FormatNames()...)},
 		Build:     build,
-		LookupEnv: os.LookupEnv,
 		WorkDir:   ".",
 		Now:       time.Now,
 		Signals: func() (<-chan os.Signal, func()) {
@@ -71,7 +73,16 @@ func NewFactory(io *IOStreams, build BuildInfo) *Factory {
 	}
 }
 
-// Config loads the configuration once per invocation. bindings maps a
+// Getenv reads one environment variable through LookupEnv.
+func (f *Factory) Getenv(name string) (string, bool) {
+	if f.LookupEnv == nil {
+		return os.LookupEnv(name)
+	}
+	return f.LookupEnv(name)
+}
+
+// Config loads the configuration once per invocation (a fresh viper each
+// time, see config.Load). bindings maps a
 // command's flag names to the config keys they override ("duration" →
 // "WORKLOAD.DURATION"); only flags the user actually set take part.
 func (f *Factory) Config(cmd *cobra.Command, bindings map[string]string) (*config.Config, error) {

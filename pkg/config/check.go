@@ -42,8 +42,10 @@ func CheckFile(o LoadOptions) (FileReport, error) {
 		envs = []string{DefaultEnv}
 	}
 	for _, env := range envs {
-		c := Defaults()
-		f.apply(&c, env)
+		ls := newLayers()
+		ls.mergeFile(f, env)
+		c, decodeProblems := ls.decode(failed)
+		ps.addAll(decodeProblems)
 		ps.addAll(c.validate(failed))
 	}
 	return rep, ps.err()

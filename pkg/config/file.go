@@ -183,20 +183,6 @@ func findField(name string) (Key, bool) {
 	return Key{}, false
 }
 
-// apply sets the [default] entries and then those of env over c.
-func (f *settingsFile) apply(c *Config, env string) {
-	names := []string{DefaultEnv}
-	if env != "" && env != DefaultEnv {
-		names = append(names, env)
-	}
-	for _, name := range names {
-		for _, e := range f.envs[name] {
-			e.key.set(c, e.value)
-			c.Sources[e.key.Name] = f.at(e.line)
-		}
-	}
-}
-
 func (f *settingsFile) at(line int) Source {
 	if line <= 0 {
 		return Source{Kind: FromFile, Detail: f.name}

@@ -11,11 +11,14 @@ import (
 // documented discovery: --config, RESYNC_CONFIG, ./settings.toml,
 // $XDG_CONFIG_HOME/resync/settings.toml.
 type LoadOptions struct {
-	File      string                      // --config; "" = discover
-	Env       string                      // --env; "" = RESYNC_ENV
-	LookupEnv func(string) (string, bool) // os.LookupEnv when nil
-	WorkDir   string                      // where ./settings.toml is looked for; "." when empty
-	Flags     []FlagValue                 // command-line flags the user set, highest precedence
+	File string // --config; "" = discover
+	Env  string // --env; "" = RESYNC_ENV
+	// LookupEnv reads environment variables; nil is the process
+	// environment, which viper then reads itself through BindEnv. Tests
+	// pass a fixed map so nothing of the machine leaks in.
+	LookupEnv func(string) (string, bool)
+	WorkDir   string      // where ./settings.toml is looked for; "." when empty
+	Flags     []FlagValue // command-line flags the user set, highest precedence
 	// FileIsArg says File is a command's argument (config validate FILE)
 	// rather than --config, for messages.
 	FileIsArg bool
@@ -28,15 +31,13 @@ type FlagValue struct {
 	Value string // raw text, as given (lists comma-separated or repeated)
 }
 
-// Load applies defaults < settings file < environment variables < flags,
-// then validates the result. On failure the error is an *Error listing
-// every problem (exit code 2); nothing is half-loaded.
+// Load applies defaults < settings file < environment variables < flags
+// through a fresh viper instance (see layers), then validates the result.
+// On failure the error is an *Error listing every problem (exit code 2);
+// nothing is half-loaded.
 func Load(o LoadOptions) (*Config, error) {
 	l := newLoader(o)
-	c := Defaults()
-	for _, k := range registry {
-		c.Sources[k.Name] = Source{Kind: FromDefault}
-	}
+	ls := newLayers()
 	var ps problems
 	failed := map[string]bool{} // keys whose value could not be read
 	fail := func(p Problem) {
@@ -47,19 +48,15 @@ func Load(o LoadOptions) (*Config, error) {
 	}
 
 	env, envFrom := l.env()
-	if env != DefaultEnv {
-		c.Env = env
-	}
 	f, p := l.readFile()
 	switch {
 	case p != nil:
 		fail(*p) // an --env problem would only repeat this one
 	case f != nil:
-		c.File = f.name
 		for _, p := range f.problemList() {
 			fail(p)
 		}
-		f.apply(&c, env)
+		ls.mergeFile(f, env)
 		fallthrough
 	default:
 		if p := l.checkEnv(f, env, envFrom); p != nil {
@@ -68,13 +65,12 @@ func Load(o LoadOptions) (*Config, error) {
 	}
 
 	for _, k := range registry {
-		for _, name := range k.Env {
-			v, ok := l.lookup(name)
-			if !ok || strings.TrimSpace(v) == "" {
-				continue
-			}
-			l.set(&c, k, v, Source{Kind: FromEnv, Detail: name}, fail)
-			break
+		name, raw, ok := l.envValue(k)
+		if !ok {
+			continue
+		}
+		if l.check(k, raw, Source{Kind: FromEnv, Detail: name}, fail) {
+			ls.bindEnv(k, name, raw, o.LookupEnv == nil)
 		}
 	}
 	for _, fv := range o.Flags {
@@ -84,9 +80,21 @@ func Load(o LoadOptions) (*Config, error) {
 			fail(Problem{Key: fv.Key, Source: src, Reason: fmt.Sprintf("%s is bound to unknown configuration key %q: this is a bug in resync, please report it", fv.Flag, fv.Key)})
 			continue
 		}
-		l.set(&c, k, fv.Value, src, fail)
+		if l.check(k, fv.Value, src, fail) {
+			ls.setFlag(k, fv.Flag, fv.Value)
+		}
 	}
 
+	c, decodeProblems := ls.decode(failed)
+	for _, p := range decodeProblems {
+		fail(p)
+	}
+	if env != DefaultEnv {
+		c.Env = env
+	}
+	if f != nil {
+		c.File = f.name
+	}
 	for _, p := range c.validate(failed) {
 		ps.add(p)
 	}
@@ -113,16 +121,25 @@ func newLoader(o LoadOptions) *loader {
 	return l
 }
 
-// set parses a text value from an environment variable or a flag and
-// stores it, or reports why it cannot.
-func (l *loader) set(c *Config, k Key, raw string, src Source, fail func(Problem)) {
-	v, err := k.fromText(raw)
-	if err != nil {
+// check parses a text value from an environment variable or a flag, or
+// reports why it cannot. Viper gets only values that pass.
+func (l *loader) check(k Key, raw string, src Source, fail func(Problem)) bool {
+	if _, err := k.fromText(raw); err != nil {
 		fail(Problem{Key: k.Name, Value: quoteValue(raw), Source: src, Reason: err.Error()})
-		return
+		return false
 	}
-	k.set(c, v)
-	c.Sources[k.Name] = src
+	return true
+}
+
+// envValue returns the first of k's variables that is set to something
+// other than blanks.
+func (l *loader) envValue(k Key) (name, value string, ok bool) {
+	for _, name := range k.Env {
+		if v, ok := l.lookup(name); ok && strings.TrimSpace(v) != "" {
+			return name, v, true
+		}
+	}
+	return "", "", false
 }
 
 // env returns the environment table to apply and where that came from.
