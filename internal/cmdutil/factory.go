@@ -40,9 +40,9 @@ type BuildInfo struct {
 // Factory hands every command what it needs from the outside world, so
 // commands can be run in-process by tests with fakes.
 type Factory struct {
-	IO        *IOStreams
-	Global    *GlobalOptions
-	Build     BuildInfo
+	IO     *IOStreams
+	Global *GlobalOptions
+	Build  BuildInfo
 	// LookupEnv reads environment variables; nil (production) is the
 	// process environment, which the configuration's viper then reads
 	// itself (BindEnv). Tests set a fixed map.
@@ -60,11 +60,11 @@ type Factory struct {
 // NewFactory returns the production Factory.
 func NewFactory(io *IOStreams, build BuildInfo) *Factory {
 	return &Factory{
-		IO:        io,
-		Global:    &GlobalOptions{Output: NewEnum(string(output.Text), output.FormatNames()...)},
-		Build:     build,
-		WorkDir:   ".",
-		Now:       time.Now,
+		IO:      io,
+		Global:  &GlobalOptions{Output: NewEnum(string(output.Text), output.FormatNames()...)},
+		Build:   build,
+		WorkDir: ".",
+		Now:     time.Now,
 		Signals: func() (<-chan os.Signal, func()) {
 			ch := make(chan os.Signal, 2)
 			signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
