@@ -22,6 +22,7 @@ type fakeSession struct {
 	closed   atomic.Bool
 	closeErr error
 	cache    *mapCache
+	maxSize  int // the database pool's max size in snapshots; 0 = 10
 }
 
 func newFakeSession() *fakeSession { return &fakeSession{cache: &mapCache{m: map[uint64]bool{}}} }
@@ -38,7 +39,11 @@ func (s *fakeSession) Embedded() bool { return true }
 func (s *fakeSession) Input(_ context.Context, maxLifetime time.Duration) report.Input {
 	s.inputs.Add(1)
 	snap := func(name, kind string, ops int64) pools.Snapshot {
-		return pools.Snapshot{Name: name, Kind: kind, Target: kind + "://embedded", MinSize: 1, MaxSize: 10,
+		maxSize := 10
+		if kind == "sqlite" && s.maxSize > 0 {
+			maxSize = s.maxSize
+		}
+		return pools.Snapshot{Name: name, Kind: kind, Target: kind + "://embedded", MinSize: 1, MaxSize: maxSize,
 			Total: 2, Active: 1, Idle: 1, AcquireCount: uint64(ops), Operations: uint64(ops), Reachable: true,
 			Utilization: 0.7, Uptime: time.Second}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/pkg/resources"
 	"github.com/resync-dev/resync/pkg/server"
 )
 
@@ -43,10 +44,11 @@ func run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("open the targets: %w", err)
 	}
+	lv := &live{sess: sess, cfg: cfg}
 	pm := newProbeMetrics()
 	srv, err := server.New(server.Options{
 		Token:       opts.Token,
-		Leaks:       sess.Leaks,
+		Leaks:       lv.leaks,
 		MaxLifetime: opts.MaxLifetime,
 		Collectors:  pm.collectors(),
 		Logger:      log,
@@ -59,7 +61,7 @@ func run(ctx context.Context, opts *Options) error {
 		ctx, cancel := context.WithTimeout(ctx, rebuildTimeout)
 		defer cancel()
 		t0 := time.Now()
-		r := report.Build(sess.Input(ctx, opts.MaxLifetime))
+		r := report.Build(lv.session().Input(ctx, opts.MaxLifetime))
 		if err := srv.Publish(r); err != nil {
 			log.Warn("report not published; the previous one is still served", "error", err)
 			return
@@ -72,11 +74,28 @@ func run(ctx context.Context, opts *Options) error {
 		banner(opts.IO.ErrOut, opts, ln.Addr().String(), sess.Embedded(), cfg)
 	}
 	work, stopWork := context.WithCancel(ctx)
-	waitProbes := startProbes(work, sess.Probes(), probeConfig{
-		rate: opts.ProbeRate, cache: sess.Cache(), keys: cfg.Workload.Keys, dist: cfg.Workload.Distribution,
-	}, pm, log)
+	probe := func(sess Session, cfg *config.Config) (stop func()) {
+		pctx, cancel := context.WithCancel(work)
+		wait := startProbes(pctx, sess.Probes(), probeConfig{
+			rate: opts.ProbeRate, cache: sess.Cache(), keys: cfg.Workload.Keys, dist: cfg.Workload.Distribution,
+		}, pm, log)
+		return func() { cancel(); wait() }
+	}
+	lv.stopProbes = probe(sess, cfg)
+	var pending pendingConfig
+	waitWatch := func() {}
+	if opts.SettingsFile != "" {
+		waitWatch = watchSettings(work, opts.SettingsFile, cfg, opts.Load, &pending, log)
+	}
 	var loop sync.WaitGroup
-	loop.Go(func() { every(work, opts.Interval, rebuild) })
+	loop.Go(func() {
+		every(work, opts.Interval, func(ctx context.Context) {
+			if next := pending.take(); next != nil {
+				lv.apply(ctx, next, opts.Open, probe, aborted, log)
+			}
+			rebuild(ctx)
+		})
+	})
 	loop.Go(func() {
 		select {
 		case <-aborted:
@@ -87,9 +106,10 @@ func run(ctx context.Context, opts *Options) error {
 
 	serveErr := srv.Serve(ctx, ln)
 	stopWork()
-	waitProbes()
+	waitWatch()
 	loop.Wait()
-	closeErr := closeSession(sess, aborted, log)
+	lv.stopProbes()
+	closeErr := closeSession(lv.sess, aborted, log)
 	if !opts.IO.Quiet {
 		fmt.Fprintln(opts.IO.ErrOut, "resync serve: stopped")
 	}
@@ -97,6 +117,56 @@ func run(ctx context.Context, opts *Options) error {
 		return serveErr
 	}
 	return closeErr
+}
+
+// live is the session serve monitors, the configuration it was opened with
+// and its probes. A reloaded settings file replaces all three between two
+// report rebuilds (apply); the HTTP handlers meanwhile read through
+// session().
+type live struct {
+	mu         sync.RWMutex
+	sess       Session
+	cfg        *config.Config
+	stopProbes func() // only the serve loop touches it
+}
+
+func (lv *live) session() Session {
+	lv.mu.RLock()
+	defer lv.mu.RUnlock()
+	return lv.sess
+}
+
+// leaks is the API's fresh leak scan; it holds the session until the scan
+// ends, so a reload never closes a session under a running scan.
+func (lv *live) leaks(ctx context.Context, maxLifetime time.Duration) ([]resources.Leak, error) {
+	lv.mu.RLock()
+	defer lv.mu.RUnlock()
+	return lv.sess.Leaks(ctx, maxLifetime)
+}
+
+// apply switches to a reloaded configuration: pool sizes and timeouts,
+// cache bounds and the probes' key settings all take effect by opening a
+// new session on it, which then replaces the old one (closed within the
+// shutdown budget). The new session is opened first, so one the pools
+// refuse leaves the old one serving.
+func (lv *live) apply(ctx context.Context, cfg *config.Config, open func(context.Context, *config.Config) (Session, error),
+	probe func(Session, *config.Config) func(), aborted <-chan struct{}, log *slog.Logger) {
+	next, err := open(ctx, cfg)
+	if err != nil {
+		log.Warn("reloaded settings not applied; the previous settings stay in effect", "error", config.RedactText(err.Error()))
+		return
+	}
+	lv.stopProbes()
+	lv.mu.Lock()
+	old := lv.sess
+	lv.sess, lv.cfg = next, cfg
+	lv.mu.Unlock()
+	_ = closeSession(old, aborted, log) // logged there
+	lv.stopProbes = probe(next, cfg)
+	log.Info("settings reloaded", "file", cfg.File,
+		"db_pool", fmt.Sprintf("%d..%d", cfg.Pools.DB.MinSize, cfg.Pools.DB.MaxSize),
+		"redis_pool", fmt.Sprintf("%d..%d", cfg.Pools.Redis.MinSize, cfg.Pools.Redis.MaxSize),
+		"http_pool", fmt.Sprintf("%d..%d", cfg.Pools.HTTP.MinSize, cfg.Pools.HTTP.MaxSize))
 }
 
 // every calls fn every interval until ctx ends.

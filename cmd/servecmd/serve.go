@@ -47,8 +47,12 @@ type Options struct {
 	Token       string // never printed
 	MaxLifetime time.Duration
 
-	// Load returns the effective configuration (targets included).
+	// Load returns the effective configuration (targets included); it is
+	// called again, a fresh load each time, when the settings file changes.
 	Load func() (*config.Config, error)
+	// SettingsFile is the settings file to watch ("" for none): a valid
+	// edit applies at the next interval, a bad one is logged and ignored.
+	SettingsFile string
 	// Open starts a monitoring session on the configuration's targets.
 	Open func(ctx context.Context, cfg *config.Config) (Session, error)
 	// WithSignals returns a context cancelled on SIGINT/SIGTERM; a second
@@ -92,6 +96,13 @@ show in the process list) every path but /api/performance/health needs the
 header "Authorization: Bearer <token>". On SIGINT or SIGTERM serve stops
 accepting, lets requests in flight finish and closes the pools, within 5s.
 
+serve watches the settings file (--config, $RESYNC_CONFIG or the discovered
+settings.toml). When it changes, serve reads it again (environment variables
+and flags still win over it): a valid edit applies at the next --interval by
+reopening the pools and the cache with the new sizes, timeouts and bounds; a
+bad edit is logged with its file:line and ignored, and the previous settings
+stay in effect.
+
 EXIT STATUS
   0    stopped by SIGINT or SIGTERM after a graceful shutdown
   1    runtime error (the address is in use, a target failed to open)
@@ -112,6 +123,7 @@ EXIT STATUS
 			}
 			bindings := map[string]string{"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "http": "TARGETS.HTTP_URLS"}
 			opts.Load = func() (*config.Config, error) { return f.Config(cmd, bindings) }
+			opts.SettingsFile = f.SettingsFile()
 			opts.Open = openDiag
 			opts.WithSignals = f.WithSignals
 			opts.Listen = net.Listen

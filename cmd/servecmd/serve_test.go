@@ -124,7 +124,7 @@ type harness struct {
 	client *http.Client
 }
 
-func startServe(t *testing.T, token string, sess *fakeSession) *harness {
+func startServe(t *testing.T, token string, sess *fakeSession, mods ...func(*Options)) *harness {
 	t.Helper()
 	ios, _, _, errOut := cmdutil.Test()
 	h := &harness{t: t, sess: sess, errOut: errOut, done: make(chan error, 1),
@@ -152,8 +152,16 @@ func startServe(t *testing.T, token string, sess *fakeSession) *harness {
 			return ctx, cancel
 		},
 	}
+	for _, mod := range mods {
+		mod(h.opts)
+	}
 	go func() { h.done <- run(context.Background(), h.opts) }()
-	h.base = "http://" + <-addr
+	select {
+	case a := <-addr:
+		h.base = "http://" + a
+	case err := <-h.done:
+		t.Fatalf("serve ended before listening: %v", err)
+	}
 	<-ready
 	// Wait until the API answers.
 	for {

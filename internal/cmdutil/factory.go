@@ -98,11 +98,23 @@ func (f *Factory) Config(cmd *cobra.Command, bindings map[string]string) (*confi
 		}
 		flags = append(flags, config.FlagValue{Key: key, Flag: "--" + fl.Name, Value: val})
 	})
-	return config.Load(config.LoadOptions{
+	o := f.loadOptions()
+	o.Flags = flags
+	return config.Load(o)
+}
+
+// SettingsFile is the path of the settings file Config reads ("" for
+// none), for serve to watch.
+func (f *Factory) SettingsFile() string {
+	path, _ := config.FindFile(f.loadOptions())
+	return path
+}
+
+func (f *Factory) loadOptions() config.LoadOptions {
+	return config.LoadOptions{
 		File:      f.Global.ConfigFile,
 		Env:       f.Global.Env,
 		LookupEnv: f.LookupEnv,
 		WorkDir:   f.WorkDir,
-		Flags:     flags,
-	})
+	}
 }
