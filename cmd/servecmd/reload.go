@@ -11,6 +11,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // settleDelay is how long the settings file must stay quiet after a change
@@ -43,7 +44,7 @@ func watchSettings(ctx context.Context, path string, current *config.Config, loa
 		}
 	}
 	if err != nil {
-		log.Warn("not watching the settings file; edits apply only after a restart", "file", path, "error", config.RedactText(err.Error()))
+		log.Warn("not watching the settings file; edits apply only after a restart", "file", path, "error", redact.Text(err.Error()))
 		return func() {}
 	}
 	clean := filepath.Clean(path)
@@ -71,11 +72,11 @@ func watchSettings(ctx context.Context, path string, current *config.Config, loa
 				if !ok {
 					return
 				}
-				log.Warn("watching the settings file", "file", path, "error", config.RedactText(err.Error()))
+				log.Warn("watching the settings file", "file", path, "error", redact.Text(err.Error()))
 			case <-settle.C:
 				cfg, err := load()
 				if err != nil {
-					log.Warn("settings file change ignored; the previous settings stay in effect", "error", config.RedactText(err.Error()))
+					log.Warn("settings file change ignored; the previous settings stay in effect", "error", redact.Text(err.Error()))
 					continue
 				}
 				if c := comparable(cfg); !reflect.DeepEqual(c, last) {

@@ -154,7 +154,7 @@ func (lv *live) apply(ctx context.Context, cfg *config.Config, open func(context
 	probe func(Session, *config.Config) func(), aborted <-chan struct{}, log *slog.Logger) {
 	next, err := open(ctx, cfg)
 	if err != nil {
-		log.Warn("reloaded settings not applied; the previous settings stay in effect", "error", config.RedactText(err.Error()))
+		log.Warn("reloaded settings not applied; the previous settings stay in effect", "error", redact.Text(err.Error()))
 		return
 	}
 	lv.stopProbes()
