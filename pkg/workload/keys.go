@@ -32,7 +32,7 @@ type KeyDist struct {
 
 func (d KeyDist) withDefaults() KeyDist {
 	if d.Kind == "" {
-		d.Kind = DistZipf
+		d.Kind = DefaultDist
 	}
 	if d.S == 0 {
 		d.S = DefaultZipfS

@@ -36,6 +36,8 @@ const (
 	DefaultLateAfter = 2 * time.Millisecond
 	// DefaultKeys is the key space of the read-through cache mode.
 	DefaultKeys = 10_000
+	// DefaultDist is the key distribution when KeyDist.Kind is empty.
+	DefaultDist = DistZipf
 	// DefaultZipfS is the zipf exponent when KeyDist.S is zero.
 	DefaultZipfS = 1.01
 	// DefaultHotFraction is the share of keys that are hot in the hotset
