@@ -54,6 +54,11 @@ malformed or unsupported URLs are errors that name the key, the value and where 
 
 Times in seconds may be integers or fractions (` + "`0.5`" + `); a string holding a Go duration
 (` + "`\"90s\"`, `\"1m30s\"`" + `) is accepted too. Empty environment variables are ignored.
+
+` + "`resync serve`" + ` watches the settings file and reads it again when it changes: a valid edit
+applies at the next report interval (the pools and the cache are reopened with the new sizes,
+timeouts and bounds); a bad one is logged with its file and line and ignored, and the previous
+settings stay in effect. Environment variables and flags keep their precedence over the file.
 `
 
 const referenceTargets = `
