@@ -19,11 +19,11 @@ import (
 // closeTimeout bounds closing every pool and the embedded targets.
 const closeTimeout = 5 * time.Second
 
-// Run opens the session, drives the workload, builds the report and writes
+// runReport opens the session, drives the workload, builds the report and writes
 // it. An interrupted run still prints its partial report and returns
 // context.Canceled; a crossed --fail-on/--fail-under-score threshold returns
 // a *cmdutil.FindingError after the report is written.
-func Run(ctx context.Context, o *Options) (err error) {
+func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	sess, err := diag.Open(ctx, o.Config)
 	if err != nil {
 		return err
@@ -88,7 +88,7 @@ func Run(ctx context.Context, o *Options) (err error) {
 
 // runWorkload drives every reachable pool at once; database pools read
 // through the cache.
-func runWorkload(ctx context.Context, o *Options, sess *diag.Session, reachable map[string]bool) (map[string]*workload.Result, error) {
+func runWorkload(ctx context.Context, o *ReportOptions, sess *diag.Session, reachable map[string]bool) (map[string]*workload.Result, error) {
 	w := o.Config.Workload
 	var opts []workload.Options
 	for _, r := range sess.Runners() {
@@ -97,7 +97,7 @@ func runWorkload(ctx context.Context, o *Options, sess *diag.Session, reachable 
 		}
 		wo := workload.Options{
 			Name: r.Name(), Op: r.Do, Concurrency: w.Concurrency, Rate: w.Rate,
-			Duration: w.Duration, Warmup: o.Warmup,
+			Duration: w.Duration, Warmup: o.Warmup, Seed: o.Seed,
 		}
 		if isDatabase(r.Kind()) {
 			wo.Cache, wo.Keys, wo.KeyDist = sess.Cache(), w.Keys, workload.KeyDist{Kind: w.Distribution}
@@ -133,7 +133,7 @@ func isDatabase(kind string) bool {
 
 // progress draws "elapsed / total · ops/s" on stderr, one line rewritten in
 // place, from every pool's progress callback.
-func progress(o *Options, opts []workload.Options) (stop func()) {
+func progress(o *ReportOptions, opts []workload.Options) (stop func()) {
 	var mu sync.Mutex
 	rates := map[string]float64{}
 	var elapsed time.Duration
@@ -197,7 +197,7 @@ func latency(q workload.Quantiles) *pools.Quantiles {
 var healthRank = map[string]int{"healthy": 0, "degraded": 1, "critical": 2}
 
 // thresholds applies --fail-on and --fail-under-score.
-func thresholds(o *Options, rep *report.Report) error {
+func thresholds(o *ReportOptions, rep *report.Report) error {
 	var reasons []string
 	if o.FailOn != "" && healthRank[rep.OverallHealth] >= healthRank[o.FailOn] {
 		reasons = append(reasons, fmt.Sprintf("overall health is %s (--fail-on %s)", rep.OverallHealth, o.FailOn))

@@ -44,7 +44,7 @@ func BuildSimulation(source string, ttl time.Duration, rate float64, res *sim.Re
 		SchemaVersion: SchemaVersion, Source: source, Requests: res.Requests, DistinctKeys: res.DistinctKeys,
 		Method: res.Method, TTLSeconds: ttl.Seconds(), MaxHitRate: res.MaxHitRate,
 		TargetHitRate: res.TargetHitRate, CapacityForTarget: res.CapacityForTarget, CapacityExact: res.CapacityExact,
-		Points: []SimulationPoint{},
+		Partial: res.Partial, Points: []SimulationPoint{},
 	}
 	if ttl > 0 {
 		out.RatePerSecond = rate
