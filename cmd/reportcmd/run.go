@@ -26,7 +26,7 @@ const closeTimeout = 5 * time.Second
 func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	sess, err := diag.Open(ctx, o.Config)
 	if err != nil {
-		return err
+		return asUsage(err)
 	}
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
@@ -227,4 +227,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// asUsage makes a setting the session refused a usage error (exit 2).
+func asUsage(err error) error {
+	var ce *diag.ConfigError
+	if errors.As(err, &ce) {
+		return &cmdutil.UsageError{Err: err}
+	}
+	return err
 }

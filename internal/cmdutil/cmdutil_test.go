@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"go.uber.org/goleak"
+
+	"github.com/resync-dev/resync/pkg/config"
 	"os"
 	"strings"
 	"syscall"
@@ -25,7 +27,9 @@ func TestExitCode(t *testing.T) {
 		{"finding", &FindingError{Reason: "health is critical"}, ExitFinding},
 		{"canceled", context.Canceled, ExitInterrupted},
 		{"wrapped canceled", fmt.Errorf("run: %w", context.Canceled), ExitInterrupted},
-		{"coded", codedErr(2), 2},
+		{"config", &config.Error{}, ExitUsage},
+		{"wrapped config", fmt.Errorf("load: %w", &config.Error{}), ExitUsage},
+		{"a code of its own is ignored", codedErr(2), ExitError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
