@@ -34,10 +34,16 @@ var (
 // for the command's clean shutdown: main exits with it.
 func Main() int {
 	f := cmdutil.NewFactory(cmdutil.System(), cmdutil.BuildInfo{Version: version, Commit: commit, Date: date})
+	return abortable(f, func() int { return Run(context.Background(), f, os.Args[1:]) })
+}
+
+// abortable returns run's exit code, or ExitInterrupted as soon as f.Abort
+// is called (the second signal), leaving run behind: main exits with it.
+func abortable(f *cmdutil.Factory, run func() int) int {
 	aborted := make(chan struct{})
 	f.Abort = func() { close(aborted) } // called at most once
 	code := make(chan int, 1)
-	go func() { code <- Run(context.Background(), f, os.Args[1:]) }()
+	go func() { code <- run() }()
 	select {
 	case c := <-code:
 		return c

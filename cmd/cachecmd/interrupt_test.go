@@ -13,10 +13,10 @@ import (
 )
 
 // A workload big enough that the simulation is still running when the
-// signal arrives: replaying 20 capacities of 3M requests through the cache
+// signal arrives: replaying 20 capacities of 300k requests through the cache
 // takes seconds. The signal may also land while the keys are generated;
 // either way what is printed is partial.
-var slowSimulate = []string{"cache", "simulate", "--dist", "zipf", "--keys", "200000", "--requests", "3000000",
+var slowSimulate = []string{"cache", "simulate", "--dist", "zipf", "--keys", "30000", "--requests", "300000",
 	"--sweep", "20", "--ttl", "1h"}
 
 // Ctrl-C during "cache simulate": the capacities finished so far are

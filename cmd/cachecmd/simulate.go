@@ -75,7 +75,10 @@ is replayed through resync's cache at each capacity on a simulated clock of
 of those evaluated.
 
 The score is 60 × hit rate + 20 × (1 − eviction rate) + 20 × memory
-efficiency (1 here: the simulation has no byte bound).`,
+efficiency (1 here: the simulation has no byte bound).
+
+Interrupted (Ctrl-C), it prints the capacities finished so far, marked
+partial, and exits 130.`,
 		Example: `  resync cache simulate --trace keys.txt.gz --capacity 1000,10000,100000
   zcat keys.gz | resync cache simulate --trace - --sweep 30 -o json
   resync cache simulate --dist zipf --keys 1000000 --requests 5000000 --zipf-s 0.9

@@ -203,7 +203,7 @@ func TestRunSimulateCancelled(t *testing.T) {
 	if err := f.Global.Output.Set("json"); err != nil {
 		t.Fatal(err)
 	}
-	o := &SimulateOptions{IO: io, Printer: f.Printer(), Dist: "uniform", Keys: 200_000, Requests: 3_000_000,
+	o := &SimulateOptions{IO: io, Printer: f.Printer(), Dist: "uniform", Keys: 30_000, Requests: 300_000,
 		Seed: 1, Sweep: 20, TTL: time.Hour, Rate: defaultRate, Target: defaultTarget, distSet: true}
 	if err := o.validate(); err != nil {
 		t.Fatal(err)
