@@ -8,12 +8,18 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/resync-dev/resync/internal/cmdutil"
 )
 
 // The first signal cancels the command's context; the second returns 130
 // at once, even while the command is still shutting down.
+//
+// Package cmd's TestMain belongs to testscript, so the signal tests check
+// for leaked goroutines (the handler's, the command's) themselves.
 func TestSecondSignalAbortsAtOnce(t *testing.T) {
+	defer goleak.VerifyNone(t)
 	io, _, _, errOut := cmdutil.Test()
 	f := cmdutil.NewFactory(io, cmdutil.BuildInfo{})
 	sig := make(chan os.Signal, 2)
@@ -44,6 +50,7 @@ func TestSecondSignalAbortsAtOnce(t *testing.T) {
 // --quiet silences the notice, though the handler starts before the flags
 // are parsed.
 func TestInterruptNoticeQuiet(t *testing.T) {
+	defer goleak.VerifyNone(t)
 	tests := []struct {
 		args   []string
 		notice bool
