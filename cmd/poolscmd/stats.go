@@ -101,12 +101,12 @@ still run (exit 1); one that fails mid-run shows as errors.`,
 			if err := opts.Op.validate(); err != nil {
 				return err
 			}
+			opts.Warmup, opts.OpTimeout, opts.Requests, opts.Seed = wl.Warmup, wl.OpTimeout, wl.Requests, wl.Seed
 			opts.Duration = cfg.Workload.Duration
 			if opts.Requests > 0 && !cmd.Flags().Changed("duration") {
 				opts.Duration = 0 // bounded by --requests alone
 			}
 			opts.Concurrency, opts.Rate = cfg.Workload.Concurrency, cfg.Workload.Rate
-			opts.Warmup, opts.OpTimeout, opts.Requests, opts.Seed = wl.Warmup, wl.OpTimeout, wl.Requests, wl.Seed
 			opts.CacheCfg, opts.Keys, opts.Dist = cfg.Cache, cfg.Workload.Keys, cfg.Workload.Distribution
 			if err := opts.validate(); err != nil {
 				return err
