@@ -1,10 +1,53 @@
 package report
 
-import _ "embed"
+import (
+	"embed"
+	"slices"
+)
 
-//go:embed schema/report.schema.json
-var schemaJSON []byte
+//go:embed schema/*.schema.json
+var schemaFS embed.FS
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of the report JSON,
 // every field documented. The file is pkg/report/schema/report.schema.json.
-func JSONSchema() []byte { return append([]byte(nil), schemaJSON...) }
+func JSONSchema() []byte {
+	b, _ := Schema(SchemaReport)
+	return b
+}
+
+// Names of the schemas Schema returns, one per command result.
+const (
+	SchemaReport     = "report"     // Report: resync report -o json, GET /api/performance/report
+	SchemaPoolStats  = "pool-stats" // PoolStats: resync pools stats -o json
+	SchemaSizing     = "sizing"     // Sizing: resync pools recommend -o json
+	SchemaLeaks      = "leaks"      // Leaks: resync leaks -o json
+	SchemaSimulation = "simulation" // Simulation: resync cache simulate -o json
+)
+
+// SchemaNames lists the schemas, the report's first.
+func SchemaNames() []string {
+	return []string{SchemaReport, SchemaPoolStats, SchemaSizing, SchemaLeaks, SchemaSimulation}
+}
+
+// Schema returns the JSON Schema (draft 2020-12) of one command's JSON,
+// every field documented with its unit, from
+// pkg/report/schema/<name>.schema.json; false for an unknown name.
+//
+// pool-stats, sizing and simulation share definitions with the report's
+// schema through "$ref": "report.schema.json#/…", relative to their $id
+// (https://github.com/resync-dev/resync/pkg/report/schema/<name>.schema.json):
+// a validator needs the report's schema loaded under its $id as well, as in
+// schema_test.go. leaks is self-contained.
+func Schema(name string) ([]byte, bool) {
+	if !slices.Contains(SchemaNames(), name) {
+		return nil, false
+	}
+	b, err := schemaFS.ReadFile("schema/" + name + ".schema.json") // a copy
+	return b, err == nil
+}
+
+// SchemaID is the $id of the named schema, the base its relative $refs
+// resolve against.
+func SchemaID(name string) string {
+	return "https://github.com/resync-dev/resync/pkg/report/schema/" + name + ".schema.json"
+}
