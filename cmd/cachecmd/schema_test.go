@@ -1,7 +1,6 @@
 package cachecmd
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -15,22 +14,9 @@ import (
 // and replayed with a TTL, conforms to simulation.schema.json.
 func TestSimulateJSONMatchesSchema(t *testing.T) {
 	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
-	for _, n := range report.SchemaNames() { // simulation $refs the report's recommendation
-		b, _ := report.Schema(n)
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.AddResource(report.SchemaID(n), doc); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sch, err := c.Compile(report.SchemaID(report.SchemaSimulation))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c.UseLoader(report.SchemaLoader{}) // simulation $refs the report's recommendation
+	sch := c.MustCompile(report.SchemaID(report.SchemaSimulation))
 	for _, args := range [][]string{
 		{"--dist", "zipf", "--keys", "500", "--requests", "5000", "--sweep", "4"},
 		{"--dist", "hotset", "--keys", "500", "--requests", "5000", "--capacity", "50,200", "--ttl", "2s", "--rate", "500"},

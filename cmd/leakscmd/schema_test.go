@@ -1,7 +1,6 @@
 package leakscmd_test
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -15,21 +14,10 @@ import (
 // unreachable one conforms to leaks.schema.json (whose lists may be null).
 func TestJSONMatchesSchema(t *testing.T) {
 	pg, my, rd := testenv.PostgresURL(t), testenv.MySQLURL(t), testenv.RedisURL(t)
-	b, _ := report.Schema(report.SchemaLeaks)
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
-	if err := c.AddResource(report.SchemaID(report.SchemaLeaks), doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile(report.SchemaID(report.SchemaLeaks))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c.UseLoader(report.SchemaLoader{})
+	sch := c.MustCompile(report.SchemaID(report.SchemaLeaks))
 	for _, args := range [][]string{
 		{"--db", pg, "--db", my, "--redis", rd, "--max-lifetime", "1"},
 		{"--db", "postgres://app:pw-secret@127.0.0.1:1/app", "--max-lifetime", "1h"},

@@ -1,7 +1,6 @@
 package poolscmd_test
 
 import (
-	"bytes"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,28 +12,13 @@ import (
 	"github.com/resync-dev/resync/pkg/report"
 )
 
-// compile compiles the named schema of pkg/report with all of them
-// registered under their $id, as cross-file $refs need.
+// compile compiles one of pkg/report's schemas, formats asserted.
 func compile(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
-	for _, n := range report.SchemaNames() {
-		b, _ := report.Schema(n)
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.AddResource(report.SchemaID(n), doc); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sch, err := c.Compile(report.SchemaID(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sch
+	c.UseLoader(report.SchemaLoader{})
+	return c.MustCompile(report.SchemaID(name))
 }
 
 // argv is a fixed argument list.

@@ -1,8 +1,12 @@
 package report
 
 import (
+	"bytes"
 	"embed"
+	"encoding/json"
+	"fmt"
 	"slices"
+	"strings"
 )
 
 //go:embed schema/*.schema.json
@@ -36,8 +40,8 @@ func SchemaNames() []string {
 // pool-stats, sizing and simulation share definitions with the report's
 // schema through "$ref": "report.schema.json#/…", relative to their $id
 // (https://github.com/resync-dev/resync/pkg/report/schema/<name>.schema.json):
-// a validator needs the report's schema loaded under its $id as well, as in
-// schema_test.go. leaks is self-contained.
+// a validator needs the report's schema loaded under its $id as well
+// (SchemaLoader does that). leaks is self-contained.
 func Schema(name string) ([]byte, bool) {
 	if !slices.Contains(SchemaNames(), name) {
 		return nil, false
@@ -46,8 +50,37 @@ func Schema(name string) ([]byte, bool) {
 	return b, err == nil
 }
 
+// schemaBase is the $id of every schema without its file name.
+const schemaBase = "https://github.com/resync-dev/resync/pkg/report/schema/"
+
 // SchemaID is the $id of the named schema, the base its relative $refs
 // resolve against.
-func SchemaID(name string) string {
-	return "https://github.com/resync-dev/resync/pkg/report/schema/" + name + ".schema.json"
+func SchemaID(name string) string { return schemaBase + name + ".schema.json" }
+
+// SchemaLoader gives a JSON Schema validator the schemas by their $id, so
+// that the cross-file $refs resolve without network access. It fits
+// github.com/santhosh-tekuri/jsonschema/v6's URLLoader (numbers are decoded
+// as json.Number, as that package expects):
+//
+//	c := jsonschema.NewCompiler()
+//	c.UseLoader(report.SchemaLoader{})
+//	sch, err := c.Compile(report.SchemaID(report.SchemaSizing))
+type SchemaLoader struct{}
+
+// Load returns the decoded schema whose $id is url.
+func (SchemaLoader) Load(url string) (any, error) {
+	name, ok := strings.CutPrefix(url, schemaBase)
+	name, isFile := strings.CutSuffix(name, ".schema.json")
+	b, found := Schema(name)
+	if !ok || !isFile || !found {
+		return nil, fmt.Errorf("%s is not one of resync's schemas (%s<name>.schema.json, name one of %s)",
+			url, schemaBase, strings.Join(SchemaNames(), ", "))
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", url, err)
+	}
+	return doc, nil
 }

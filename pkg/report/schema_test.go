@@ -12,27 +12,13 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// compileSchema compiles the named schema (see SchemaNames) with every
-// schema registered under its $id, so that cross-file $refs resolve, and
-// formats (date-time) asserted.
+// compileSchema compiles the named schema (see SchemaNames), its
+// cross-file $refs loaded by SchemaLoader, formats (date-time) asserted.
 func compileSchema(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
-	for _, n := range SchemaNames() {
-		b, ok := Schema(n)
-		if !ok {
-			t.Fatalf("no schema %q", n)
-		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("schema %s is not JSON: %v", n, err)
-		}
-		if err := c.AddResource(SchemaID(n), doc); err != nil {
-			t.Fatal(err)
-		}
-	}
+	c.UseLoader(SchemaLoader{})
 	sch, err := c.Compile(SchemaID(name))
 	if err != nil {
 		t.Fatalf("compiling the %s schema: %v", name, err)
@@ -165,7 +151,8 @@ func TestSchemaDocumentsEveryField(t *testing.T) {
 	}
 }
 
-// TestSchemaNames: each name gives its file; an unknown one gives nothing.
+// TestSchemaNames: each name gives its file; an unknown name or $id gives
+// nothing.
 func TestSchemaNames(t *testing.T) {
 	for _, name := range SchemaNames() {
 		if b, ok := Schema(name); !ok || !json.Valid(b) {
@@ -175,6 +162,12 @@ func TestSchemaNames(t *testing.T) {
 	for _, name := range []string{"", "Report", "report.schema.json", "../schema/report", "thresholds"} {
 		if _, ok := Schema(name); ok {
 			t.Errorf("Schema(%q) found a schema", name)
+		}
+	}
+	for _, url := range []string{SchemaID("thresholds"), "https://json-schema.org/draft/2020-12/schema",
+		"https://github.com/resync-dev/resync/pkg/report/schema/report.json", "report.schema.json"} {
+		if _, err := (SchemaLoader{}).Load(url); err == nil {
+			t.Errorf("SchemaLoader loaded %s", url)
 		}
 	}
 	if rep, _ := Schema(SchemaReport); !bytes.Equal(JSONSchema(), rep) {
