@@ -52,7 +52,7 @@ func BuildSimulation(source string, ttl time.Duration, rate float64, res *sim.Re
 	advice := CacheAdvice{CapacityForTarget: res.CapacityForTarget, TargetHitRate: res.TargetHitRate}
 	for _, p := range res.Points {
 		st := simulatedStats(p, res.DistinctKeys)
-		score := CacheScore(CacheInputs{HitRate: st.HitRate, EvictionRate: st.EvictionRate})
+		score := round(CacheScore(CacheInputs{HitRate: st.HitRate, EvictionRate: st.EvictionRate}), 1)
 		out.Points = append(out.Points, SimulationPoint{
 			Point:           p,
 			EfficiencyScore: score,
