@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
 )
 
@@ -150,7 +150,7 @@ func buildTargets(dbURLs []string, redisURL string) ([]Target, error) {
 		}
 		kind, err := inspect.KindOf(u)
 		if err == nil && kind == inspect.KindRedis {
-			err = fmt.Errorf("%s is a Redis URL: pass it with --redis", config.RedactURL(u))
+			err = fmt.Errorf("%s is a Redis URL: pass it with --redis", redact.URL(u))
 		}
 		if err != nil {
 			return nil, cmdutil.Usagef("--db / TARGETS.DATABASE_URLS: %v", err)
@@ -160,7 +160,7 @@ func buildTargets(dbURLs []string, redisURL string) ([]Target, error) {
 	if redisURL != "" {
 		kind, err := inspect.KindOf(redisURL)
 		if err == nil && kind != inspect.KindRedis {
-			err = fmt.Errorf("%s is not a Redis URL: use redis:// or rediss://", config.RedactURL(redisURL))
+			err = fmt.Errorf("%s is not a Redis URL: use redis:// or rediss://", redact.URL(redisURL))
 		}
 		if err != nil {
 			return nil, cmdutil.Usagef("--redis / TARGETS.REDIS_URL: %v", err)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
 )
@@ -16,7 +16,7 @@ import (
 // Target is one server to inspect.
 type Target struct {
 	Name string // "database", "database-2", "redis"
-	URL  string // raw, with secrets: print only through config.RedactURL
+	URL  string // raw, with secrets: print only through redact.URL
 }
 
 // Options are the validated inputs of one "resync leaks" run.
@@ -104,7 +104,7 @@ func sampleAll(ctx context.Context, o *Options) []*inspect.Result {
 			defer cancel()
 			r, err := inspect.Inspect(tctx, t.URL, inspect.Options{Name: t.Name, MaxLifetime: o.MaxLifetime, Now: o.Now})
 			if r == nil { // only for inputs validated earlier; keep the target in the report all the same
-				r = &inspect.Result{Name: t.Name, URL: config.RedactURL(t.URL), Error: config.RedactText(fmt.Sprint(err))}
+				r = &inspect.Result{Name: t.Name, URL: redact.URL(t.URL), Error: redact.Text(fmt.Sprint(err))}
 			}
 			out[i] = r
 		}()

@@ -14,6 +14,7 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
 )
 
@@ -149,12 +150,12 @@ func addURLArgs(cfg *config.Config, args []string) ([]string, error) {
 		}
 		kind, err := pools.KindOf(a)
 		if err != nil {
-			return nil, cmdutil.Usagef("argument %s: %v", config.RedactURL(a), err)
+			return nil, cmdutil.Usagef("argument %s: %v", redact.URL(a), err)
 		}
 		switch kind {
 		case pools.KindRedis:
 			if cfg.Targets.RedisURL != "" && cfg.Targets.RedisURL != a {
-				return nil, cmdutil.Usagef("argument %s: only one Redis target at a time (already %s)", config.RedactURL(a), config.RedactURL(cfg.Targets.RedisURL))
+				return nil, cmdutil.Usagef("argument %s: only one Redis target at a time (already %s)", redact.URL(a), redact.URL(cfg.Targets.RedisURL))
 			}
 			cfg.Targets.RedisURL = a
 		case pools.KindHTTP:

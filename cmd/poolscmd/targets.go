@@ -13,6 +13,7 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // noTargets is the usage error when nothing is configured: resync's
@@ -28,14 +29,14 @@ var targetBindings = map[string]string{
 }
 
 // target is one pool to measure. URL is raw: print it only through
-// config.RedactURL (Runner.Target() is already redacted).
+// redact.URL (Runner.Target() is already redacted).
 type target struct {
 	Name, Kind, URL string
 	Pool            config.PoolConfig
 }
 
 // Redacted is the target's URL with secrets hidden.
-func (t target) Redacted() string { return config.RedactURL(t.URL) }
+func (t target) Redacted() string { return redact.URL(t.URL) }
 
 // opFlags is the operation each kind runs.
 type opFlags struct {
@@ -98,7 +99,7 @@ func targetsFrom(cfg *config.Config) ([]target, error) {
 			ok = ok || k == kind
 		}
 		if !ok {
-			return cmdutil.Usagef("%s / %s: %s is a %s URL: pass it with %s", flag, key, config.RedactURL(raw), kind, flagFor(kind))
+			return cmdutil.Usagef("%s / %s: %s is a %s URL: pass it with %s", flag, key, redact.URL(raw), kind, flagFor(kind))
 		}
 		out = append(out, target{Name: name, Kind: kind, URL: raw, Pool: pc})
 		return nil
@@ -172,7 +173,7 @@ func probeAll(ctx context.Context, ts []target, rs []pools.Runner) []error {
 			defer cancel()
 			if err := r.Ping(pctx); err != nil {
 				errs[i] = fmt.Errorf("%s (%s) is unreachable within its connect timeout %v: %s",
-					ts[i].Name, ts[i].Redacted(), ts[i].Pool.ConnectTimeout, config.RedactText(err.Error()))
+					ts[i].Name, ts[i].Redacted(), ts[i].Pool.ConnectTimeout, redact.Text(err.Error()))
 			}
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/server"
 )
@@ -150,13 +151,13 @@ func banner(w io.Writer, opts *Options, addr string, embedded bool, cfg *config.
 	if !embedded {
 		var ts []string
 		for _, u := range cfg.Targets.DatabaseURLs {
-			ts = append(ts, config.RedactURL(u))
+			ts = append(ts, redact.URL(u))
 		}
 		if cfg.Targets.RedisURL != "" {
-			ts = append(ts, config.RedactURL(cfg.Targets.RedisURL))
+			ts = append(ts, redact.URL(cfg.Targets.RedisURL))
 		}
 		for _, u := range cfg.Targets.HTTPURLs {
-			ts = append(ts, config.RedactURL(u))
+			ts = append(ts, redact.URL(u))
 		}
 		targets = "targets: " + strings.Join(ts, ", ")
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
@@ -85,7 +86,7 @@ func Open(ctx context.Context, cfg *config.Config) (_ *Session, err error) {
 // ConfigError marks a target or cache setting the pools refused: exit code 2.
 type ConfigError struct{ Err error }
 
-func (e *ConfigError) Error() string { return config.RedactText(e.Err.Error()) }
+func (e *ConfigError) Error() string { return redact.Text(e.Err.Error()) }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
 // ExitCode makes a ConfigError a usage error.
@@ -114,7 +115,7 @@ func (s *Session) Ping(ctx context.Context) []report.Target {
 			defer cancel()
 			t := report.Target{Name: r.Name(), Kind: r.Kind(), URL: r.Target(), Reachable: true}
 			if err := r.Ping(pctx); err != nil {
-				t.Reachable, t.Error = false, config.RedactText(err.Error())
+				t.Reachable, t.Error = false, redact.Text(err.Error())
 			}
 			targets[i] = t
 		})
@@ -189,7 +190,7 @@ func (s *Session) Leaks(ctx context.Context, maxLifetime time.Duration) ([]resou
 // own Target() is redacted.
 func rawURL(r pools.Runner, urls []string) string {
 	for _, u := range urls {
-		if u != "" && config.RedactURL(u) == r.Target() {
+		if u != "" && redact.URL(u) == r.Target() {
 			return u
 		}
 	}

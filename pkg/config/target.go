@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // The kinds of target ParseTargetURL recognises.
@@ -62,7 +64,7 @@ func ParseTargetURL(raw string) (kind string, err error) {
 		if errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		return "", fmt.Errorf("malformed URL: %s: check for unescaped characters (percent-encode @, :, / and spaces in passwords)", RedactText(err.Error()))
+		return "", fmt.Errorf("malformed URL: %s: check for unescaped characters (percent-encode @, :, / and spaces in passwords)", redact.Text(err.Error()))
 	}
 	kind, ok := schemeKinds[strings.ToLower(u.Scheme)]
 	switch {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // Validate checks the values of c: sizes and counts, min ≤ max, durations
@@ -84,7 +86,7 @@ func (c *Config) validate(skip map[string]bool) []Problem {
 		case *[]string:
 			for _, u := range *p {
 				if reason := targetReason(k, u); reason != "" {
-					out = append(out, Problem{Key: k.Name, Value: strconv.Quote(RedactURL(u)), Source: c.source(k.Name), Reason: reason})
+					out = append(out, Problem{Key: k.Name, Value: strconv.Quote(redact.URL(u)), Source: c.source(k.Name), Reason: reason})
 				}
 			}
 		}

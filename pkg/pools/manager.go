@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // Manager holds named Runners ("database", "redis", "http", …). Its methods
@@ -41,7 +42,7 @@ func FromConfigWith(cfg *config.Config, base Options) (*Manager, error) {
 			return fmt.Errorf("%s: %w", key, err)
 		}
 		if !slices.Contains(kinds, kind) {
-			return fmt.Errorf("%s: %s is a %s URL, not one of %v", key, config.RedactURL(rawURL), kind, kinds)
+			return fmt.Errorf("%s: %s is a %s URL, not one of %v", key, redact.URL(rawURL), kind, kinds)
 		}
 		o := OptionsFrom(pc)
 		o.OperationTimeout, o.Tracker, o.Logger, o.TLSConfig, o.UserAgent =

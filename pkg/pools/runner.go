@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // Operation is what Runner.Do runs on a connection. Its zero value means the
@@ -86,7 +86,7 @@ func Open(name, rawURL string, opts Options, op Operation) (Runner, error) {
 		return nil, fmt.Errorf("pool %s: invalid options: %w", name, err)
 	}
 	wrap := func(err error) error {
-		return fmt.Errorf("pool %s (%s): %w", name, config.RedactURL(rawURL), redact(scrubURLSecrets(err, rawURL)))
+		return fmt.Errorf("pool %s (%s): %w", name, redact.URL(rawURL), redactErr(scrubURLSecrets(err, rawURL)))
 	}
 	switch kind {
 	case KindPostgres:
@@ -128,7 +128,7 @@ func newRunner[C any](name, kind, rawURL string, d kindDriver[C], opts Options) 
 		return nil, err
 	}
 	by, _ := d.(deadlineDriver[C])
-	return &runner[C]{pool: p, drv: d, by: by, target: config.RedactURL(rawURL), opts: opts}, nil
+	return &runner[C]{pool: p, drv: d, by: by, target: redact.URL(rawURL), opts: opts}, nil
 }
 
 func (r *runner[C]) Name() string   { return r.pool.name }
@@ -152,7 +152,7 @@ func (r *runner[C]) Do(ctx context.Context) error {
 		c.Release()
 		return nil
 	}
-	err = fmt.Errorf("pool %s: operation on %s: %w", r.pool.name, r.target, redact(err))
+	err = fmt.Errorf("pool %s: operation on %s: %w", r.pool.name, r.target, redactErr(err))
 	if ctx.Err() == nil { // the caller's own cancel is not the target's fault
 		r.pool.RecordOperation(err)
 	}
@@ -177,7 +177,7 @@ func (r *runner[C]) Ping(ctx context.Context) error {
 		c.Release()
 		return nil
 	}
-	err = fmt.Errorf("pool %s: ping %s: %w", r.pool.name, r.target, redact(err))
+	err = fmt.Errorf("pool %s: ping %s: %w", r.pool.name, r.target, redactErr(err))
 	if ctx.Err() == nil {
 		r.pool.noteError(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // Target kinds.
@@ -29,7 +29,7 @@ const supportedSchemes = "postgres://, postgresql://, mysql://, sqlite://path (o
 func KindOf(rawURL string) (string, error) {
 	scheme, _, ok := strings.Cut(rawURL, ":")
 	if !ok || scheme == "" {
-		return "", fmt.Errorf("target URL %q has no scheme: use %s", config.RedactText(rawURL), supportedSchemes)
+		return "", fmt.Errorf("target URL %q has no scheme: use %s", redact.Text(rawURL), supportedSchemes)
 	}
 	switch strings.ToLower(scheme) {
 	case "postgres", "postgresql":
@@ -43,7 +43,7 @@ func KindOf(rawURL string) (string, error) {
 	case "http", "https":
 		return KindHTTP, nil
 	}
-	return "", fmt.Errorf("unsupported URL scheme %q in %s: use %s", scheme, config.RedactText(rawURL), supportedSchemes)
+	return "", fmt.Errorf("unsupported URL scheme %q in %s: use %s", scheme, redact.Text(rawURL), supportedSchemes)
 }
 
 // parseURL parses a network target URL without ever putting its password in
@@ -51,10 +51,10 @@ func KindOf(rawURL string) (string, error) {
 func parseURL(rawURL string) (*url.URL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("invalid URL %s: fix its syntax (special characters in a password must be percent-encoded)", config.RedactText(rawURL))
+		return nil, fmt.Errorf("invalid URL %s: fix its syntax (special characters in a password must be percent-encoded)", redact.Text(rawURL))
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("URL %s has no host: write %s://host[:port]/…", config.RedactURL(rawURL), u.Scheme)
+		return nil, fmt.Errorf("URL %s has no host: write %s://host[:port]/…", redact.URL(rawURL), u.Scheme)
 	}
 	return u, nil
 }

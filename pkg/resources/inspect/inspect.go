@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources"
 )
 
@@ -15,7 +15,7 @@ import (
 func KindOf(rawURL string) (string, error) {
 	scheme, _, ok := strings.Cut(rawURL, ":")
 	if !ok {
-		return "", fmt.Errorf("%q is not a URL: use postgres://, mysql:// or redis://", config.RedactText(rawURL))
+		return "", fmt.Errorf("%q is not a URL: use postgres://, mysql:// or redis://", redact.Text(rawURL))
 	}
 	switch strings.ToLower(scheme) {
 	case "postgres", "postgresql":
@@ -28,9 +28,9 @@ func KindOf(rawURL string) (string, error) {
 		return "sqlite", nil
 	}
 	if _, err := url.Parse(rawURL); err != nil {
-		return "", fmt.Errorf("%q is not a URL: use postgres://, mysql:// or redis://", config.RedactText(rawURL))
+		return "", fmt.Errorf("%q is not a URL: use postgres://, mysql:// or redis://", redact.Text(rawURL))
 	}
-	return "", fmt.Errorf("%s: scheme %q cannot be inspected: use postgres://, mysql:// or redis://", config.RedactURL(rawURL), scheme)
+	return "", fmt.Errorf("%s: scheme %q cannot be inspected: use postgres://, mysql:// or redis://", redact.URL(rawURL), scheme)
 }
 
 // Inspect runs the inspector that fits the URL's scheme. A SQLite URL gives

@@ -7,7 +7,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // mysqlConfig turns mysql://user:pass@host:port/db?param=value into the
@@ -17,17 +17,17 @@ import (
 func mysqlConfig(rawURL string) (*mysql.Config, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("parse MySQL URL %s: %s", config.RedactURL(rawURL), config.RedactText(err.Error()))
+		return nil, fmt.Errorf("parse MySQL URL %s: %s", redact.URL(rawURL), redact.Text(err.Error()))
 	}
 	if u.Scheme != "mysql" {
-		return nil, fmt.Errorf("MySQL URL %s must start with mysql://", config.RedactURL(rawURL))
+		return nil, fmt.Errorf("MySQL URL %s must start with mysql://", redact.URL(rawURL))
 	}
 	q := u.Query()
 	socket := q.Get("socket")
 	q.Del("socket")
 	cfg, err := mysql.ParseDSN("/?" + q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("MySQL URL %s: %s", config.RedactURL(rawURL), config.RedactText(err.Error()))
+		return nil, fmt.Errorf("MySQL URL %s: %s", redact.URL(rawURL), redact.Text(err.Error()))
 	}
 	if u.User != nil {
 		cfg.User = u.User.Username()

@@ -14,7 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // ServerLimit reads a server's own connection limit over a short-lived
@@ -43,7 +43,7 @@ func ServerLimit(ctx context.Context, kind, rawURL string, timeout time.Duration
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the connection limit of %s: %s", config.RedactURL(rawURL), config.RedactText(err.Error()))
+		return nil, fmt.Errorf("read the connection limit of %s: %s", redact.URL(rawURL), redact.Text(err.Error()))
 	}
 	return l, nil
 }

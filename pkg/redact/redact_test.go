@@ -1,10 +1,10 @@
-package config_test
+package redact_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 func TestRedactURL(t *testing.T) {
@@ -44,7 +44,7 @@ func TestRedactURL(t *testing.T) {
 		{"plain text", "plain text"},
 	}
 	for _, tt := range tests {
-		if got := config.RedactURL(tt.in); got != tt.want {
+		if got := redact.URL(tt.in); got != tt.want {
 			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -64,11 +64,13 @@ func TestRedactText(t *testing.T) {
 		{`AccountName=a;AccountKey=c2VjcmV0;EndpointSuffix=x`, `AccountName=a;AccountKey=***`},
 	}
 	for _, tt := range tests {
-		if got := config.RedactText(tt.in); got != tt.want {
+		if got := redact.Text(tt.in); got != tt.want {
 			t.Errorf("RedactText(%q)\n = %q\nwant %q", tt.in, got, tt.want)
 		}
 	}
 }
+
+const planted = "hunter2PLANTED"
 
 // TestRedactNeverLeaks: whatever shape the URL has, the planted password
 // does not survive RedactURL.
@@ -81,10 +83,10 @@ func TestRedactNeverLeaks(t *testing.T) {
 	}
 	for _, s := range shapes {
 		raw := strings.ReplaceAll(s, "%s", planted)
-		if got := config.RedactURL(raw); strings.Contains(got, planted) {
+		if got := redact.URL(raw); strings.Contains(got, planted) {
 			t.Errorf("RedactURL(%q) = %q", raw, got)
 		}
-		if got := config.RedactText("error: " + raw + " failed"); strings.Contains(got, planted) && !strings.Contains(s, "%s x") {
+		if got := redact.Text("error: " + raw + " failed"); strings.Contains(got, planted) && !strings.Contains(s, "%s x") {
 			t.Errorf("RedactText(%q) = %q", raw, got)
 		}
 	}
