@@ -22,11 +22,10 @@ import (
 const DefaultWarmup = time.Second
 
 // statsBindings map flags to configuration keys.
-var statsBindings = map[string]string{
-	"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "http": "TARGETS.HTTP_URLS",
+var statsBindings = targetFlags.Bindings(map[string]string{
 	"duration": "WORKLOAD.DURATION", "concurrency": "WORKLOAD.CONCURRENCY", "rate": "WORKLOAD.RATE",
 	"keys": "WORKLOAD.KEYS", "distribution": "WORKLOAD.DISTRIBUTION",
-}
+})
 
 // StatsOptions are the validated inputs of one "pools stats" run.
 type StatsOptions struct {
@@ -36,7 +35,7 @@ type StatsOptions struct {
 	// WithSignals makes the run's context; a second signal calls abort.
 	WithSignals func(ctx context.Context, abort func()) (context.Context, func())
 
-	Targets     []target
+	Targets     []poolTarget
 	Op          opFlags
 	Duration    time.Duration // 0 with Requests: bounded by Requests only
 	Warmup      time.Duration
@@ -120,7 +119,7 @@ still run (exit 1); one that fails mid-run shows as errors.`,
 		},
 	}
 	fl := cmd.Flags()
-	targetFlags(fl)
+	targetFlags.Register(fl)
 	fl.Var(cmdutil.NewDuration(&duration, config.DefaultWorkloadDuration), "duration", "measured time, after the warm-up; overrides WORKLOAD.DURATION")
 	fl.Var(cmdutil.NewDuration(&warmup, DefaultWarmup), "warmup", "time run first and excluded from every figure")
 	fl.IntVar(&concurrency, "concurrency", config.DefaultWorkloadConcurrency, "workers per target (closed model), or the most operations in flight (open model); overrides WORKLOAD.CONCURRENCY")
@@ -170,7 +169,7 @@ func (o *StatsOptions) validate() error {
 
 // statsRun is one target's part of a run.
 type statsRun struct {
-	t      target
+	t      poolTarget
 	runner pools.Runner
 	err    error // unreachable at the start
 	result *workload.Result
@@ -234,7 +233,7 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 // probeTargets pings every target; unreachable ones are reported on stderr
 // (unless quiet) and left out of the workload. It returns their names.
 func probeTargets(ctx context.Context, o *StatsOptions, runs []*statsRun) []string {
-	ts := make([]target, len(runs))
+	ts := make([]poolTarget, len(runs))
 	rs := make([]pools.Runner, len(runs))
 	for i, r := range runs {
 		ts[i], rs[i] = r.t, r.runner

@@ -32,17 +32,22 @@ type Options struct {
 	Now func() time.Time // the report's clock
 }
 
+// targetFlags are the command's --db, --redis and --http.
+var targetFlags = cmdutil.TargetFlags{
+	DB:             "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS",
+	Redis:          "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL",
+	HTTP:           "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS",
+	CommaSeparated: true,
+}
+
 // bindings map the command's flags to the configuration keys they override.
-var bindings = map[string]string{
-	"db":          "TARGETS.DATABASE_URLS",
-	"redis":       "TARGETS.REDIS_URL",
-	"http":        "TARGETS.HTTP_URLS",
+var bindings = targetFlags.Bindings(map[string]string{
 	"duration":    "WORKLOAD.DURATION",
 	"concurrency": "WORKLOAD.CONCURRENCY",
 	"rate":        "WORKLOAD.RATE",
 	"keys":        "WORKLOAD.KEYS",
 	"dist":        "WORKLOAD.DISTRIBUTION",
-}
+})
 
 // New returns the "report" command.
 func New(f *cmdutil.Factory) *cobra.Command {
@@ -107,9 +112,7 @@ at once.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringSlice("db", nil, "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS")
-	fl.String("redis", "", "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL")
-	fl.StringSlice("http", nil, "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS")
+	targetFlags.Register(fl)
 	fl.String("duration", config.DefaultWorkloadDuration.String(), "how long the workload runs (Go duration or seconds); overrides WORKLOAD.DURATION")
 	fl.Int("concurrency", config.DefaultWorkloadConcurrency, "workers per pool; overrides WORKLOAD.CONCURRENCY")
 	fl.Float64("rate", 0, "operations per second per pool (open loop); 0 = closed loop; overrides WORKLOAD.RATE")

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/config"
-	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/server"
 )
@@ -150,14 +149,9 @@ func banner(w io.Writer, opts *Options, addr string, embedded bool, cfg *config.
 	targets := "embedded targets: SQLite, in-process Redis, loopback HTTP; use --db/--redis/--http for yours"
 	if !embedded {
 		var ts []string
-		for _, u := range cfg.Targets.DatabaseURLs {
-			ts = append(ts, redact.URL(u))
-		}
-		if cfg.Targets.RedisURL != "" {
-			ts = append(ts, redact.URL(cfg.Targets.RedisURL))
-		}
-		for _, u := range cfg.Targets.HTTPURLs {
-			ts = append(ts, redact.URL(u))
+		list, _ := cfg.Targets.List() // validated when loaded, and again by the session
+		for _, t := range list {
+			ts = append(ts, t.Redacted())
 		}
 		targets = "targets: " + strings.Join(ts, ", ")
 	}

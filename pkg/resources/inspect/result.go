@@ -4,13 +4,14 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // Target kinds.
 const (
-	KindPostgres = "postgres"
-	KindMySQL    = "mysql"
-	KindRedis    = "redis"
+	KindPostgres = string(target.Postgres)
+	KindMySQL    = string(target.MySQL)
+	KindRedis    = string(target.Redis)
 )
 
 // Leak kinds found on servers (resources.Leak.Kind).
