@@ -34,7 +34,7 @@ const (
 
 // Result is one target's inspection.
 type Result struct {
-	Name        string             `json:"name"` // "database", "database-2", "redis"
+	Name        string             `json:"name"` // "database", "database2", "redis"
 	Kind        string             `json:"kind"` // postgres | mysql | redis (or the URL's scheme when not inspected)
 	URL         string             `json:"url"`  // redacted
 	Reachable   bool               `json:"reachable"`
