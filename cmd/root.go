@@ -19,7 +19,7 @@ import (
 	"github.com/resync-dev/resync/cmd/reportcmd"
 	"github.com/resync-dev/resync/cmd/servecmd"
 	"github.com/resync-dev/resync/internal/cmdutil"
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // Stamped by goreleaser through -ldflags "-X github.com/resync-dev/resync/cmd.version=…".
@@ -75,7 +75,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		case errors.As(err, &finding):
 			fmt.Fprintln(f.IO.ErrOut, "resync: "+finding.Reason)
 		default:
-			fmt.Fprintln(f.IO.ErrOut, "resync: "+config.RedactText(err.Error()))
+			fmt.Fprintln(f.IO.ErrOut, "resync: "+redact.Text(err.Error()))
 		}
 	}
 	return cmdutil.ExitCode(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // ValidateOptions are the inputs of "config validate".
@@ -98,7 +99,7 @@ func runValidate(_ context.Context, opts *ValidateOptions) error {
 			_, res.File = config.FindFile(opts.Load)
 		}
 		for _, p := range cerr.Problems {
-			r := problemResult{Key: p.Key, Value: p.Value, Reason: config.RedactText(p.Reason), Text: p.Error()}
+			r := problemResult{Key: p.Key, Value: p.Value, Reason: redact.Text(p.Reason), Text: p.Error()}
 			if p.Source.Kind != "" {
 				r.Source = &p.Source
 			}

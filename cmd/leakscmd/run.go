@@ -8,23 +8,18 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
+	"github.com/resync-dev/resync/pkg/target"
 )
-
-// Target is one server to inspect.
-type Target struct {
-	Name string // "database", "database-2", "redis"
-	URL  string // raw, with secrets: print only through config.RedactURL
-}
 
 // LeaksOptions are the validated inputs of one "resync leaks" run.
 type LeaksOptions struct {
 	IO          *cmdutil.IOStreams
 	Printer     *cmdutil.Printer
 	Now         func() time.Time
-	Targets     []Target
+	Targets     []target.Target // "database", "database2", …, "redis"
 	MaxLifetime time.Duration
 	Watch       time.Duration // 0: one sample
 	Interval    time.Duration
@@ -102,9 +97,9 @@ func sampleAll(ctx context.Context, o *LeaksOptions) []*inspect.Result {
 			defer wg.Done()
 			tctx, cancel := context.WithTimeout(ctx, o.Timeout)
 			defer cancel()
-			r, err := inspect.Inspect(tctx, t.URL, inspect.Options{Name: t.Name, MaxLifetime: o.MaxLifetime, Now: o.Now})
+			r, err := inspect.Inspect(tctx, t, inspect.Options{MaxLifetime: o.MaxLifetime, Now: o.Now})
 			if r == nil { // only for inputs validated earlier; keep the target in the report all the same
-				r = &inspect.Result{Name: t.Name, URL: config.RedactURL(t.URL), Error: config.RedactText(fmt.Sprint(err))}
+				r = &inspect.Result{Name: t.Name, Kind: string(t.Kind), URL: t.Redacted(), Error: redact.Text(fmt.Sprint(err))}
 			}
 			out[i] = r
 		}()

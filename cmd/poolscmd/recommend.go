@@ -14,6 +14,8 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/redact"
+	"github.com/resync-dev/resync/pkg/target"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
 )
 
@@ -23,7 +25,7 @@ type RecommendOptions struct {
 	Printer *cmdutil.Printer
 	Now     func() time.Time
 
-	Targets      []target
+	Targets      []poolTarget
 	Op           opFlags
 	WaitP99      time.Duration
 	ExpectedRate float64
@@ -85,7 +87,7 @@ settings to paste; JSON and Markdown too.`,
 			if err := checkRecommendFlags(opts, waitP99, step); err != nil {
 				return err
 			}
-			cfg, err := f.Config(cmd, targetBindings)
+			cfg, err := f.Config(cmd, targetFlags.Bindings(nil))
 			if err != nil {
 				return err
 			}
@@ -112,7 +114,7 @@ settings to paste; JSON and Markdown too.`,
 		},
 	}
 	fl := cmd.Flags()
-	targetFlags(fl)
+	targetFlags.Register(fl)
 	fl.Var(cmdutil.NewDuration(&waitP99, sizing.DefaultWaitP99), "wait-p99", "acquire-wait p99 the recommended max must keep at the expected load")
 	fl.Float64Var(&opts.ExpectedRate, "expected-rate", 0, "expected operations per second per instance (0: half the measured peak)")
 	fl.IntVar(&opts.Instances, "instances", 1, "instances of the service sharing the server: each gets limit / N connections at most")
@@ -149,17 +151,17 @@ func addURLArgs(cfg *config.Config, args []string) ([]string, error) {
 			names = append(names, a)
 			continue
 		}
-		kind, err := pools.KindOf(a)
+		kind, err := target.KindOf(a)
 		if err != nil {
-			return nil, cmdutil.Usagef("argument %s: %v", config.RedactURL(a), err)
+			return nil, cmdutil.Usagef("argument %s: %v", redact.URL(a), err)
 		}
 		switch kind {
-		case pools.KindRedis:
+		case target.Redis:
 			if cfg.Targets.RedisURL != "" && cfg.Targets.RedisURL != a {
-				return nil, cmdutil.Usagef("argument %s: only one Redis target at a time (already %s)", config.RedactURL(a), config.RedactURL(cfg.Targets.RedisURL))
+				return nil, cmdutil.Usagef("argument %s: only one Redis target at a time (already %s)", redact.URL(a), redact.URL(cfg.Targets.RedisURL))
 			}
 			cfg.Targets.RedisURL = a
-		case pools.KindHTTP:
+		case target.HTTP:
 			cfg.Targets.HTTPURLs = append(cfg.Targets.HTTPURLs, a)
 		default:
 			cfg.Targets.DatabaseURLs = append(cfg.Targets.DatabaseURLs, a)
@@ -169,11 +171,11 @@ func addURLArgs(cfg *config.Config, args []string) ([]string, error) {
 }
 
 // selectTargets keeps the targets named (all when names is empty).
-func selectTargets(ts []target, names []string) ([]target, error) {
+func selectTargets(ts []poolTarget, names []string) ([]poolTarget, error) {
 	if len(names) == 0 {
 		return ts, nil
 	}
-	var out []target
+	var out []poolTarget
 	var known []string
 	for _, t := range ts {
 		known = append(known, t.Name)
@@ -191,7 +193,7 @@ func selectTargets(ts []target, names []string) ([]target, error) {
 
 // recommendRun is one target's part of a run.
 type recommendRun struct {
-	t      target
+	t      poolTarget
 	err    error // unreachable
 	limit  *sizing.Limit
 	notes  []string // warnings worth showing with the result
@@ -224,13 +226,13 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 			}
 			continue
 		}
-		limit, err := sizing.ServerLimit(ctx, t.Kind, t.URL, t.Pool.ConnectTimeout)
+		limit, err := sizing.ServerLimit(ctx, t.Target, t.Pool.ConnectTimeout)
 		if err != nil {
 			r.notes = append(r.notes, "server limit unknown: "+err.Error())
 		}
 		r.limit = limit
 		res, err := sizing.Recommend(ctx, sizing.Options{
-			Name: t.Name, Kind: t.Kind, Target: t.Redacted(),
+			Name: t.Name, Kind: string(t.Kind), Target: t.Redacted(),
 			Open: func(_ context.Context, size int) (sizing.Target, error) {
 				return openRunner(t, o.Op, size, o.OpTimeout)
 			},
@@ -262,11 +264,11 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 
 // probeOne checks that t answers within its connect timeout, with a pool of
 // one connection that is closed again.
-func probeOne(ctx context.Context, t target, o *RecommendOptions) error {
+func probeOne(ctx context.Context, t poolTarget, o *RecommendOptions) error {
 	r, err := openRunner(t, o.Op, 1, o.OpTimeout)
 	if err != nil {
 		return err
 	}
 	defer closeAll([]pools.Runner{r}, nil)
-	return probeAll(ctx, []target{t}, []pools.Runner{r})[0]
+	return probeAll(ctx, []poolTarget{t}, []pools.Runner{r})[0]
 }

@@ -3,7 +3,7 @@ package poolscmd
 import (
 	"time"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
 )
 
@@ -12,9 +12,9 @@ import (
 func sizingResult(runs []*recommendRun, started time.Time, partial bool) *report.Sizing {
 	in := make([]report.SizingInput, 0, len(runs))
 	for _, r := range runs {
-		tg := report.Target{Name: r.t.Name, Kind: r.t.Kind, URL: r.t.Redacted(), Reachable: r.err == nil}
+		tg := report.Target{Name: r.t.Name, Kind: string(r.t.Kind), URL: r.t.Redacted(), Reachable: r.err == nil}
 		if r.err != nil {
-			tg.Error = config.RedactText(r.err.Error())
+			tg.Error = redact.Text(r.err.Error())
 		}
 		in = append(in, report.SizingInput{Target: tg, ConfiguredMin: r.t.Pool.MinSize, ConfiguredMax: r.t.Pool.MaxSize,
 			Notes: r.notes, Result: r.result})

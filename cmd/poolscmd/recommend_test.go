@@ -126,7 +126,7 @@ func TestRecommendUsage(t *testing.T) {
 		{"zero wait", nil, []string{"pools", "recommend", "--http", "http://h/", "--wait-p99", "0"}, "--wait-p99"},
 		{"bad step", nil, []string{"pools", "recommend", "--http", "http://h/", "--step-duration", "fast"}, `"fast" is not a duration`},
 		{"unknown pool", map[string]string{"RESYNC_HTTP_URL": "http://h/"}, []string{"pools", "recommend", "database"}, `no pool named "database": the configured pools are http`},
-		{"bad URL argument", nil, []string{"pools", "recommend", "ftp://u:s3cret@h/"}, "unsupported URL scheme"},
+		{"bad URL argument", nil, []string{"pools", "recommend", "ftp://u:s3cret@h/"}, `unsupported scheme "ftp"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,7 +31,7 @@ type StatsOptions struct {
 	Printer *cmdutil.Printer
 	Now     func() time.Time
 
-	Targets     []target
+	Targets     []poolTarget
 	Op          opFlags
 	Duration    time.Duration // 0 with Requests: bounded by Requests only
 	Warmup      time.Duration
@@ -89,7 +89,7 @@ still run (exit 1); one that fails mid-run shows as errors.`,
 			if err := wl.Check(); err != nil {
 				return err
 			}
-			bindings := maps.Clone(targetBindings)
+			bindings := targetFlags.Bindings(nil)
 			maps.Copy(bindings, wl.Bindings())
 			cfg, err := f.Config(cmd, bindings)
 			if err != nil {
@@ -119,7 +119,7 @@ still run (exit 1); one that fails mid-run shows as errors.`,
 		},
 	}
 	fl := cmd.Flags()
-	targetFlags(fl)
+	targetFlags.Register(fl)
 	wl.Register(fl, statsWorkload)
 	fl.BoolVar(&opts.Cache, "cache", false, "put a read-through cache (ASYNC_CACHE settings) in front of each pool: --keys, --dist and --seed shape its workload")
 	opts.Op.register(fl)
@@ -146,7 +146,7 @@ func (o *StatsOptions) validate() error {
 
 // statsRun is one target's part of a run.
 type statsRun struct {
-	t      target
+	t      poolTarget
 	runner pools.Runner
 	err    error // unreachable at the start
 	result *workload.Result
@@ -207,7 +207,7 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 // probeTargets pings every target; unreachable ones are reported on stderr
 // (unless quiet) and left out of the workload. It returns their names.
 func probeTargets(ctx context.Context, o *StatsOptions, runs []*statsRun) []string {
-	ts := make([]target, len(runs))
+	ts := make([]poolTarget, len(runs))
 	rs := make([]pools.Runner, len(runs))
 	for i, r := range runs {
 		ts[i], rs[i] = r.t, r.runner

@@ -35,12 +35,12 @@ type ReportOptions struct {
 	Now func() time.Time // the report's clock
 }
 
-// targetBindings map the target flags to the configuration keys they
-// override; the workload flags bring their own.
-var targetBindings = map[string]string{
-	"db":    "TARGETS.DATABASE_URLS",
-	"redis": "TARGETS.REDIS_URL",
-	"http":  "TARGETS.HTTP_URLS",
+// targetFlags are the command's --db, --redis and --http.
+var targetFlags = cmdutil.TargetFlags{
+	DB:             "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS",
+	Redis:          "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL",
+	HTTP:           "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS",
+	CommaSeparated: true,
 }
 
 // reportWorkload are the workload flags "report" takes.
@@ -97,7 +97,7 @@ at once.
 			if err := wl.Check(); err != nil {
 				return err
 			}
-			bindings := maps.Clone(targetBindings)
+			bindings := targetFlags.Bindings(nil)
 			maps.Copy(bindings, wl.Bindings())
 			cfg, err := f.Config(cmd, bindings)
 			if err != nil {
@@ -123,9 +123,7 @@ at once.
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringSlice("db", nil, "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS")
-	fl.String("redis", "", "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL")
-	fl.StringSlice("http", nil, "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS")
+	targetFlags.Register(fl)
 	wl.Register(fl, reportWorkload)
 	o.MaxLifetime = DefaultMaxLifetime
 	fl.Var(&cmdutil.DurationValue{D: &o.MaxLifetime}, "max-lifetime", "a resource or session older than this is a potential leak (Go duration or seconds)")

@@ -148,14 +148,9 @@ func banner(w io.Writer, opts *ServeOptions, addr string, embedded bool, cfg *co
 	targets := "embedded targets: SQLite, in-process Redis, loopback HTTP; use --db/--redis/--http for yours"
 	if !embedded {
 		var ts []string
-		for _, u := range cfg.Targets.DatabaseURLs {
-			ts = append(ts, config.RedactURL(u))
-		}
-		if cfg.Targets.RedisURL != "" {
-			ts = append(ts, config.RedactURL(cfg.Targets.RedisURL))
-		}
-		for _, u := range cfg.Targets.HTTPURLs {
-			ts = append(ts, config.RedactURL(u))
+		list, _ := cfg.Targets.List() // validated when loaded, and again by the session
+		for _, t := range list {
+			ts = append(ts, t.Redacted())
 		}
 		targets = "targets: " + strings.Join(ts, ", ")
 	}

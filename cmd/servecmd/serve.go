@@ -55,6 +55,14 @@ type ServeOptions struct {
 	Listen func(network, addr string) (net.Listener, error)
 }
 
+// targetFlags are the command's --db, --redis and --http.
+var targetFlags = cmdutil.TargetFlags{
+	DB:             "database URL (postgres://, mysql://, sqlite://); repeat or comma-separate (TARGETS.DATABASE_URLS)",
+	Redis:          "Redis URL, redis:// or rediss:// (TARGETS.REDIS_URL)",
+	HTTP:           "HTTP(S) URL to probe; repeat or comma-separate (TARGETS.HTTP_URLS)",
+	CommaSeparated: true,
+}
+
 // New returns the "serve" command.
 func New(f *cmdutil.Factory) *cobra.Command { return newServeCmd(f, nil) }
 
@@ -62,8 +70,6 @@ func New(f *cmdutil.Factory) *cobra.Command { return newServeCmd(f, nil) }
 // runServe in tests of flag handling.
 func newServeCmd(f *cmdutil.Factory, runF func(context.Context, *ServeOptions) error) *cobra.Command {
 	opts := &ServeOptions{IO: f.IO}
-	var dbURLs, httpURLs []string
-	var redisURL string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Monitor the targets and serve the report over HTTP and Prometheus /metrics",
@@ -109,8 +115,7 @@ EXIT STATUS
 			if err := opts.finish(cmd, f); err != nil {
 				return err
 			}
-			bindings := map[string]string{"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "http": "TARGETS.HTTP_URLS"}
-			opts.Load = func() (*config.Config, error) { return f.Config(cmd, bindings) }
+			opts.Load = func() (*config.Config, error) { return f.Config(cmd, targetFlags.Bindings(nil)) }
 			opts.Open = openDiag
 			opts.Listen = net.Listen
 			if runF != nil {
@@ -126,9 +131,7 @@ EXIT STATUS
 	fl.Float64Var(&opts.ProbeRate, "probe-rate", DefaultProbeRate, "probe operations per second per pool (0 disables probing)")
 	fl.StringVar(&opts.Token, "token", "", "bearer token required on every path but /api/performance/health (default $"+TokenEnv+")")
 	fl.Var(cmdutil.NewDuration(&opts.MaxLifetime, server.DefaultMaxLifetime), "max-lifetime", "resources alive longer than this are potential leaks, e.g. 1h")
-	fl.StringSliceVar(&dbURLs, "db", nil, "database URL (postgres://, mysql://, sqlite://); repeat or comma-separate (TARGETS.DATABASE_URLS)")
-	fl.StringVar(&redisURL, "redis", "", "Redis URL, redis:// or rediss:// (TARGETS.REDIS_URL)")
-	fl.StringSliceVar(&httpURLs, "http", nil, "HTTP(S) URL to probe; repeat or comma-separate (TARGETS.HTTP_URLS)")
+	targetFlags.Register(fl)
 	return cmd
 }
 

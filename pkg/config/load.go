@@ -5,6 +5,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // LoadOptions says where to look for configuration. Zero values mean the
@@ -173,7 +175,7 @@ func envSelector(from Source) string {
 func quoteValue(raw string) string {
 	parts := strings.Split(raw, ",")
 	for i, p := range parts {
-		parts[i] = RedactURL(p)
+		parts[i] = redact.URL(p)
 	}
 	return strconv.Quote(strings.Join(parts, ","))
 }

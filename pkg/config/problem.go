@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"strings"
+
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // Problem is one thing wrong with the configuration: which key, which
@@ -40,7 +42,7 @@ func (p Problem) Error() string {
 		fmt.Fprintf(&b, "%s = %s: ", p.Key, p.Value)
 	}
 	b.WriteString(p.Reason)
-	return RedactText(b.String())
+	return redact.Text(b.String())
 }
 
 // Error is every problem found while loading and validating the

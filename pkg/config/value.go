@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // maxSeconds is the largest number of seconds a time.Duration holds.
@@ -148,13 +150,13 @@ func (k Key) Value(c *Config) any {
 		return *p
 	case *string:
 		if k.Type == TypeURL {
-			return RedactURL(*p)
+			return redact.URL(*p)
 		}
 		return *p
 	case *[]string:
 		out := make([]string, len(*p))
 		for i, u := range *p {
-			out[i] = RedactURL(u)
+			out[i] = redact.URL(u)
 		}
 		return out
 	}
@@ -246,7 +248,7 @@ func tomlTypeName(v any) string {
 func tomlValueText(v any) string {
 	switch x := v.(type) {
 	case string:
-		return strconv.Quote(RedactURL(x))
+		return strconv.Quote(redact.URL(x))
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
@@ -256,7 +258,7 @@ func tomlValueText(v any) string {
 	case map[string]any:
 		return "{…}"
 	default:
-		return RedactText(fmt.Sprint(x))
+		return redact.Text(fmt.Sprint(x))
 	}
 }
 

@@ -36,7 +36,7 @@ func (p *Pool[C]) dial() {
 			p.mu.Unlock()
 			return // aborted by Close: not a target error
 		}
-		err = fmt.Errorf("pool %s: dial: %w", p.name, redact(err))
+		err = fmt.Errorf("pool %s: dial: %w", p.name, redactErr(err))
 		p.count.errors.Dial++
 		p.lastErr, p.lastDialErr = err.Error(), err
 		p.reachable.Store(false)

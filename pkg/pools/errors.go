@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // ErrClosed is returned by Acquire on a closed pool (or to waiters when the
@@ -36,14 +36,14 @@ func (e *timeoutError) Is(target error) bool { return target == context.Deadline
 func (e *timeoutError) Unwrap() error { return e.last }
 
 // redacted wraps a driver error whose text may hold a URL with a password:
-// Error() goes through config.RedactText, Unwrap still reaches the original.
+// Error() goes through redact.Text, Unwrap still reaches the original.
 type redacted struct{ err error }
 
-func (r redacted) Error() string { return config.RedactText(r.err.Error()) }
+func (r redacted) Error() string { return redact.Text(r.err.Error()) }
 func (r redacted) Unwrap() error { return r.err }
 
-// redact wraps err so that its text is redacted (nil stays nil).
-func redact(err error) error {
+// redactErr wraps err so that its text is redacted (nil stays nil).
+func redactErr(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -77,7 +77,7 @@ func scrubURLSecrets(err error, rawURL string) error {
 	changed := false
 	for _, s := range urlSecrets(rawURL) {
 		if strings.Contains(msg, s) {
-			msg, changed = strings.ReplaceAll(msg, s, config.Redacted), true
+			msg, changed = strings.ReplaceAll(msg, s, redact.Mask), true
 		}
 	}
 	if !changed {

@@ -142,7 +142,7 @@ func (p *Pool[C]) healthCheck() {
 	}
 	p.signalDrainedLocked()
 	if failed != nil {
-		err := fmt.Errorf("pool %s: health check: %w", p.name, redact(failed))
+		err := fmt.Errorf("pool %s: health check: %w", p.name, redactErr(failed))
 		p.lastErr = err.Error()
 		p.reachable.Store(false)
 		p.dialForWaitersLocked()
@@ -154,6 +154,6 @@ func (p *Pool[C]) healthCheck() {
 		p.closeConn(c, "health")
 	}
 	if failed != nil {
-		p.log.Debug("pool: health check closed connections", "pool", p.name, "closed", len(doomed), "err", redact(failed).Error())
+		p.log.Debug("pool: health check closed connections", "pool", p.name, "closed", len(doomed), "err", redactErr(failed).Error())
 	}
 }

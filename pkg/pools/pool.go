@@ -206,7 +206,7 @@ func (p *Pool[C]) RecordOperation(err error) {
 // target unreachable.
 func (p *Pool[C]) noteError(err error) {
 	p.reachable.Store(false)
-	msg := redact(err).Error()
+	msg := redactErr(err).Error()
 	p.mu.Lock()
 	p.lastErr = msg
 	p.mu.Unlock()
@@ -223,6 +223,6 @@ func (p *Pool[C]) newConn(v C, now int64) *Conn[C] {
 // closeConn closes a connection that already left the pool's books.
 func (p *Pool[C]) closeConn(c *Conn[C], reason string) {
 	if err := p.conn.Close(c.value); err != nil {
-		p.log.Debug("pool: close connection", "pool", p.name, "reason", reason, "err", redact(err).Error())
+		p.log.Debug("pool: close connection", "pool", p.name, "reason", reason, "err", redactErr(err).Error())
 	}
 }

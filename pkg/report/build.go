@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/cache"
-	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources"
 )
 
@@ -62,8 +62,8 @@ func Build(in Input) *Report {
 		HealthReasons:   []string{},
 	}
 	for _, t := range in.Targets {
-		t.URL = config.RedactURL(t.URL)
-		t.Error = config.RedactText(t.Error)
+		t.URL = redact.URL(t.URL)
+		t.Error = redact.Text(t.Error)
 		r.Targets = append(r.Targets, t)
 	}
 	for _, c := range in.Caches {
@@ -124,8 +124,8 @@ func buildCache(c CacheInput) CacheEntry {
 
 func buildPool(p PoolInput) PoolEntry {
 	s := p.Snapshot
-	s.Target = config.RedactURL(s.Target)
-	s.LastError = config.RedactText(s.LastError)
+	s.Target = redact.URL(s.Target)
+	s.LastError = redact.Text(s.LastError)
 	throughput := p.Throughput
 	if throughput <= 0 {
 		throughput = s.Throughput()
@@ -228,7 +228,7 @@ func LeaksFrom(leaks []resources.Leak) []Leak {
 		if len(l.Evidence) > 0 {
 			ev = make(map[string]string, len(l.Evidence))
 			for k, v := range l.Evidence {
-				ev[k] = config.RedactText(v)
+				ev[k] = redact.Text(v)
 			}
 		}
 		var created time.Time
@@ -239,12 +239,12 @@ func LeaksFrom(leaks []resources.Leak) []Leak {
 			Source:          l.Source,
 			Kind:            l.Kind,
 			ID:              l.ID,
-			Owner:           config.RedactText(l.Owner),
+			Owner:           redact.Text(l.Owner),
 			Created:         created,
 			LifetimeSeconds: round(secs, 3),
 			Severity:        leakSeverity(l.Severity),
 			Resolved:        l.Resolved,
-			Stack:           config.RedactText(l.Stack),
+			Stack:           redact.Text(l.Stack),
 			Evidence:        ev,
 		})
 	}

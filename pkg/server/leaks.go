@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources"
 )
@@ -53,7 +53,7 @@ func (s *Server) serveLeaks(w http.ResponseWriter, r *http.Request, q url.Values
 		writeError(w, http.StatusServiceUnavailable, "leak scan cancelled: the server is shutting down or the request was abandoned")
 		return
 	default:
-		writeError(w, http.StatusInternalServerError, "leak scan failed: "+config.RedactText(err.Error()))
+		writeError(w, http.StatusInternalServerError, "leak scan failed: "+redact.Text(err.Error()))
 		return
 	}
 	body := LeaksBody{

@@ -6,7 +6,7 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // Histogram range: 100 ns resolution (64 ns buckets) up to one hour, three
@@ -80,7 +80,7 @@ func (r *recorder) record(startNs, runNs, endNs int64, err error) {
 		c := Classify(err)
 		r.errors[c]++
 		if r.samples[c] == "" {
-			r.samples[c] = config.RedactText(err.Error())
+			r.samples[c] = redact.Text(err.Error())
 		}
 	}
 	if endNs > r.lastEndNs {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources"
 )
 
@@ -37,7 +37,7 @@ type session struct {
 // newResult starts a result for a target.
 func newResult(o Options, kind, rawURL string) *Result {
 	return &Result{
-		Name: o.Name, Kind: kind, URL: config.RedactURL(rawURL),
+		Name: o.Name, Kind: kind, URL: redact.URL(rawURL),
 		SampledAt: o.Now(), MaxLifetime: o.MaxLifetime, Threshold: o.MaxLifetime.Seconds(),
 		Leaks: []resources.Leak{}, LongLived: []Group{}, Own: []Group{}, Clients: []Group{}, Findings: []Finding{},
 	}
@@ -45,7 +45,7 @@ func newResult(o Options, kind, rawURL string) *Result {
 
 // unreachable marks a result whose target could not be inspected.
 func unreachable(r *Result, err error) *Result {
-	msg := dedupeLines(config.RedactText(err.Error()))
+	msg := dedupeLines(redact.Text(err.Error()))
 	r.Reachable = false
 	r.Error = msg
 	r.Findings = append(r.Findings, Finding{

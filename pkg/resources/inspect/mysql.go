@@ -11,8 +11,9 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 const mysqlProcessSQL = `
@@ -42,28 +43,28 @@ func MySQL(ctx context.Context, rawURL string, o Options) (*Result, error) {
 		return nil, err
 	}
 	r := newResult(o, KindMySQL, rawURL)
-	cfg, err := mysqlConfig(rawURL)
+	cfg, err := target.MySQLConfig(rawURL)
 	if err != nil {
 		return unreachable(r, err), err
 	}
 	cfg.ConnectionAttributes = "program_name:" + OwnName
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
-		err = fmt.Errorf("MySQL URL %s: %s", r.URL, config.RedactText(err.Error()))
+		err = fmt.Errorf("MySQL URL %s: %s", r.URL, redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
 	db := sql.OpenDB(connector)
 	defer db.Close()
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		err = fmt.Errorf("connect to %s: %s", r.URL, config.RedactText(err.Error()))
+		err = fmt.Errorf("connect to %s: %s", r.URL, redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
 	defer conn.Close()
 	r.Reachable = true
 
 	fail := func(what string, err error) (*Result, error) {
-		err = fmt.Errorf("%s of %s: %s", what, r.URL, config.RedactText(err.Error()))
+		err = fmt.Errorf("%s of %s: %s", what, r.URL, redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
 	var maxConn, perfSchema int
@@ -173,7 +174,7 @@ func (o Options) mysqlOwn(ctx context.Context, conn *sql.Conn, r *Result, perfSc
 	rows, err := conn.QueryContext(ctx, `SELECT PROCESSLIST_ID, ATTR_VALUE FROM performance_schema.session_connect_attrs
 		WHERE ATTR_NAME = 'program_name'`)
 	if err != nil {
-		note("cannot read performance_schema.session_connect_attrs ("+config.RedactText(err.Error())+"), so resync's own connections cannot be told apart",
+		note("cannot read performance_schema.session_connect_attrs ("+redact.Text(err.Error())+"), so resync's own connections cannot be told apart",
 			"GRANT SELECT ON performance_schema.* TO "+quoteMySQLAccount(r.User)+";")
 		return own
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources"
 )
 
@@ -44,13 +44,13 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 	r := newResult(o, KindPostgres, rawURL)
 	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
-		err = fmt.Errorf("parse PostgreSQL URL %s: %s", config.RedactURL(rawURL), config.RedactText(err.Error()))
+		err = fmt.Errorf("parse PostgreSQL URL %s: %s", redact.URL(rawURL), redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
 	cfg.RuntimeParams["application_name"] = OwnName
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		err = fmt.Errorf("connect to %s: %s", r.URL, config.RedactText(err.Error()))
+		err = fmt.Errorf("connect to %s: %s", r.URL, redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
@@ -58,12 +58,12 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 
 	var maxConn, suReserved, reserved, numBackends int
 	if err := conn.QueryRow(ctx, pgSettingsSQL).Scan(&r.Server, &r.User, &maxConn, &suReserved, &reserved, &numBackends); err != nil {
-		err = fmt.Errorf("read settings of %s: %s", r.URL, config.RedactText(err.Error()))
+		err = fmt.Errorf("read settings of %s: %s", r.URL, redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
 	rows, err := conn.Query(ctx, pgActivitySQL, o.QueryMax+1)
 	if err != nil {
-		err = fmt.Errorf("read pg_stat_activity of %s: %s", r.URL, config.RedactText(err.Error()))
+		err = fmt.Errorf("read pg_stat_activity of %s: %s", r.URL, redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
 	var sessions []session
@@ -77,7 +77,7 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 		)
 		if err := rows.Scan(&pid, &user, &app, &host, &port, &btype, &state, &query, &db, &age, &xact, &idle); err != nil {
 			rows.Close()
-			err = fmt.Errorf("read pg_stat_activity of %s: %s", r.URL, config.RedactText(err.Error()))
+			err = fmt.Errorf("read pg_stat_activity of %s: %s", r.URL, redact.Text(err.Error()))
 			return unreachable(r, err), err
 		}
 		if query == hiddenQuery && btype == "" {
@@ -113,7 +113,7 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 		sessions = append(sessions, s)
 	}
 	if err := rows.Err(); err != nil {
-		err = fmt.Errorf("read pg_stat_activity of %s: %s", r.URL, config.RedactText(err.Error()))
+		err = fmt.Errorf("read pg_stat_activity of %s: %s", r.URL, redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
 

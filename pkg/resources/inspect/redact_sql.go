@@ -3,7 +3,7 @@ package inspect
 import (
 	"strings"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
 // redactSQL masks every literal in a session's query text before it
@@ -101,7 +101,7 @@ func redactSQL(q string, pg bool) string {
 			i++
 		}
 	}
-	return config.RedactText(b.String())
+	return redact.Text(b.String())
 }
 
 // endOfQuoted returns the index just past the string or identifier opened

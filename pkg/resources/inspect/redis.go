@@ -12,7 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources"
 )
 
@@ -24,12 +24,12 @@ func Redis(ctx context.Context, rawURL string, o Options) (*Result, error) {
 	}
 	r := newResult(o, KindRedis, rawURL)
 	fail := func(what string, err error) (*Result, error) {
-		err = fmt.Errorf("%s %s: %s", what, r.URL, config.RedactText(err.Error()))
+		err = fmt.Errorf("%s %s: %s", what, r.URL, redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
 	opts, err := redis.ParseURL(rawURL)
 	if err != nil {
-		err = fmt.Errorf("parse Redis URL %s: %s", r.URL, config.RedactText(err.Error()))
+		err = fmt.Errorf("parse Redis URL %s: %s", r.URL, redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
 	opts.ClientName = OwnName
@@ -147,7 +147,7 @@ func (o Options) redisDenied(r *Result, user, cmd string, err error) *Result {
 	}
 	r.Findings = append(r.Findings, Finding{
 		Severity: resources.SeverityWarning, Code: FindingPrivilege,
-		Message: fmt.Sprintf("user %q may not run %s (%s): connections cannot be listed", user, cmd, config.RedactText(err.Error())),
+		Message: fmt.Sprintf("user %q may not run %s (%s): connections cannot be listed", user, cmd, redact.Text(err.Error())),
 		Fix:     fmt.Sprintf("ACL SETUSER %s +client|list +client|id +info", user),
 	})
 	o.finish(r, nil)

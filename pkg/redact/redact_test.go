@@ -1,13 +1,13 @@
-package config_test
+package redact_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/redact"
 )
 
-func TestRedactURL(t *testing.T) {
+func TestURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"postgres://app:s3cret@db:5432/app", "postgres://app:***@db:5432/app"},
 		{"postgres://app@db:5432/app", "postgres://app@db:5432/app"},
@@ -44,13 +44,13 @@ func TestRedactURL(t *testing.T) {
 		{"plain text", "plain text"},
 	}
 	for _, tt := range tests {
-		if got := config.RedactURL(tt.in); got != tt.want {
-			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := redact.URL(tt.in); got != tt.want {
+			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
 
-func TestRedactText(t *testing.T) {
+func TestText(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{`dial postgres://app:s3cret@db:5432/app: connection refused`, `dial postgres://app:***@db:5432/app: connection refused`},
 		{`two: redis://:a@r and https://u:b@h/x`, `two: redis://:***@r and https://u:***@h/x`},
@@ -64,14 +64,16 @@ func TestRedactText(t *testing.T) {
 		{`AccountName=a;AccountKey=c2VjcmV0;EndpointSuffix=x`, `AccountName=a;AccountKey=***`},
 	}
 	for _, tt := range tests {
-		if got := config.RedactText(tt.in); got != tt.want {
-			t.Errorf("RedactText(%q)\n = %q\nwant %q", tt.in, got, tt.want)
+		if got := redact.Text(tt.in); got != tt.want {
+			t.Errorf("Text(%q)\n = %q\nwant %q", tt.in, got, tt.want)
 		}
 	}
 }
 
+const planted = "hunter2PLANTED"
+
 // TestRedactNeverLeaks: whatever shape the URL has, the planted password
-// does not survive RedactURL.
+// does not survive URL (nor Text).
 func TestRedactNeverLeaks(t *testing.T) {
 	shapes := []string{
 		"postgres://u:%s@h/db", "postgresql://u:%s@h:5432/db?sslmode=require", "mysql://root:%s@h:3306/db",
@@ -81,11 +83,11 @@ func TestRedactNeverLeaks(t *testing.T) {
 	}
 	for _, s := range shapes {
 		raw := strings.ReplaceAll(s, "%s", planted)
-		if got := config.RedactURL(raw); strings.Contains(got, planted) {
-			t.Errorf("RedactURL(%q) = %q", raw, got)
+		if got := redact.URL(raw); strings.Contains(got, planted) {
+			t.Errorf("URL(%q) = %q", raw, got)
 		}
-		if got := config.RedactText("error: " + raw + " failed"); strings.Contains(got, planted) && !strings.Contains(s, "%s x") {
-			t.Errorf("RedactText(%q) = %q", raw, got)
+		if got := redact.Text("error: " + raw + " failed"); strings.Contains(got, planted) && !strings.Contains(s, "%s x") {
+			t.Errorf("Text(%q) = %q", raw, got)
 		}
 	}
 }

@@ -1,4 +1,7 @@
-package config
+// Package redact hides passwords, tokens and signed-URL secrets in URLs and
+// free text, so nothing secret reaches output, logs or errors. It is a leaf
+// package (standard library only) that every layer can use.
+package redact
 
 import (
 	"net/url"
@@ -6,8 +9,8 @@ import (
 	"strings"
 )
 
-// Redacted replaces every secret in output, logs and errors.
-const Redacted = "***"
+// Mask replaces every secret in output, logs and errors.
+const Mask = "***"
 
 var (
 	// scheme://user:PASSWORD@ — up to the last @ of the word, since an
@@ -24,11 +27,11 @@ var (
 	secretQSRE = regexp.MustCompile(`(?i)((?:password|passwd|pwd|passphrase|token|secret|access_token|api_key|apikey|auth|authorization|credentials|client_assertion|(?:^|[?&;\s-])(?:signature|sig|key|accountkey|sharedaccesskey|credential))=)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^&\s'"]+)`)
 )
 
-// RedactURL hides the password of a URL's userinfo and any secret-looking
+// URL hides the password of a URL's userinfo and any secret-looking
 // query parameter (password, token, secret, api_key, …). It never fails:
 // unparseable input is redacted textually, erring on the side of hiding
 // too much.
-func RedactURL(raw string) string {
+func URL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Opaque != "" {
 		return redactRaw(raw)
@@ -44,16 +47,16 @@ func RedactURL(raw string) string {
 			}
 		}
 	} else if _, has := u.User.Password(); has {
-		u.User = url.UserPassword(u.User.Username(), Redacted)
+		u.User = url.UserPassword(u.User.Username(), Mask)
 	} else if u.Scheme == "http" || u.Scheme == "https" {
 		// https://TOKEN@host: a bare username in a web URL is a token.
-		u.User = url.User(Redacted)
+		u.User = url.User(Mask)
 	}
 	out := u.String()
 	// url.String escapes the asterisks; put them back.
-	out = strings.Replace(out, ":%2A%2A%2A@", ":"+Redacted+"@", 1)
-	out = strings.Replace(out, "//%2A%2A%2A@", "//"+Redacted+"@", 1)
-	return secretQSRE.ReplaceAllString(out, "${1}"+Redacted)
+	out = strings.Replace(out, ":%2A%2A%2A@", ":"+Mask+"@", 1)
+	out = strings.Replace(out, "//%2A%2A%2A@", "//"+Mask+"@", 1)
+	return secretQSRE.ReplaceAllString(out, "${1}"+Mask)
 }
 
 // redactRaw redacts one URL that net/url cannot parse (a password with a
@@ -62,24 +65,24 @@ func RedactURL(raw string) string {
 func redactRaw(raw string) string {
 	i := strings.Index(raw, "://")
 	if i < 0 {
-		return RedactText(raw)
+		return Text(raw)
 	}
 	rest := raw[i+3:]
 	at := strings.LastIndexByte(rest, '@')
 	if at < 0 {
-		return RedactText(raw)
+		return Text(raw)
 	}
 	if c := strings.IndexByte(rest[:at], ':'); c >= 0 {
-		raw = raw[:i+3] + rest[:c+1] + Redacted + rest[at:]
+		raw = raw[:i+3] + rest[:c+1] + Mask + rest[at:]
 	}
-	return secretQSRE.ReplaceAllString(raw, "${1}"+Redacted)
+	return secretQSRE.ReplaceAllString(raw, "${1}"+Mask)
 }
 
-// RedactText hides URL passwords, MySQL DSN passwords and secret
+// Text hides URL passwords, MySQL DSN passwords and secret
 // parameters wherever they appear in free text, such as a driver's error
 // message.
-func RedactText(s string) string {
-	s = userinfoRE.ReplaceAllString(s, "${1}"+Redacted+"@")
-	s = mysqlDSNRE.ReplaceAllString(s, "${1}"+Redacted+"@${2}")
-	return secretQSRE.ReplaceAllString(s, "${1}"+Redacted)
+func Text(s string) string {
+	s = userinfoRE.ReplaceAllString(s, "${1}"+Mask+"@")
+	s = mysqlDSNRE.ReplaceAllString(s, "${1}"+Mask+"@${2}")
+	return secretQSRE.ReplaceAllString(s, "${1}"+Mask)
 }
