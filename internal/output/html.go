@@ -141,9 +141,13 @@ func f1(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 // svgChart draws c as an <svg> in a <figure>.
 func svgChart(c *Chart) string {
 	var b strings.Builder
+	// data-points counts the plotted values, the .pt elements: a fitted
+	// curve is a line through the chart, not values.
 	n := 0
 	for _, s := range c.Series {
-		n += len(s.Points)
+		if !s.Fit {
+			n += len(s.Points)
+		}
 	}
 	fmt.Fprintf(&b, `<figure class="chart" data-kind="%s" data-points="%d">`+"\n", chartKindName(c.Kind), n)
 	if c.Title != "" {
@@ -352,8 +356,11 @@ func svgSpark(b *strings.Builder, c *Chart) {
 		}
 		gy := barGap + si*(sparkH+barGap)
 		fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", sparkLabelW-8, gy+sparkH/2+4, esc(s.Name))
-		if top <= 0 || len(s.Points) == 0 {
+		if len(s.Points) == 0 {
 			continue
+		}
+		if top <= 0 { // all zero: every bar at the floor height, still drawn
+			top = 1
 		}
 		bw := float64(sparkW) / float64(len(s.Points))
 		for i, p := range s.Points {
