@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/olekukonko/tablewriter"
@@ -219,10 +220,12 @@ type tableLayout struct {
 func layout(t *Table, o Options) tableLayout {
 	var lay tableLayout
 	natural := make([]int, len(t.Columns))
+	header := make([]int, len(t.Columns)) // headers are never wrapped
 	for c, col := range t.Columns {
 		for _, h := range strings.Split(col.Header, "\n") {
-			natural[c] = max(natural[c], ansi.StringWidth(h))
+			header[c] = max(header[c], ansi.StringWidth(strings.ToUpper(h)))
 		}
+		natural[c] = header[c]
 		for _, row := range t.Rows {
 			if c < len(row) {
 				for _, l := range strings.Split(row[c].Plain(), "\n") {
@@ -265,7 +268,8 @@ func layout(t *Table, o Options) tableLayout {
 		for _, breakWords := range []bool{false, true} {
 			floor := make(map[int]int, len(lay.cols))
 			for _, c := range lay.cols {
-				floor[c] = t.Columns[c].Wrap
+				// At least 2: a wide (CJK) character is two cells.
+				floor[c] = max(t.Columns[c].Wrap, header[c], 2)
 				if !breakWords {
 					floor[c] = max(floor[c], min(longestWord(t, c), maxWordFloor))
 				}
@@ -356,6 +360,10 @@ func wrapSpans(s Spans, width, _ int) []Spans {
 				}
 				for tw > width { // a word longer than a line
 					head := ansi.Truncate(tok, width, "")
+					if head == "" { // one character wider than the line: it goes alone
+						_, n := utf8.DecodeRuneInString(tok)
+						head = tok[:n]
+					}
 					cur = append(cur, Span{Text: head, Tone: sp.Tone, Code: sp.Code})
 					flush()
 					tok = tok[len(head):]
