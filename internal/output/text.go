@@ -237,17 +237,21 @@ func layout(t *Table, o Options) tableLayout {
 	for c := range t.Columns {
 		lay.cols = append(lay.cols, c)
 	}
-	total := func() int {
+	total := func(width map[int]int) int {
 		n := 1
 		for _, c := range lay.cols {
-			n += natural[c] + 3
+			w := natural[c]
+			if width != nil {
+				w = width[c]
+			}
+			n += w + 3
 		}
 		return n
 	}
 	lay.widths = make([]int, 0, len(lay.cols))
 	if !o.Wide {
 		dropped := 0
-		for i := len(lay.cols) - 1; i >= 0 && total() > o.Width; i-- {
+		for i := len(lay.cols) - 1; i >= 0 && total(nil) > o.Width; i-- {
 			if t.Columns[lay.cols[i]].Detail {
 				lay.cols = append(lay.cols[:i], lay.cols[i+1:]...)
 				dropped++
@@ -262,7 +266,7 @@ func layout(t *Table, o Options) tableLayout {
 		width[c] = natural[c]
 	}
 	if !o.Wide {
-		excess := total() - o.Width
+		excess := total(nil) - o.Width
 		// Narrow the widest wrappable column first, down to its longest
 		// word; break words only when that is not enough.
 		for _, breakWords := range []bool{false, true} {
@@ -288,11 +292,19 @@ func layout(t *Table, o Options) tableLayout {
 				excess--
 			}
 		}
-		if excess > 0 {
+		// A wrapped column is as wide as its widest wrapped line, which
+		// may be less than the width it was given (words do not fill lines
+		// exactly): the note tells the width the table really has.
+		for _, c := range lay.cols {
+			if width[c] < natural[c] {
+				width[c] = wrappedWidth(t, c, width[c], header[c])
+			}
+		}
+		if w := total(width); w > o.Width {
 			if lay.note != "" {
 				lay.note += "; "
 			}
-			lay.note += fmt.Sprintf("this table is %d columns wide: -o markdown or -o html shows it whole", o.Width+excess)
+			lay.note += fmt.Sprintf("this table is %d columns wide: -o markdown or -o html shows it whole", w)
 		}
 	}
 	for _, c := range lay.cols {
@@ -300,6 +312,19 @@ func layout(t *Table, o Options) tableLayout {
 		lay.wrapped = append(lay.wrapped, width[c] < natural[c])
 	}
 	return lay
+}
+
+// wrappedWidth is how wide column c is with its cells wrapped at width.
+func wrappedWidth(t *Table, c, width, header int) int {
+	n := header
+	for _, row := range t.Rows {
+		if c < len(row) {
+			for _, l := range wrapSpans(row[c], width, 0) {
+				n = max(n, ansi.StringWidth(l.Plain()))
+			}
+		}
+	}
+	return n
 }
 
 // maxWordFloor caps how wide a column is kept for its longest word (a URL
@@ -368,6 +393,9 @@ func wrapSpans(s Spans, width, _ int) []Spans {
 					flush()
 					tok = tok[len(head):]
 					tw = ansi.StringWidth(tok)
+				}
+				if tok == "" {
+					continue
 				}
 				if tok == " " && curW+1 > width {
 					continue
