@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -45,8 +46,8 @@ func writeHTML(w io.Writer, d *Doc) error {
 		case *Table:
 			htmlTable(&body, b)
 		case *Chart:
-			if b.HasData() {
-				body.WriteString(svgChart(b))
+			if c := drawable(b); c.HasData() {
+				body.WriteString(svgChart(c))
 			}
 		}
 	}
@@ -137,6 +138,37 @@ const (
 )
 
 func f1(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
+
+// drawable is c without the points and marks SVG cannot place (NaN or
+// infinite coordinates would make the browser reject the attribute); a bar
+// of such a value is drawn empty, so the categories stay paired.
+func drawable(c *Chart) *Chart {
+	ok := func(v ...float64) bool {
+		for _, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return false
+			}
+		}
+		return true
+	}
+	out := *c
+	out.Series = make([]Series, len(c.Series))
+	for i, s := range c.Series {
+		s.Points = slices.Clone(s.Points)
+		if c.Kind == Bars { // categories pair up by index: keep the bar, empty
+			for j, p := range s.Points {
+				if !ok(p.Y) {
+					s.Points[j].Y = 0
+				}
+			}
+		} else {
+			s.Points = slices.DeleteFunc(s.Points, func(p Point) bool { return !ok(p.X, p.Y) })
+		}
+		out.Series[i] = s
+	}
+	out.Marks = slices.DeleteFunc(slices.Clone(c.Marks), func(m Mark) bool { return !ok(m.Value) })
+	return &out
+}
 
 // svgChart draws c as an <svg> in a <figure>.
 func svgChart(c *Chart) string {
