@@ -35,6 +35,7 @@ func (e *errWriter) line(s string) { io.WriteString(e, s+"\n") }
 // document opens with a Summary), then each block; blocks are separated by
 // a blank line, a heading sticks to what follows it.
 func writeText(out io.Writer, d *Doc, o Options) error {
+	d = cleanDoc(d)
 	w := &errWriter{w: out}
 	th := o.Theme
 	blocks := d.Blocks
