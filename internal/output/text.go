@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
@@ -224,13 +225,13 @@ func layout(t *Table, o Options) tableLayout {
 	header := make([]int, len(t.Columns)) // headers are never wrapped
 	for c, col := range t.Columns {
 		for _, h := range strings.Split(col.Header, "\n") {
-			header[c] = max(header[c], ansi.StringWidth(strings.ToUpper(h)))
+			header[c] = max(header[c], cellWidth(strings.ToUpper(h)))
 		}
 		natural[c] = header[c]
 		for _, row := range t.Rows {
 			if c < len(row) {
 				for _, l := range strings.Split(row[c].Plain(), "\n") {
-					natural[c] = max(natural[c], ansi.StringWidth(l))
+					natural[c] = max(natural[c], cellWidth(l))
 				}
 			}
 		}
@@ -321,7 +322,7 @@ func wrappedWidth(t *Table, c, width, header int) int {
 	for _, row := range t.Rows {
 		if c < len(row) {
 			for _, l := range wrapSpans(row[c], width, 0) {
-				n = max(n, ansi.StringWidth(l.Plain()))
+				n = max(n, cellWidth(l.Plain()))
 			}
 		}
 	}
@@ -338,7 +339,7 @@ func longestWord(t *Table, c int) int {
 	for _, row := range t.Rows {
 		if c < len(row) {
 			for _, f := range strings.Fields(row[c].Plain()) {
-				n = max(n, ansi.StringWidth(f))
+				n = max(n, cellWidth(f))
 			}
 		}
 	}
@@ -377,7 +378,7 @@ func wrapSpans(s Spans, width, _ int) []Spans {
 				flush()
 			}
 			for _, tok := range tokens(part) {
-				tw := ansi.StringWidth(tok)
+				tw := cellWidth(tok)
 				if tok == " " && curW == 0 {
 					continue
 				}
@@ -385,15 +386,11 @@ func wrapSpans(s Spans, width, _ int) []Spans {
 					flush()
 				}
 				for tw > width { // a word longer than a line
-					head := ansi.Truncate(tok, width, "")
-					if head == "" { // one character wider than the line: it goes alone
-						_, n := utf8.DecodeRuneInString(tok)
-						head = tok[:n]
-					}
+					head, hw := cutWidth(tok, width)
 					cur = append(cur, Span{Text: head, Tone: sp.Tone, Code: sp.Code})
 					flush()
 					tok = tok[len(head):]
-					tw = ansi.StringWidth(tok)
+					tw -= hw
 				}
 				if tok == "" {
 					continue
@@ -411,6 +408,30 @@ func wrapSpans(s Spans, width, _ int) []Spans {
 	}
 	return lines
 }
+
+// cutWidth is the longest head of s at most width cells wide (by
+// cellWidth) and its width; at least one character, even one wider than
+// width. It reads only the head, so breaking a long word into
+// lines stays linear.
+func cutWidth(s string, width int) (string, int) {
+	n, w := 0, 0
+	for n < len(s) {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		rw := cellWidth(string(r))
+		if w+rw > width && n > 0 {
+			break
+		}
+		n += size
+		w += rw
+	}
+	return s[:n], w
+}
+
+// cellWidth is how many cells tablewriter gives s: the sum of its runes'
+// widths (an emoji with a skin-tone modifier is 4, where a terminal may
+// draw 2). Table layout and wrapping measure with it, so the widths they
+// plan are the widths drawn.
+func cellWidth(s string) int { return twwidth.WidthWithOptions(s, twwidth.Options{}) }
 
 // tokens splits s into words and single spaces.
 func tokens(s string) []string {

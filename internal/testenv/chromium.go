@@ -32,9 +32,11 @@ var chromiumFlags = []string{
 	"--enable-logging=stderr", "--v=0",
 }
 
-// chromiumSlots bounds how many Chromiums run at once in a test binary
-// (the CI machine has two cores, and other packages test beside us).
-var chromiumSlots = make(chan struct{}, 2)
+// chromiumSlots runs one Chromium at a time in a test binary: the CI
+// machine has two cores, other packages test beside us, and some of their
+// tests measure throughput (pools recommend), which a second browser
+// would disturb. A page takes about 1.5 s.
+var chromiumSlots = make(chan struct{}, 1)
 
 // chromiumTimeout bounds one page load; a healthy one takes about 1.5 s.
 const chromiumTimeout = 90 * time.Second
@@ -74,7 +76,7 @@ type Page struct {
 }
 
 // Load opens file in a fresh headless Chromium with a fresh profile and
-// returns its DOM and console. At most two loads run at once.
+// returns its DOM and console. One load runs at a time.
 func (b *Browser) Load(ctx context.Context, file string) (*Page, error) {
 	abs, err := filepath.Abs(file)
 	if err != nil {
