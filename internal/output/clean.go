@@ -11,8 +11,9 @@ import (
 // window, and a carriage return could overwrite what the line said. So
 // the text renderer shows them instead: a tab as a space, a carriage
 // return as a line break, other C0 controls as their Unicode pictures
-// (ESC as ␛), C1 controls and invalid UTF-8 as U+FFFD. Table widths are
-// measured on the cleaned text, so they stay true.
+// (ESC as ␛), C1 controls, bidirectional overrides and invalid UTF-8 as
+// U+FFFD. Table widths are measured on the cleaned text, so they stay
+// true.
 
 // cleanText makes s safe to print on a terminal.
 func cleanText(s string) string {
@@ -38,7 +39,7 @@ func cleanText(s string) string {
 			b.WriteRune(0x2400 + r) // ␀ … ␟
 		case r == 0x7f:
 			b.WriteRune('␡')
-		case r >= 0x80 && r < 0xa0:
+		case r >= 0x80 && r < 0xa0, bidiControl(r):
 			b.WriteRune(utf8.RuneError)
 		default:
 			b.WriteRune(r)
@@ -56,8 +57,13 @@ func needsClean(s string) bool {
 		}
 		high = high || c >= 0x80
 	}
-	return high && (!utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r >= 0x80 && r < 0xa0 }))
+	return high && (!utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return (r >= 0x80 && r < 0xa0) || bidiControl(r) }))
 }
+
+// bidiControl reports the embedding, override and isolate controls, which
+// make a terminal show text in another order than it is stored ("Trojan
+// Source"): a name could look like another.
+func bidiControl(r rune) bool { return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) }
 
 func cleanSpans(s Spans) Spans {
 	changed := false

@@ -19,6 +19,9 @@ func TestCleanText(t *testing.T) {
 		{"c1 \u009b31m", "c1 \ufffd31m"},
 		{"bad \xff\xfe utf8", "bad \ufffd\ufffd utf8"},
 		{"é then \x1b", "é then ␛"},
+		{"user\u202egnp.exe", "user\ufffdgnp.exe"},
+		{"a\u2066b\u2069", "a\ufffdb\ufffd"},
+		{"zwj 👩\u200d💻", "zwj 👩\u200d💻"},
 	}
 	for _, tt := range tests {
 		if got := cleanText(tt.in); got != tt.want {
