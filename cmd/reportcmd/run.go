@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -193,38 +192,11 @@ func latency(q workload.Quantiles) *pools.Quantiles {
 	return &pools.Quantiles{P50: q.P50, P95: q.P95, P99: q.P99, Max: q.Max, Mean: q.Mean}
 }
 
-// healthRank orders the overall health words.
-var healthRank = map[string]int{"healthy": 0, "degraded": 1, "critical": 2}
-
 // thresholds applies --fail-on and --fail-under-score.
 func thresholds(o *Options, rep *report.Report) error {
-	var reasons []string
-	if o.FailOn != "" && healthRank[rep.OverallHealth] >= healthRank[o.FailOn] {
-		reasons = append(reasons, fmt.Sprintf("overall health is %s (--fail-on %s)", rep.OverallHealth, o.FailOn))
+	th := report.Thresholds{FailOn: o.FailOn, FailUnderScore: o.FailUnderScore}
+	if why := th.Verdict(rep); why != "" {
+		return &cmdutil.FindingError{Reason: why}
 	}
-	if o.FailUnderScore > 0 {
-		for _, name := range sortedKeys(rep.Caches) {
-			if s := rep.Caches[name].EfficiencyScore; s < o.FailUnderScore {
-				reasons = append(reasons, fmt.Sprintf("cache %s scores %.1f < %g (--fail-under-score)", name, s, o.FailUnderScore))
-			}
-		}
-		for _, name := range sortedKeys(rep.Pools) {
-			if s := rep.Pools[name].EfficiencyScore; s < o.FailUnderScore {
-				reasons = append(reasons, fmt.Sprintf("pool %s scores %.1f < %g (--fail-under-score)", name, s, o.FailUnderScore))
-			}
-		}
-	}
-	if len(reasons) == 0 {
-		return nil
-	}
-	return &cmdutil.FindingError{Reason: strings.Join(reasons, "; ")}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return nil
 }

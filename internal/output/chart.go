@@ -72,3 +72,22 @@ func (c *Chart) HasData() bool {
 	}
 	return false
 }
+
+// barTop is the value a bar chart's full length stands for: the largest
+// value or mark, and at least 100 % on a percentage chart (0 when there is
+// nothing to draw).
+func (c *Chart) barTop() float64 {
+	top := 0.0
+	for _, s := range c.Series {
+		for _, p := range s.Points {
+			top = max(top, p.Y)
+		}
+	}
+	for _, m := range c.Marks {
+		top = max(top, m.Value)
+	}
+	if c.Unit == "%" {
+		top = max(top, 1)
+	}
+	return top
+}

@@ -327,18 +327,7 @@ func pointTitle(s Series, p Point) string {
 
 func svgBars(b *strings.Builder, c *Chart) {
 	cats := c.Series[0].Points
-	top := 0.0
-	for _, s := range c.Series {
-		for _, p := range s.Points {
-			top = max(top, p.Y)
-		}
-	}
-	for _, m := range c.Marks {
-		top = max(top, m.Value)
-	}
-	if c.Unit == "%" {
-		top = max(top, 1)
-	}
+	top := c.barTop()
 	if top <= 0 {
 		top = 1
 	}

@@ -154,7 +154,6 @@ func interpolate(pts []Point, x float64) (float64, bool) {
 func writeBarChart(w *errWriter, c *Chart, o Options) {
 	th := o.Theme
 	first := c.Series[0].Points
-	top := 0.0
 	labelW, valueW := 0, 0
 	values := make([]string, len(first))
 	textW := 0
@@ -172,17 +171,7 @@ func writeBarChart(w *errWriter, c *Chart, o Options) {
 		values[i] = v
 		valueW = max(valueW, ansi.StringWidth(v))
 	}
-	for _, s := range c.Series {
-		for _, p := range s.Points {
-			top = max(top, p.Y)
-		}
-	}
-	for _, m := range c.Marks {
-		top = max(top, m.Value)
-	}
-	if c.Unit == "%" {
-		top = max(top, 1)
-	}
+	top := c.barTop()
 	if top <= 0 {
 		return
 	}

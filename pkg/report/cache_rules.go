@@ -3,7 +3,7 @@ package report
 import (
 	"fmt"
 
-	"github.com/resync-dev/resync/internal/textfmt"
+	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/pkg/cache"
 )
 
@@ -78,12 +78,12 @@ func CacheRecommendations(name string, st cache.Stats, advice CacheAdvice) []Rec
 		}
 		suggestion := "ASYNC_CACHE_TTL=<longer> or ASYNC_CACHE_MAX_ITEMS=<larger>"
 		msg := fmt.Sprintf("Hit rate %s is below the %s target: give the cache more capacity or a longer TTL.",
-			textfmt.Percent(st.HitRate), textfmt.Percent(target))
+			output.Percent(st.HitRate), output.Percent(target))
 		if advice.CapacityForTarget > 0 {
 			ev["capacity_for_target"] = float64(advice.CapacityForTarget)
 			suggestion = fmt.Sprintf("ASYNC_CACHE_MAX_ITEMS=%d", advice.CapacityForTarget)
 			msg = fmt.Sprintf("Hit rate %s is below the %s target: about %d items reach it.",
-				textfmt.Percent(st.HitRate), textfmt.Percent(target), advice.CapacityForTarget)
+				output.Percent(st.HitRate), output.Percent(target), advice.CapacityForTarget)
 		} else if st.Expirations > st.Evictions {
 			// Entries mostly die of old age, not of capacity: TTL is the lever.
 			suggestion = "ASYNC_CACHE_TTL=<longer>"
@@ -113,7 +113,7 @@ func CacheRecommendations(name string, st cache.Stats, advice CacheAdvice) []Rec
 		recs = append(recs, Recommendation{
 			ID: RuleCacheHighEviction, Severity: SeverityWarning, Subject: name,
 			Message: fmt.Sprintf("%s of stores evict another entry: the cache is too small for its working set.",
-				textfmt.Percent(st.EvictionRate)),
+				output.Percent(st.EvictionRate)),
 			Evidence: ev, Suggestion: suggestion,
 		})
 	}
@@ -128,7 +128,7 @@ func CacheRecommendations(name string, st cache.Stats, advice CacheAdvice) []Rec
 		recs = append(recs, Recommendation{
 			ID: RuleCacheMemoryBound, Severity: sev, Subject: name,
 			Message: fmt.Sprintf("Estimated memory is at %s of the byte bound: raise the bound or store smaller values.",
-				textfmt.Percent(st.ByteUtilization)),
+				output.Percent(st.ByteUtilization)),
 			Evidence: map[string]float64{
 				"byte_utilization": round(st.ByteUtilization, 4),
 				"memory_bytes":     float64(st.Bytes),

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/resync-dev/resync/internal/textfmt"
+	"github.com/resync-dev/resync/internal/output"
 )
 
 // HealthScoreFloor is the efficiency score below which a cache or pool
@@ -37,7 +37,7 @@ func Health(r *Report) (health string, reasons []string) {
 	}
 	for _, name := range r.PoolNames() {
 		if m := r.Pools[name].Metrics; m.ErrorRate > PoolHighErrorRate {
-			crit = append(crit, fmt.Sprintf("pool %s error rate %s is above 5%%", name, textfmt.Percent(m.ErrorRate)))
+			crit = append(crit, fmt.Sprintf("pool %s error rate %s is above 5%%", name, output.Percent(m.ErrorRate)))
 		}
 	}
 	leaks := r.Resources.PotentialLeaks

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/resync-dev/resync/internal/textfmt"
+	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/pkg/pools"
 )
 
@@ -95,7 +95,7 @@ func PoolRecommendations(s pools.Snapshot, envPrefix string) []Recommendation {
 		recs = append(recs, Recommendation{
 			ID: RulePoolRaiseMax, Severity: SeverityWarning, Subject: s.Name,
 			Message: fmt.Sprintf("Utilization %s is above 90%%: raise the max size so bursts do not queue.",
-				textfmt.Percent(s.Utilization)),
+				output.Percent(s.Utilization)),
 			Evidence: map[string]float64{
 				"utilization":      round(s.Utilization, 4),
 				"peak_utilization": round(s.PeakUtilization, 4),
@@ -111,7 +111,7 @@ func PoolRecommendations(s pools.Snapshot, envPrefix string) []Recommendation {
 			recs = append(recs, Recommendation{
 				ID: RulePoolLowerMin, Severity: SeverityInfo, Subject: s.Name,
 				Message: fmt.Sprintf("Utilization %s is below 20%%: %d warm connections hold idle; lower the min size.",
-					textfmt.Percent(s.Utilization), s.MinSize),
+					output.Percent(s.Utilization), s.MinSize),
 				Evidence: map[string]float64{
 					"utilization": round(s.Utilization, 4),
 					"mean_active": round(s.Utilization*float64(s.MaxSize), 2),
@@ -151,7 +151,7 @@ func PoolRecommendations(s pools.Snapshot, envPrefix string) []Recommendation {
 		recs = append(recs, Recommendation{
 			ID: RulePoolErrors, Severity: SeverityCritical, Subject: s.Name,
 			Message: fmt.Sprintf("%s of acquires failed (dial %d, health check %d, operation %d): check the backend's health.",
-				textfmt.Percent(rate), s.Errors.Dial, s.Errors.HealthCheck, s.Errors.Operation),
+				output.Percent(rate), s.Errors.Dial, s.Errors.HealthCheck, s.Errors.Operation),
 			Evidence: map[string]float64{
 				"error_rate":          round(rate, 4),
 				"dial_errors":         float64(s.Errors.Dial),
@@ -172,7 +172,7 @@ func PoolRecommendations(s pools.Snapshot, envPrefix string) []Recommendation {
 		recs = append(recs, Recommendation{
 			ID: RulePoolExhausted, Severity: sev, Subject: s.Name,
 			Message: fmt.Sprintf("The pool ran out of connections %d times (%s of acquires): raise the max size now.",
-				s.Exhaustions, textfmt.Percent(ratio)),
+				s.Exhaustions, output.Percent(ratio)),
 			Evidence: map[string]float64{
 				"exhaustions":      float64(s.Exhaustions),
 				"acquires":         float64(s.AcquireCount),
