@@ -10,30 +10,7 @@ import (
 
 	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/internal/testenv"
-	"github.com/resync-dev/resync/pkg/workload"
 )
-
-// poolStatsFixture is a `pools stats` run over the degraded fixture's
-// pools, with a per-second throughput series for two of them.
-func poolStatsFixture() *PoolStats {
-	series := func(ops ...uint64) []workload.Point {
-		out := make([]workload.Point, len(ops))
-		for i, n := range ops {
-			out[i] = workload.Point{Second: i, Ops: n, MeanMs: 1.5}
-		}
-		return out
-	}
-	return &PoolStats{
-		Report: Build(degradedInput()), Concurrency: 8, Warmup: 1e9,
-		Workload: map[string]*workload.Result{
-			"database": {Name: "database", Model: workload.ModelClosed, Concurrency: 8, Operations: 6450, Throughput: 2150.5,
-				Latency: workload.Quantiles{P50: 0.41, P95: 36.9, P99: 90.3, Max: 142.7}, Series: series(2100, 2230, 2120)},
-			"http": {Name: "http", Model: workload.ModelOpen, Rate: 400, Concurrency: 8, Operations: 930, Throughput: 310,
-				Latency: workload.Quantiles{P50: 12, P95: 150, P99: 210, Max: 480}, Late: 4, Dropped: 1,
-				Errors: workload.ErrorCounts{Timeout: 3}, Series: series(0, 0, 0)},
-		},
-	}
-}
 
 // hostileFixture names a target and a pool like a script; rendered
 // unescaped, the page would run it (and the CSP would report it).
@@ -46,10 +23,10 @@ func hostileFixture() *Report {
 	return Build(in)
 }
 
-// TestHTMLInChromium opens every HTML output — the report fixtures, a
-// pools stats run and the commands' HTML goldens (pools recommend, leaks,
-// cache simulate; their golden tests keep them equal to what the commands
-// write) — in headless Chromium: each page must render with no console
+// TestHTMLInChromium opens every HTML output — the report fixtures, the
+// pools stats, pools recommend, leaks and cache simulate fixtures, and the
+// commands' HTML goldens (their golden tests keep them equal to what the
+// commands write) — in headless Chromium: each page must render with no console
 // message at all (no script runs, so any message is a CSP violation or an
 // error), and each chart must draw as many points (.pt elements inside its
 // <svg>) as its data-points attribute says, and at least one.
@@ -75,6 +52,9 @@ func TestHTMLInChromium(t *testing.T) {
 	}
 	pages = append(pages,
 		page{name: "pools-stats", html: html(poolStatsFixture()), charts: 2},
+		page{name: "pools-recommend", html: html(sizingFixture()), charts: 1},
+		page{name: "leaks", html: html(leaksFixture()), charts: 1},
+		page{name: "cache-simulate", html: html(simulationFixture()), charts: 1},
 		page{name: "hostile", html: html(hostileFixture()), charts: 1},
 	)
 	goldens, err := filepath.Glob(filepath.Join("..", "..", "cmd", "*", "testdata", "*html*.golden"))
