@@ -4,6 +4,7 @@
 package leakscmd
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -83,13 +84,13 @@ const examples = `  resync leaks --db postgres://app@db:5432/app
 
 // New returns the "leaks" command.
 func New(f *cmdutil.Factory) *cobra.Command {
-	return newCmd(f, nil)
+	return newLeaksCmd(f, nil)
 }
 
-// newCmd builds the command; runF replaces runLeaks in tests of flag
+// newLeaksCmd builds the command; runF replaces runLeaks in tests of flag
 // handling.
-func newCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO}
+func newLeaksCmd(f *cmdutil.Factory, runF func(context.Context, *LeaksOptions) error) *cobra.Command {
+	opts := &LeaksOptions{IO: f.IO}
 	maxLife := &cmdutil.DurationValue{D: &opts.MaxLifetime}
 	opts.MaxLifetime = DefaultMaxLifetime
 	watch := cmdutil.NewDuration(&opts.Watch, 0)
@@ -122,11 +123,9 @@ func newCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 				return err
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			ctx, stop := f.WithSignals(cmd.Context(), nil)
-			defer stop()
-			return runLeaks(ctx, opts)
+			return runLeaks(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -170,7 +169,7 @@ func buildTargets(dbURLs []string, redisURL string) ([]Target, error) {
 	return out, nil
 }
 
-func (o *Options) validate() error {
+func (o *LeaksOptions) validate() error {
 	if len(o.Targets) == 0 {
 		return cmdutil.Usagef("%s", strings.Join([]string{
 			"no targets to inspect: pass --db URL (repeatable) and/or --redis URL,",

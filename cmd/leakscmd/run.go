@@ -19,8 +19,8 @@ type Target struct {
 	URL  string // raw, with secrets: print only through config.RedactURL
 }
 
-// Options are the validated inputs of one "resync leaks" run.
-type Options struct {
+// LeaksOptions are the validated inputs of one "resync leaks" run.
+type LeaksOptions struct {
 	IO          *cmdutil.IOStreams
 	Printer     *cmdutil.Printer
 	Now         func() time.Time
@@ -39,7 +39,7 @@ type Options struct {
 // runLeaks samples every target (once, or every Interval over Watch),
 // prints the report and maps the outcome to an error. Interrupted, it
 // prints what it has and returns context.Canceled (exit 130).
-func runLeaks(ctx context.Context, o *Options) error {
+func runLeaks(ctx context.Context, o *LeaksOptions) error {
 	start := o.Now()
 	samples := 1
 	if o.Watch > 0 {
@@ -93,7 +93,7 @@ func runLeaks(ctx context.Context, o *Options) error {
 }
 
 // sampleAll inspects every target at once, each within Timeout.
-func sampleAll(ctx context.Context, o *Options) []*inspect.Result {
+func sampleAll(ctx context.Context, o *LeaksOptions) []*inspect.Result {
 	out := make([]*inspect.Result, len(o.Targets))
 	var wg sync.WaitGroup
 	for i, t := range o.Targets {

@@ -47,7 +47,7 @@ func TestWatchFlagsGrowingClient(t *testing.T) {
 	open(1)
 
 	io, _, out, _ := cmdutil.Test()
-	o := &Options{
+	o := &LeaksOptions{
 		IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.JSON}, Now: time.Now,
 		Targets:     []Target{{Name: "redis", URL: rURL}},
 		MaxLifetime: time.Hour, Watch: 400 * time.Millisecond, Interval: 100 * time.Millisecond, Timeout: 10 * time.Second,
@@ -83,7 +83,7 @@ func TestWatchInterrupted(t *testing.T) {
 	io, _, out, _ := cmdutil.Test()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	o := &Options{
+	o := &LeaksOptions{
 		IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Text}, Now: time.Now,
 		Targets:     []Target{{Name: "database", URL: "sqlite://app.db"}},
 		MaxLifetime: time.Hour, Watch: time.Hour, Interval: time.Minute, Timeout: time.Second,

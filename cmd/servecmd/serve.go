@@ -38,8 +38,8 @@ const (
 	TokenEnv = "RESYNC_API_TOKEN"
 )
 
-// Options are the inputs of "resync serve".
-type Options struct {
+// ServeOptions are the inputs of "resync serve".
+type ServeOptions struct {
 	IO          *cmdutil.IOStreams
 	Addr        string
 	Interval    time.Duration
@@ -51,18 +51,17 @@ type Options struct {
 	Load func() (*config.Config, error)
 	// Open starts a monitoring session on the configuration's targets.
 	Open func(ctx context.Context, cfg *config.Config) (Session, error)
-	// WithSignals returns a context cancelled on SIGINT/SIGTERM; a second
-	// signal calls abort.
-	WithSignals func(ctx context.Context, abort func()) (context.Context, func())
 	// Listen opens the listener; net.Listen in production.
 	Listen func(network, addr string) (net.Listener, error)
 }
 
 // New returns the "serve" command.
-func New(f *cmdutil.Factory) *cobra.Command { return newCmd(f, nil) }
+func New(f *cmdutil.Factory) *cobra.Command { return newServeCmd(f, nil) }
 
-func newCmd(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO}
+// newServeCmd parses and checks the flags into ServeOptions; runF replaces
+// runServe in tests of flag handling.
+func newServeCmd(f *cmdutil.Factory, runF func(context.Context, *ServeOptions) error) *cobra.Command {
+	opts := &ServeOptions{IO: f.IO}
 	var dbURLs, httpURLs []string
 	var redisURL string
 	cmd := &cobra.Command{
@@ -113,12 +112,11 @@ EXIT STATUS
 			bindings := map[string]string{"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "http": "TARGETS.HTTP_URLS"}
 			opts.Load = func() (*config.Config, error) { return f.Config(cmd, bindings) }
 			opts.Open = openDiag
-			opts.WithSignals = f.WithSignals
 			opts.Listen = net.Listen
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return run(cmd.Context(), opts)
+			return runServe(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -136,7 +134,7 @@ EXIT STATUS
 
 // finish reads the token from the environment and validates the flags,
 // before anything is printed.
-func (o *Options) finish(cmd *cobra.Command, f *cmdutil.Factory) error {
+func (o *ServeOptions) finish(cmd *cobra.Command, f *cmdutil.Factory) error {
 	if !cmd.Flags().Changed("token") {
 		if v, ok := f.LookupEnv(TokenEnv); ok {
 			if strings.TrimSpace(v) == "" {

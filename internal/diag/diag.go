@@ -82,14 +82,12 @@ func Open(ctx context.Context, cfg *config.Config) (_ *Session, err error) {
 	return s, nil
 }
 
-// ConfigError marks a target or cache setting the pools refused: exit code 2.
+// ConfigError marks a target or cache setting the pools refused; the
+// commands report it as a usage error (exit code 2).
 type ConfigError struct{ Err error }
 
 func (e *ConfigError) Error() string { return config.RedactText(e.Err.Error()) }
 func (e *ConfigError) Unwrap() error { return e.Err }
-
-// ExitCode makes a ConfigError a usage error.
-func (e *ConfigError) ExitCode() int { return 2 }
 
 // Embedded reports whether the targets are resync's built-in ones.
 func (s *Session) Embedded() bool { return s.embedded != nil }
