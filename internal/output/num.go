@@ -150,7 +150,7 @@ const maxSeconds = float64(math.MaxInt64/int64(time.Second)) - 1
 // below; a negative one (unknown) is a dash.
 func Duration(d time.Duration) string {
 	if d < 0 {
-		return "—"
+		return Dash
 	}
 	if d >= 10*time.Second {
 		return d.Round(time.Second).String()
@@ -162,7 +162,7 @@ func Duration(d time.Duration) string {
 func DurationSeconds(s float64) string {
 	switch {
 	case s < 0 || !finite(s):
-		return "—"
+		return Dash
 	case s >= maxSeconds:
 		return Count(s/3600) + "h"
 	}
@@ -205,7 +205,7 @@ func Int(n int) string { return strconv.Itoa(n) }
 // OrDash is s, or a dash when s is empty.
 func OrDash(s string) string {
 	if s == "" {
-		return "—"
+		return Dash
 	}
 	return s
 }

@@ -52,10 +52,10 @@ func TestFloatFormatters(t *testing.T) {
 		{"Seconds", Seconds, inf, Dash},
 		{"DurationSeconds", DurationSeconds, 1.24, "1.2s"},
 		{"DurationSeconds", DurationSeconds, 125.4, "2m5s"},
-		{"DurationSeconds", DurationSeconds, -1, "—"},
+		{"DurationSeconds", DurationSeconds, -1, Dash},
 		{"DurationSeconds", DurationSeconds, 1e12, "277,777,778h"},
-		{"DurationSeconds", DurationSeconds, nan, "—"},
-		{"DurationSeconds", DurationSeconds, inf, "—"},
+		{"DurationSeconds", DurationSeconds, nan, Dash},
+		{"DurationSeconds", DurationSeconds, inf, Dash},
 		{"Score", Score, 82.34, "82.3"},
 		{"Score", Score, 0, "0.0"},
 		{"Score", Score, -0.01, "0.0"},
@@ -125,7 +125,7 @@ func TestDuration(t *testing.T) {
 	}{
 		{0, "0s"}, {1250 * time.Millisecond, "1.3s"}, {9949 * time.Millisecond, "9.9s"},
 		{10*time.Second + 400*time.Millisecond, "10s"}, {90 * time.Minute, "1h30m0s"},
-		{-time.Second, "—"}, {-1, "—"},
+		{-time.Second, Dash}, {-1, Dash},
 	}
 	for _, tt := range tests {
 		if got := Duration(tt.in); got != tt.want {
@@ -142,7 +142,7 @@ func TestStringHelpers(t *testing.T) {
 		{"MsList empty", MsList(), ""},
 		{"Uint", Uint(math.MaxUint64), "18446744073709551615"},
 		{"Int", Int(-3), "-3"},
-		{"OrDash empty", OrDash(""), "—"},
+		{"OrDash empty", OrDash(""), Dash},
 		{"OrDash", OrDash("x"), "x"},
 		{"Truncate short", Truncate("abc", 3), "abc"},
 		{"Truncate", Truncate("abcdef", 4), "abc…"},
