@@ -31,7 +31,7 @@ func TestReportOptionsFromFlags(t *testing.T) {
 		{"environment", map[string]string{"RESYNC_WORKLOAD_KEYS": "77"}, nil, func(o *ReportOptions) bool {
 			return o.Config.Workload.Keys == 77
 		}},
-		{"--fail-on", nil, []string{"--fail-on", "degraded"}, func(o *ReportOptions) bool { return o.FailOn == "degraded" }},
+		{"--fail-on", nil, []string{"--fail-on", "degraded"}, func(o *ReportOptions) bool { return o.Thresholds.FailOn == "degraded" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,11 +26,10 @@ type ReportOptions struct {
 	// Printer writes the report to stdout and --output-file.
 	Printer *cmdutil.Printer
 
-	Warmup         time.Duration
-	Seed           uint64 // the cached workload's key sequence
-	MaxLifetime    time.Duration
-	FailOn         string  // "", degraded, critical
-	FailUnderScore float64 // 0 = off
+	Warmup      time.Duration
+	Seed        uint64 // the cached workload's key sequence
+	MaxLifetime time.Duration
+	Thresholds  report.Thresholds // --fail-on, --fail-under-score
 
 	Now func() time.Time // the report's clock
 }
@@ -108,10 +107,10 @@ at once.
 			o.Printer = f.Printer()
 			o.Now = f.Now
 			if failOn.String() != "none" {
-				o.FailOn = failOn.String()
+				o.Thresholds.FailOn = failOn.String()
 			}
-			if o.FailUnderScore < 0 || o.FailUnderScore > 100 {
-				return cmdutil.Usagef("--fail-under-score %g is out of range: give a score from 0 to 100", o.FailUnderScore)
+			if err := o.Thresholds.Validate(); err != nil {
+				return &cmdutil.UsageError{Err: err}
 			}
 			if o.MaxLifetime <= 0 {
 				return cmdutil.Usagef("--max-lifetime must be greater than zero, e.g. 1h or 3600")
@@ -128,6 +127,6 @@ at once.
 	o.MaxLifetime = DefaultMaxLifetime
 	fl.Var(&cmdutil.DurationValue{D: &o.MaxLifetime}, "max-lifetime", "a resource or session older than this is a potential leak (Go duration or seconds)")
 	fl.Var(failOn, "fail-on", "exit 3 when the overall health is at least this bad: none, degraded or critical")
-	fl.Float64Var(&o.FailUnderScore, "fail-under-score", 0, "exit 3 when any cache or pool efficiency score is below this (0–100)")
+	fl.Float64Var(&o.Thresholds.FailUnderScore, "fail-under-score", 0, "exit 3 when any cache or pool efficiency score is below this (0–100)")
 	return cmd
 }

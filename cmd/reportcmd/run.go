@@ -194,8 +194,7 @@ func latency(q workload.Quantiles) *pools.Quantiles {
 
 // thresholds applies --fail-on and --fail-under-score.
 func thresholds(o *ReportOptions, rep *report.Report) error {
-	th := report.Thresholds{FailOn: o.FailOn, FailUnderScore: o.FailUnderScore}
-	if why := th.Verdict(rep); why != "" {
+	if why := o.Thresholds.Verdict(rep); why != "" {
 		return &cmdutil.FindingError{Reason: why}
 	}
 	return nil
