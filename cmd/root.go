@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -29,16 +30,35 @@ var (
 )
 
 // Main runs resync with the process's arguments and returns the exit code.
+// A second SIGINT/SIGTERM returns ExitInterrupted at once, without waiting
+// for the command's clean shutdown: main exits with it.
 func Main() int {
 	f := cmdutil.NewFactory(cmdutil.System(), cmdutil.BuildInfo{Version: version, Commit: commit, Date: date})
-	// A second SIGINT/SIGTERM exits at once, skipping the partial report.
-	f.Abort = func() { os.Exit(cmdutil.ExitInterrupted) }
-	return Run(context.Background(), f, os.Args[1:])
+	return abortable(f, func() int { return Run(context.Background(), f, os.Args[1:]) })
+}
+
+// abortable returns run's exit code, or ExitInterrupted as soon as f.Abort
+// is called (the second signal), leaving run behind: main exits with it.
+func abortable(f *cmdutil.Factory, run func() int) int {
+	aborted := make(chan struct{})
+	f.Abort = func() { close(aborted) } // called at most once
+	code := make(chan int, 1)
+	go func() { code <- run() }()
+	select {
+	case c := <-code:
+		return c
+	case <-aborted:
+		return cmdutil.ExitInterrupted
+	}
 }
 
 // Run executes one invocation with the given factory and arguments; tests
-// call it in-process.
+// call it in-process. It owns the invocation's root context: cancelled on
+// the first SIGINT/SIGTERM from f.Signals, aborted on the second
+// (cmdutil.Aborted). Every command gets it as cmd.Context().
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	ctx, stop := f.WithSignals(ctx)
+	defer stop()
 	root := NewRoot(f)
 	root.SetArgs(args)
 	root.SetOut(f.IO.Out)
@@ -87,7 +107,7 @@ an in-process Redis and an HTTP server), so "resync report" works at once.`,
 			if err := f.Printer().Check(); err != nil {
 				return err
 			}
-			f.IO.Quiet = f.Global.Quiet
+			f.SetQuiet(f.Global.Quiet)
 			f.IO.Verbose = f.Global.Verbose
 			return nil
 		},
@@ -113,11 +133,12 @@ an in-process Redis and an HTTP server), so "resync report" works at once.`,
 		cachecmd.New(f),
 		servecmd.New(f),
 		configcmd.New(f),
-		newVersionCmd(f),
-		newCompletionCmd(),
+		newVersionCmd(f, nil),
+		newCompletionCmd(f, nil),
 	)
 	addExitStatus(root)
 	usageArgs(root)
+	warningsToStderr(root, f.IO.ErrOut)
 	return root
 }
 
@@ -147,5 +168,14 @@ func addExitStatus(c *cobra.Command) {
 	}
 	for _, sub := range c.Commands() {
 		addExitStatus(sub)
+	}
+}
+
+// warningsToStderr sends pflag's own messages (a deprecated flag's warning)
+// to stderr: cobra would print them on stdout, into the JSON.
+func warningsToStderr(c *cobra.Command, w io.Writer) {
+	c.Flags().SetOutput(w)
+	for _, sub := range c.Commands() {
+		warningsToStderr(sub, w)
 	}
 }

@@ -1,7 +1,9 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"runtime"
 
 	"github.com/spf13/cobra"
@@ -10,16 +12,31 @@ import (
 	"github.com/resync-dev/resync/internal/output"
 )
 
-func newVersionCmd(f *cmdutil.Factory) *cobra.Command {
+// VersionOptions are the inputs of "version".
+type VersionOptions struct {
+	Printer *cmdutil.Printer
+	Build   cmdutil.BuildInfo
+	Go      string // the Go release resync was built with
+}
+
+func newVersionCmd(f *cmdutil.Factory, runF func(context.Context, *VersionOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print resync's version, commit and build date",
 		Example: "  resync version\n  resync version -o json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return f.Printer().Print(versionInfo{BuildInfo: f.Build, Go: runtime.Version()})
+			opts := &VersionOptions{Printer: f.Printer(), Build: f.Build, Go: runtime.Version()}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runVersion(cmd.Context(), opts)
 		},
 	}
+}
+
+func runVersion(_ context.Context, opts *VersionOptions) error {
+	return opts.Printer.Print(versionInfo{BuildInfo: opts.Build, Go: opts.Go})
 }
 
 // versionInfo is what "resync version" prints.
@@ -34,7 +51,14 @@ func (v versionInfo) Doc() *output.Doc {
 		v.Version, v.Commit, v.Date, v.Go))})
 }
 
-func newCompletionCmd() *cobra.Command {
+// CompletionOptions are the inputs of "completion".
+type CompletionOptions struct {
+	Out   io.Writer
+	Root  *cobra.Command // the tree to complete
+	Shell string         // bash, zsh, fish or powershell
+}
+
+func newCompletionCmd(f *cmdutil.Factory, runF func(context.Context, *CompletionOptions) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Generate the shell completion script",
@@ -47,17 +71,24 @@ func newCompletionCmd() *cobra.Command {
 		Args:      cobra.MatchAll(cobra.ExactArgs(1), cobra.OnlyValidArgs),
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out := cmd.OutOrStdout()
-			switch args[0] {
-			case "bash":
-				return cmd.Root().GenBashCompletionV2(out, true)
-			case "zsh":
-				return cmd.Root().GenZshCompletion(out)
-			case "fish":
-				return cmd.Root().GenFishCompletion(out, true)
-			default:
-				return cmd.Root().GenPowerShellCompletionWithDesc(out)
+			opts := &CompletionOptions{Out: f.IO.Out, Root: cmd.Root(), Shell: args[0]}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
+			return runCompletion(cmd.Context(), opts)
 		},
+	}
+}
+
+func runCompletion(_ context.Context, opts *CompletionOptions) error {
+	switch opts.Shell {
+	case "bash":
+		return opts.Root.GenBashCompletionV2(opts.Out, true)
+	case "zsh":
+		return opts.Root.GenZshCompletion(opts.Out)
+	case "fish":
+		return opts.Root.GenFishCompletion(opts.Out, true)
+	default:
+		return opts.Root.GenPowerShellCompletionWithDesc(opts.Out)
 	}
 }

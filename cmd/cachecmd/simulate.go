@@ -27,8 +27,12 @@ const (
 	maxCapacities   = 200
 )
 
-// SimulateOptions are the parsed flags of "cache simulate".
+// SimulateOptions are the parsed flags of "cache simulate" and what the
+// run needs from outside.
 type SimulateOptions struct {
+	IO      *cmdutil.IOStreams
+	Printer *cmdutil.Printer
+
 	Trace      string
 	Dist       string
 	Keys       int
@@ -49,7 +53,7 @@ type SimulateOptions struct {
 }
 
 func newSimulateCmd(f *cmdutil.Factory, runF func(context.Context, *SimulateOptions) error) *cobra.Command {
-	opts := &SimulateOptions{}
+	opts := &SimulateOptions{IO: f.IO}
 	dist := cmdutil.NewEnum("", sim.DistZipf, sim.DistUniform, sim.DistHotset)
 	cmd := &cobra.Command{
 		Use:   "simulate (--trace FILE | --dist zipf|uniform|hotset) [--capacity N,N… | --sweep N]",
@@ -71,7 +75,10 @@ is replayed through resync's cache at each capacity on a simulated clock of
 of those evaluated.
 
 The score is 60 × hit rate + 20 × (1 − eviction rate) + 20 × memory
-efficiency (1 here: the simulation has no byte bound).`,
+efficiency (1 here: the simulation has no byte bound).
+
+Interrupted (Ctrl-C), it prints the capacities finished so far, marked
+partial, and exits 130.`,
 		Example: `  resync cache simulate --trace keys.txt.gz --capacity 1000,10000,100000
   zcat keys.gz | resync cache simulate --trace - --sweep 30 -o json
   resync cache simulate --dist zipf --keys 1000000 --requests 5000000 --zipf-s 0.9
@@ -86,12 +93,11 @@ efficiency (1 here: the simulation has no byte bound).`,
 			if err := opts.validate(); err != nil {
 				return err
 			}
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			ctx, stop := f.WithSignals(cmd.Context(), nil)
-			defer stop()
-			return runSimulate(ctx, f, opts)
+			return runSimulate(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -171,9 +177,9 @@ func parseCapacity(s string) (int, error) {
 
 // loadKeys reads the trace or generates the workload. Trace problems are
 // usage errors: the input is the user's.
-func (o *SimulateOptions) loadKeys(f *cmdutil.Factory) ([]uint64, string, error) {
+func (o *SimulateOptions) loadKeys() ([]uint64, string, error) {
 	if o.traceSet {
-		keys, err := sim.OpenTrace(o.Trace, f.IO.In)
+		keys, err := sim.OpenTrace(o.Trace, o.IO.In)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			return nil, "", cmdutil.Usagef("--trace %s: no such file: check the path (\"-\" reads stdin)", o.Trace)
@@ -205,8 +211,11 @@ func (o *SimulateOptions) loadKeys(f *cmdutil.Factory) ([]uint64, string, error)
 	return keys, desc, nil
 }
 
-func runSimulate(ctx context.Context, f *cmdutil.Factory, o *SimulateOptions) error {
-	keys, source, err := o.loadKeys(f)
+// runSimulate loads the keys, simulates every capacity and prints the
+// result. Interrupted, it prints the capacities finished so far, marked
+// partial, and returns context.Canceled (exit 130).
+func runSimulate(ctx context.Context, o *SimulateOptions) error {
+	keys, source, err := o.loadKeys()
 	if err != nil {
 		return err
 	}
@@ -215,12 +224,15 @@ func runSimulate(ctx context.Context, f *cmdutil.Factory, o *SimulateOptions) er
 		_, distinct := sim.Densify(keys)
 		caps = sim.SweepCapacities(distinct, o.Sweep)
 	}
-	if f.IO.ShowProgress() {
-		fmt.Fprintf(f.IO.ErrOut, "simulating %d capacities over %d requests…\n", len(caps), len(keys))
+	if o.IO.ShowProgress() {
+		fmt.Fprintf(o.IO.ErrOut, "simulating %d capacities over %d requests…\n", len(caps), len(keys))
 	}
 	res, err := sim.Run(ctx, sim.Config{Keys: keys, Capacities: caps, TTL: o.TTL, Rate: o.Rate, TargetHitRate: o.Target})
-	if err != nil {
+	if res == nil {
 		return err
 	}
-	return f.Printer().Print(report.BuildSimulation(source, o.TTL, o.Rate, res))
+	if perr := o.Printer.Print(report.BuildSimulation(source, o.TTL, o.Rate, res)); perr != nil {
+		return perr
+	}
+	return err // nil, or the interruption
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -191,5 +192,30 @@ func TestSimulateSharedTrace(t *testing.T) {
 	}
 	if !bytes.Contains([]byte(out), []byte(`"distinct_keys": 2606`)) {
 		t.Fatalf("unexpected output:\n%s", out)
+	}
+}
+
+// runSimulate with a context cancelled mid-run prints the partial result
+// and returns the cancellation, which maps to exit code 130.
+func TestRunSimulateCancelled(t *testing.T) {
+	io, _, out, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(io, cmdutil.BuildInfo{})
+	if err := f.Global.Output.Set("json"); err != nil {
+		t.Fatal(err)
+	}
+	o := &SimulateOptions{IO: io, Printer: f.Printer(), Dist: "uniform", Keys: 30_000, Requests: 300_000,
+		Seed: 1, Sweep: 20, TTL: time.Hour, Rate: defaultRate, Target: defaultTarget, distSet: true}
+	if err := o.validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	timer := time.AfterFunc(200*time.Millisecond, cancel)
+	defer timer.Stop()
+	err := runSimulate(ctx, o)
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitInterrupted {
+		t.Fatalf("err = %v (exit %d), want an interruption (130)", err, code)
+	}
+	if !strings.Contains(out.String(), `"partial": true`) {
+		t.Errorf("the output is not marked partial:\n%s", out)
 	}
 }

@@ -1,6 +1,7 @@
 package configcmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -21,7 +22,7 @@ type InitOptions struct {
 	WorkDir string // relative paths are relative to it
 }
 
-func newInitCmd(f *cmdutil.Factory, runF func(*InitOptions) error) *cobra.Command {
+func newInitCmd(f *cmdutil.Factory, runF func(context.Context, *InitOptions) error) *cobra.Command {
 	opts := &InitOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "init",
@@ -41,9 +42,9 @@ is created with mode 0600 because target URLs may carry passwords.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.WorkDir = f.WorkDir
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return runInit(opts)
+			return runInit(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Path, "path", config.SettingsFileName, `file to write ("-" for standard output)`)
@@ -51,7 +52,7 @@ is created with mode 0600 because target URLs may carry passwords.`,
 	return cmd
 }
 
-func runInit(opts *InitOptions) error {
+func runInit(_ context.Context, opts *InitOptions) error {
 	data := config.Sample()
 	if opts.Path == "-" {
 		_, err := opts.IO.Out.Write(data)

@@ -1,6 +1,7 @@
 package configcmd
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,7 @@ import (
 func TestInitWritesValidDefaults(t *testing.T) {
 	dir := t.TempDir()
 	io, _, out, errOut := cmdutil.Test()
-	if err := runInit(&InitOptions{IO: io, Path: "settings.toml", WorkDir: dir}); err != nil {
+	if err := runInit(context.Background(), &InitOptions{IO: io, Path: "settings.toml", WorkDir: dir}); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "settings.toml"))
@@ -42,7 +43,7 @@ func TestInitRefusesToOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	io, _, _, errOut := cmdutil.Test()
-	err := runInit(&InitOptions{IO: io, Path: "settings.toml", WorkDir: dir})
+	err := runInit(context.Background(), &InitOptions{IO: io, Path: "settings.toml", WorkDir: dir})
 	if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), "settings.toml already exists: pass --force") {
 		t.Fatalf("err = %v, want a usage error suggesting --force", err)
 	}
@@ -54,7 +55,7 @@ func TestInitRefusesToOverwrite(t *testing.T) {
 	}
 	assertNoTempFiles(t, dir)
 
-	if err := runInit(&InitOptions{IO: io, Path: "settings.toml", WorkDir: dir, Force: true}); err != nil {
+	if err := runInit(context.Background(), &InitOptions{IO: io, Path: "settings.toml", WorkDir: dir, Force: true}); err != nil {
 		t.Fatalf("--force: %v", err)
 	}
 	if data, _ := os.ReadFile(path); string(data) != string(config.Sample()) {
@@ -66,20 +67,20 @@ func TestInitRefusesToOverwrite(t *testing.T) {
 func TestInitPaths(t *testing.T) {
 	dir := t.TempDir()
 	io, _, out, _ := cmdutil.Test()
-	if err := runInit(&InitOptions{IO: io, Path: "-", WorkDir: dir}); err != nil {
+	if err := runInit(context.Background(), &InitOptions{IO: io, Path: "-", WorkDir: dir}); err != nil {
 		t.Fatal(err)
 	}
 	if out.String() != string(config.Sample()) {
 		t.Errorf("--path - printed %d bytes, want the sample", out.Len())
 	}
 	nested := filepath.Join(dir, "xdg", "resync", "settings.toml")
-	if err := runInit(&InitOptions{IO: io, Path: nested, WorkDir: "/nonexistent"}); err != nil {
+	if err := runInit(context.Background(), &InitOptions{IO: io, Path: nested, WorkDir: "/nonexistent"}); err != nil {
 		t.Fatalf("absolute nested path: %v", err)
 	}
 	if _, err := os.Stat(nested); err != nil {
 		t.Error(err)
 	}
-	if err := runInit(&InitOptions{IO: io, Path: "", WorkDir: dir}); cmdutil.ExitCode(err) != 2 {
+	if err := runInit(context.Background(), &InitOptions{IO: io, Path: "", WorkDir: dir}); cmdutil.ExitCode(err) != 2 {
 		t.Errorf("empty path: err = %v, want exit 2", err)
 	}
 }

@@ -2,6 +2,7 @@ package configcmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -21,7 +22,7 @@ type ShowOptions struct {
 	Load func() (*config.Config, error)
 }
 
-func newShowCmd(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Command {
+func newShowCmd(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
 	opts := &ShowOptions{IO: f.IO}
 	return &cobra.Command{
 		Use:   "show",
@@ -40,9 +41,9 @@ the output is an object keyed by KEY, each holding "value" and "source".`,
 			opts.Printer = f.Printer()
 			opts.Load = func() (*config.Config, error) { return f.Config(cmd, nil) }
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return runShow(opts)
+			return runShow(cmd.Context(), opts)
 		},
 	}
 }
@@ -59,7 +60,7 @@ type setting struct {
 	source config.Source
 }
 
-func runShow(opts *ShowOptions) error {
+func runShow(_ context.Context, opts *ShowOptions) error {
 	c, err := opts.Load()
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package configcmd
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -67,7 +68,7 @@ func TestShowGolden(t *testing.T) {
 	for _, format := range []string{cmdutil.FormatTable, cmdutil.FormatJSON, cmdutil.FormatMarkdown} {
 		t.Run(format, func(t *testing.T) {
 			io, _, out, errOut := cmdutil.Test()
-			err := runShow(&ShowOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Format(format)}, Load: fixtureLoad(t)})
+			err := runShow(context.Background(), &ShowOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Format(format)}, Load: fixtureLoad(t)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,7 +84,7 @@ func TestShowGolden(t *testing.T) {
 // -update cannot bless a wrong precedence.
 func TestShowSources(t *testing.T) {
 	io, _, out, _ := cmdutil.Test()
-	if err := runShow(&ShowOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Format(cmdutil.FormatJSON)}, Load: fixtureLoad(t)}); err != nil {
+	if err := runShow(context.Background(), &ShowOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Format(cmdutil.FormatJSON)}, Load: fixtureLoad(t)}); err != nil {
 		t.Fatal(err)
 	}
 	var got map[string]struct {
@@ -124,7 +125,7 @@ func TestShowSources(t *testing.T) {
 
 func TestShowHint(t *testing.T) {
 	io, _, _, errOut := cmdutil.Test()
-	if err := runShow(&ShowOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Format(cmdutil.FormatTable)}, Load: fixtureLoad(t)}); err != nil {
+	if err := runShow(context.Background(), &ShowOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Format(cmdutil.FormatTable)}, Load: fixtureLoad(t)}); err != nil {
 		t.Fatal(err)
 	}
 	if got := errOut.String(); got != "settings file settings.toml, environment production\n" {
@@ -132,7 +133,7 @@ func TestShowHint(t *testing.T) {
 	}
 	io, _, _, errOut = cmdutil.Test()
 	io.Quiet = true
-	if err := runShow(&ShowOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Format(cmdutil.FormatTable)}, Load: fixtureLoad(t)}); err != nil {
+	if err := runShow(context.Background(), &ShowOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Format(cmdutil.FormatTable)}, Load: fixtureLoad(t)}); err != nil {
 		t.Fatal(err)
 	}
 	if errOut.Len() != 0 {
@@ -144,7 +145,7 @@ func TestShowHint(t *testing.T) {
 // with exit code 2 and no password.
 func TestShowError(t *testing.T) {
 	io, _, out, _ := cmdutil.Test()
-	err := runShow(&ShowOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Format(cmdutil.FormatTable)}, Load: func() (*config.Config, error) {
+	err := runShow(context.Background(), &ShowOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Format(cmdutil.FormatTable)}, Load: func() (*config.Config, error) {
 		return config.Load(config.LoadOptions{WorkDir: t.TempDir(), LookupEnv: func(k string) (string, bool) {
 			if k == "DATABASE_URL" {
 				return "mongodb://u:" + planted + "@db/app", true

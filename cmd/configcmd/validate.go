@@ -1,6 +1,7 @@
 package configcmd
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +23,7 @@ type ValidateOptions struct {
 	Load config.LoadOptions
 }
 
-func newValidateCmd(f *cmdutil.Factory, runF func(*ValidateOptions) error) *cobra.Command {
+func newValidateCmd(f *cmdutil.Factory, runF func(context.Context, *ValidateOptions) error) *cobra.Command {
 	opts := &ValidateOptions{IO: f.IO}
 	return &cobra.Command{
 		Use:   "validate [FILE]",
@@ -48,9 +49,9 @@ Prints "ok: FILE is valid" and exits 0, or lists the problems and exits 2.`,
 				opts.Load.File, opts.Load.FileIsArg = args[0], true
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return runValidate(opts)
+			return runValidate(cmd.Context(), opts)
 		},
 	}
 }
@@ -71,7 +72,7 @@ type problemResult struct {
 	Text   string         `json:"message"`
 }
 
-func runValidate(opts *ValidateOptions) error {
+func runValidate(_ context.Context, opts *ValidateOptions) error {
 	rep, err := config.CheckFile(opts.Load)
 	if opts.Format != cmdutil.FormatJSON {
 		if err != nil {

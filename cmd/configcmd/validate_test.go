@@ -1,6 +1,7 @@
 package configcmd
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -49,7 +50,7 @@ func TestValidate(t *testing.T) {
 			if tt.arg {
 				o.Load.File, o.Load.FileIsArg = tt.path, true
 			}
-			err := runValidate(o)
+			err := runValidate(context.Background(), o)
 			if tt.wantErr == nil {
 				if err != nil || out.String() != tt.wantOut {
 					t.Fatalf("= %v, stdout %q; want %q", err, out, tt.wantOut)
@@ -81,7 +82,7 @@ func TestValidateJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	io, _, out, _ := cmdutil.Test()
-	err := runValidate(&ValidateOptions{IO: io, Format: cmdutil.FormatJSON, Load: config.LoadOptions{WorkDir: dir, LookupEnv: noEnv}})
+	err := runValidate(context.Background(), &ValidateOptions{IO: io, Format: cmdutil.FormatJSON, Load: config.LoadOptions{WorkDir: dir, LookupEnv: noEnv}})
 	if cmdutil.ExitCode(err) != 2 || !errors.Is(err, cmdutil.ErrSilent) {
 		t.Fatalf("err = %v, want a silent exit 2", err)
 	}
@@ -104,7 +105,7 @@ func TestValidateJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	io, _, out, _ = cmdutil.Test()
-	if err := runValidate(&ValidateOptions{IO: io, Format: cmdutil.FormatJSON, Load: config.LoadOptions{WorkDir: dir, LookupEnv: noEnv}}); err != nil {
+	if err := runValidate(context.Background(), &ValidateOptions{IO: io, Format: cmdutil.FormatJSON, Load: config.LoadOptions{WorkDir: dir, LookupEnv: noEnv}}); err != nil {
 		t.Fatal(err)
 	}
 	if want := "{\n  \"file\": \"settings.toml\",\n  \"valid\": true,\n  \"environments\": [\n    \"default\"\n  ],\n  \"problems\": []\n}\n"; out.String() != want {

@@ -47,7 +47,7 @@ func fixture() *report.Leaks {
 			Message: `2 sessions of other roles are hidden from "monitor"`, Fix: "GRANT pg_read_all_stats TO monitor;"}},
 	}
 	my := &inspect.Result{
-		Name: "database-2", Kind: "mysql", URL: "mysql://shop:***@db2:3306/shop", SampledAt: t0, Threshold: 3600,
+		Name: "database2", Kind: "mysql", URL: "mysql://shop:***@db2:3306/shop", SampledAt: t0, Threshold: 3600,
 		Error: "connect to mysql://shop:***@db2:3306/shop: dial tcp 10.0.4.2:3306: connect: connection refused",
 		Findings: []inspect.Finding{{Severity: resources.SeverityCritical, Code: inspect.FindingUnreachable,
 			Message: "not inspected: connect to mysql://shop:***@db2:3306/shop: dial tcp 10.0.4.2:3306: connect: connection refused",

@@ -4,14 +4,13 @@
 package leakscmd
 
 import (
-	"fmt"
+	"context"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
-	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
 )
 
@@ -22,10 +21,11 @@ const (
 	DefaultTimeout     = 10 * time.Second // --timeout, per target and sample
 )
 
-// bindings map this command's flags to the configuration keys they set.
-var bindings = map[string]string{
-	"db":    "TARGETS.DATABASE_URLS",
-	"redis": "TARGETS.REDIS_URL",
+// targetFlags are the command's --db and --redis (no --http: web servers
+// have no sessions to inspect).
+var targetFlags = cmdutil.TargetFlags{
+	DB:    "database URL to inspect, postgres:// or mysql:// (repeatable; default TARGETS.DATABASE_URLS)",
+	Redis: "Redis URL to inspect (default TARGETS.REDIS_URL)",
 }
 
 const long = `Find resources held too long on live servers: sessions sitting in an open
@@ -83,13 +83,13 @@ const examples = `  resync leaks --db postgres://app@db:5432/app
 
 // New returns the "leaks" command.
 func New(f *cmdutil.Factory) *cobra.Command {
-	return newCmd(f, nil)
+	return newLeaksCmd(f, nil)
 }
 
-// newCmd builds the command; runF replaces runLeaks in tests of flag
+// newLeaksCmd builds the command; runF replaces runLeaks in tests of flag
 // handling.
-func newCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO}
+func newLeaksCmd(f *cmdutil.Factory, runF func(context.Context, *LeaksOptions) error) *cobra.Command {
+	opts := &LeaksOptions{IO: f.IO}
 	maxLife := &cmdutil.DurationValue{D: &opts.MaxLifetime}
 	opts.MaxLifetime = DefaultMaxLifetime
 	watch := cmdutil.NewDuration(&opts.Watch, 0)
@@ -97,8 +97,6 @@ func newCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts.Interval = DefaultInterval
 	timeout := &cmdutil.DurationValue{D: &opts.Timeout}
 	opts.Timeout = DefaultTimeout
-	var dbURLs []string
-	var redisURL string
 
 	cmd := &cobra.Command{
 		Use:     "leaks [--max-lifetime 1h] [--db URL …] [--redis URL] [--watch 30s] [--fail-on-leaks]",
@@ -107,11 +105,12 @@ func newCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Example: examples,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.Config(cmd, bindings)
+			cfg, err := f.Config(cmd, targetFlags.Bindings(nil))
 			if err != nil {
 				return err
 			}
-			targets, err := buildTargets(cfg.Targets.DatabaseURLs, cfg.Targets.RedisURL)
+			// Named like every command's targets: database, database2, …, redis.
+			targets, err := cmdutil.Targets(cfg.Targets.DatabaseURLs, cfg.Targets.RedisURL, nil)
 			if err != nil {
 				return err
 			}
@@ -122,17 +121,14 @@ func newCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 				return err
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			ctx, stop := f.WithSignals(cmd.Context(), nil)
-			defer stop()
-			return runLeaks(ctx, opts)
+			return runLeaks(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
 	fl.Var(maxLife, "max-lifetime", "threshold: transactions idle longer are leaks, connections older are long-lived (Go duration or seconds, > 0)")
-	fl.StringArrayVar(&dbURLs, "db", nil, "database URL to inspect, postgres:// or mysql:// (repeatable; default TARGETS.DATABASE_URLS)")
-	fl.StringVar(&redisURL, "redis", "", "Redis URL to inspect (default TARGETS.REDIS_URL)")
+	targetFlags.Register(fl)
 	fl.Var(watch, "watch", "sample for this long and flag clients whose connection count keeps growing (0: one sample)")
 	fl.Var(interval, "interval", "time between samples with --watch")
 	fl.Var(timeout, "timeout", "time allowed to connect to and read one target")
@@ -140,37 +136,7 @@ func newCmd(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	return cmd
 }
 
-// buildTargets names the targets and checks each URL's scheme.
-func buildTargets(dbURLs []string, redisURL string) ([]Target, error) {
-	var out []Target
-	for i, u := range dbURLs {
-		name := "database"
-		if len(dbURLs) > 1 {
-			name = fmt.Sprintf("database-%d", i+1)
-		}
-		kind, err := inspect.KindOf(u)
-		if err == nil && kind == inspect.KindRedis {
-			err = fmt.Errorf("%s is a Redis URL: pass it with --redis", redact.URL(u))
-		}
-		if err != nil {
-			return nil, cmdutil.Usagef("--db / TARGETS.DATABASE_URLS: %v", err)
-		}
-		out = append(out, Target{Name: name, URL: u})
-	}
-	if redisURL != "" {
-		kind, err := inspect.KindOf(redisURL)
-		if err == nil && kind != inspect.KindRedis {
-			err = fmt.Errorf("%s is not a Redis URL: use redis:// or rediss://", redact.URL(redisURL))
-		}
-		if err != nil {
-			return nil, cmdutil.Usagef("--redis / TARGETS.REDIS_URL: %v", err)
-		}
-		out = append(out, Target{Name: "redis", URL: redisURL})
-	}
-	return out, nil
-}
-
-func (o *Options) validate() error {
+func (o *LeaksOptions) validate() error {
 	if len(o.Targets) == 0 {
 		return cmdutil.Usagef("%s", strings.Join([]string{
 			"no targets to inspect: pass --db URL (repeatable) and/or --redis URL,",

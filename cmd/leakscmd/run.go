@@ -11,20 +11,15 @@ import (
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
-// Target is one server to inspect.
-type Target struct {
-	Name string // "database", "database-2", "redis"
-	URL  string // raw, with secrets: print only through redact.URL
-}
-
-// Options are the validated inputs of one "resync leaks" run.
-type Options struct {
+// LeaksOptions are the validated inputs of one "resync leaks" run.
+type LeaksOptions struct {
 	IO          *cmdutil.IOStreams
 	Printer     *cmdutil.Printer
 	Now         func() time.Time
-	Targets     []Target
+	Targets     []target.Target // "database", "database2", …, "redis"
 	MaxLifetime time.Duration
 	Watch       time.Duration // 0: one sample
 	Interval    time.Duration
@@ -39,7 +34,7 @@ type Options struct {
 // runLeaks samples every target (once, or every Interval over Watch),
 // prints the report and maps the outcome to an error. Interrupted, it
 // prints what it has and returns context.Canceled (exit 130).
-func runLeaks(ctx context.Context, o *Options) error {
+func runLeaks(ctx context.Context, o *LeaksOptions) error {
 	start := o.Now()
 	samples := 1
 	if o.Watch > 0 {
@@ -93,7 +88,7 @@ func runLeaks(ctx context.Context, o *Options) error {
 }
 
 // sampleAll inspects every target at once, each within Timeout.
-func sampleAll(ctx context.Context, o *Options) []*inspect.Result {
+func sampleAll(ctx context.Context, o *LeaksOptions) []*inspect.Result {
 	out := make([]*inspect.Result, len(o.Targets))
 	var wg sync.WaitGroup
 	for i, t := range o.Targets {
@@ -102,9 +97,9 @@ func sampleAll(ctx context.Context, o *Options) []*inspect.Result {
 			defer wg.Done()
 			tctx, cancel := context.WithTimeout(ctx, o.Timeout)
 			defer cancel()
-			r, err := inspect.Inspect(tctx, t.URL, inspect.Options{Name: t.Name, MaxLifetime: o.MaxLifetime, Now: o.Now})
+			r, err := inspect.Inspect(tctx, t, inspect.Options{MaxLifetime: o.MaxLifetime, Now: o.Now})
 			if r == nil { // only for inputs validated earlier; keep the target in the report all the same
-				r = &inspect.Result{Name: t.Name, URL: redact.URL(t.URL), Error: redact.Text(fmt.Sprint(err))}
+				r = &inspect.Result{Name: t.Name, Kind: string(t.Kind), URL: t.Redacted(), Error: redact.Text(fmt.Sprint(err))}
 			}
 			out[i] = r
 		}()

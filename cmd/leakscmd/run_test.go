@@ -16,6 +16,7 @@ import (
 	"github.com/resync-dev/resync/internal/testenv"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // A client that opens connections between samples and never closes them is
@@ -47,9 +48,9 @@ func TestWatchFlagsGrowingClient(t *testing.T) {
 	open(1)
 
 	io, _, out, _ := cmdutil.Test()
-	o := &Options{
+	o := &LeaksOptions{
 		IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.JSON}, Now: time.Now,
-		Targets:     []Target{{Name: "redis", URL: rURL}},
+		Targets:     []target.Target{{Name: "redis", Kind: target.Redis, URL: rURL}},
 		MaxLifetime: time.Hour, Watch: 400 * time.Millisecond, Interval: 100 * time.Millisecond, Timeout: 10 * time.Second,
 		FailOnLeaks: true,
 		onSample:    func(int) { open(2) },
@@ -83,9 +84,9 @@ func TestWatchInterrupted(t *testing.T) {
 	io, _, out, _ := cmdutil.Test()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	o := &Options{
+	o := &LeaksOptions{
 		IO: io, Printer: &cmdutil.Printer{IO: io, Format: output.Text}, Now: time.Now,
-		Targets:     []Target{{Name: "database", URL: "sqlite://app.db"}},
+		Targets:     []target.Target{{Name: "database", Kind: target.SQLite, URL: "sqlite://app.db"}},
 		MaxLifetime: time.Hour, Watch: time.Hour, Interval: time.Minute, Timeout: time.Second,
 		onSample: func(int) { cancel() },
 	}

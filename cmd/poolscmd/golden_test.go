@@ -13,6 +13,7 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/target"
 	"github.com/resync-dev/resync/pkg/workload"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
 	"github.com/resync-dev/resync/pkg/workload/usl"
@@ -50,8 +51,8 @@ func fixture() []*recommendRun {
 			MinReason: "Little's law: 150 ops/s × 20.4 ms mean hold (at 150 ops/s with size 6) = 3.06 connections busy on average, × 1.2 headroom → 4"},
 	}
 	return []*recommendRun{
-		{t: target{Name: "http", Kind: "http", URL: "http://api.internal:8080/health", Pool: pc.HTTP}, result: res},
-		{t: target{Name: "redis", Kind: "redis", URL: "redis://:s3cret@cache:6379/0", Pool: pc.Redis},
+		{t: poolTarget{Target: target.Target{Name: "http", Kind: target.HTTP, URL: "http://api.internal:8080/health"}, Pool: pc.HTTP}, result: res},
+		{t: poolTarget{Target: target.Target{Name: "redis", Kind: target.Redis, URL: "redis://:s3cret@cache:6379/0"}, Pool: pc.Redis},
 			err: errors.New("redis (redis://:***@cache:6379/0) is unreachable within its connect timeout 30s: dial tcp: connection refused")},
 	}
 }

@@ -15,17 +15,17 @@ import (
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/redact"
+	"github.com/resync-dev/resync/pkg/target"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
 )
 
 // RecommendOptions are the validated inputs of one "pools recommend" run.
 type RecommendOptions struct {
-	IO          *cmdutil.IOStreams
-	Printer     *cmdutil.Printer
-	Now         func() time.Time
-	WithSignals func(ctx context.Context, abort func()) (context.Context, func())
+	IO      *cmdutil.IOStreams
+	Printer *cmdutil.Printer
+	Now     func() time.Time
 
-	Targets      []target
+	Targets      []poolTarget
 	Op           opFlags
 	WaitP99      time.Duration
 	ExpectedRate float64
@@ -36,9 +36,14 @@ type RecommendOptions struct {
 	OpTimeout    time.Duration
 }
 
-func newRecommendCmd(f *cmdutil.Factory, runF func(*RecommendOptions) error) *cobra.Command {
+// newRecommendCmd parses and checks the flags into RecommendOptions; runF
+// replaces runRecommend in tests of flag handling.
+func newRecommendCmd(f *cmdutil.Factory, runF func(context.Context, *RecommendOptions) error) *cobra.Command {
 	opts := &RecommendOptions{IO: f.IO}
-	var waitP99, step, opTimeout time.Duration
+	var waitP99, step time.Duration
+	// --concurrency here is the sweep's saturating load, not
+	// WORKLOAD.CONCURRENCY: 0 means twice the largest size.
+	wl := &cmdutil.WorkloadFlags{OpTimeout: 10 * time.Second, Unbound: cmdutil.WorkloadConcurrency}
 	cmd := &cobra.Command{
 		Use:   "recommend [pool name | URL …] [--wait-p99 100ms] [--expected-rate R] [--instances N]",
 		Short: "Sweep each pool's size, fit the scalability curve and recommend min and max sizes",
@@ -75,13 +80,14 @@ settings to paste; JSON and Markdown too.`,
   resync pools recommend redis://localhost:6379 --expected-rate 20000
   resync pools recommend database --instances 4 --wait-p99 50ms -o json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkRecommendFlags(cmd, opts, waitP99, step); err != nil {
+			if err := wl.Check(); err != nil {
 				return err
 			}
-			if opTimeout <= 0 {
-				return cmdutil.Usagef("--timeout must be greater than zero")
+			opts.Concurrency, opts.OpTimeout = wl.Concurrency, wl.OpTimeout
+			if err := checkRecommendFlags(opts, waitP99, step); err != nil {
+				return err
 			}
-			cfg, err := f.Config(cmd, targetBindings)
+			cfg, err := f.Config(cmd, targetFlags.Bindings(nil))
 			if err != nil {
 				return err
 			}
@@ -99,29 +105,28 @@ settings to paste; JSON and Markdown too.`,
 			if err := opts.Op.validate(); err != nil {
 				return err
 			}
-			opts.WaitP99, opts.StepDuration, opts.OpTimeout = waitP99, step, opTimeout
-			opts.Printer, opts.Now, opts.WithSignals = f.Printer(), f.Now, f.WithSignals
+			opts.WaitP99, opts.StepDuration = waitP99, step
+			opts.Printer, opts.Now = f.Printer(), f.Now
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
 			return runRecommend(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	targetFlags(fl)
+	targetFlags.Register(fl)
 	fl.Var(cmdutil.NewDuration(&waitP99, sizing.DefaultWaitP99), "wait-p99", "acquire-wait p99 the recommended max must keep at the expected load")
 	fl.Float64Var(&opts.ExpectedRate, "expected-rate", 0, "expected operations per second per instance (0: half the measured peak)")
 	fl.IntVar(&opts.Instances, "instances", 1, "instances of the service sharing the server: each gets limit / N connections at most")
 	fl.Float64Var(&opts.Headroom, "headroom", sizing.DefaultHeadroom, "factor over the Little's-law minimum")
 	fl.Var(cmdutil.NewDuration(&step, sizing.DefaultStepDuration), "step-duration", "measured time of each sweep step")
-	fl.IntVar(&opts.Concurrency, "concurrency", 0, "workers of the saturating load (0: twice the largest size in the sweep)")
-	fl.Var(cmdutil.NewDuration(&opTimeout, 10*time.Second), "timeout", "bound on one operation once it has a connection (the wait for one is bounded by the pool's CONNECT_TIMEOUT)")
+	wl.Register(fl, cmdutil.WorkloadConcurrency|cmdutil.WorkloadOpTimeout)
+	fl.Lookup("concurrency").Usage = "workers of the saturating load (0: twice the largest size in the sweep)"
 	opts.Op.register(fl)
 	return cmd
 }
 
-func checkRecommendFlags(cmd *cobra.Command, o *RecommendOptions, waitP99, step time.Duration) error {
-	fl := cmd.Flags()
+func checkRecommendFlags(o *RecommendOptions, waitP99, step time.Duration) error {
 	switch {
 	case o.Instances < 1:
 		return cmdutil.Usagef("--instances %d: use 1 or more", o.Instances)
@@ -129,8 +134,6 @@ func checkRecommendFlags(cmd *cobra.Command, o *RecommendOptions, waitP99, step 
 		return cmdutil.Usagef("--expected-rate %v: use a positive number of operations per second, or 0 for half the measured peak", o.ExpectedRate)
 	case !(o.Headroom >= 1) || math.IsInf(o.Headroom, 0):
 		return cmdutil.Usagef("--headroom %v: use a factor of 1 or more (1.2 = 20 %% above Little's law)", o.Headroom)
-	case o.Concurrency < 0 || (fl.Changed("concurrency") && o.Concurrency == 0):
-		return cmdutil.Usagef("--concurrency %d: use 1 or more workers (or leave it out for twice the largest size)", o.Concurrency)
 	case waitP99 <= 0:
 		return cmdutil.Usagef("--wait-p99 must be greater than zero, e.g. 100ms")
 	case step <= 0:
@@ -148,17 +151,17 @@ func addURLArgs(cfg *config.Config, args []string) ([]string, error) {
 			names = append(names, a)
 			continue
 		}
-		kind, err := pools.KindOf(a)
+		kind, err := target.KindOf(a)
 		if err != nil {
 			return nil, cmdutil.Usagef("argument %s: %v", redact.URL(a), err)
 		}
 		switch kind {
-		case pools.KindRedis:
+		case target.Redis:
 			if cfg.Targets.RedisURL != "" && cfg.Targets.RedisURL != a {
 				return nil, cmdutil.Usagef("argument %s: only one Redis target at a time (already %s)", redact.URL(a), redact.URL(cfg.Targets.RedisURL))
 			}
 			cfg.Targets.RedisURL = a
-		case pools.KindHTTP:
+		case target.HTTP:
 			cfg.Targets.HTTPURLs = append(cfg.Targets.HTTPURLs, a)
 		default:
 			cfg.Targets.DatabaseURLs = append(cfg.Targets.DatabaseURLs, a)
@@ -168,11 +171,11 @@ func addURLArgs(cfg *config.Config, args []string) ([]string, error) {
 }
 
 // selectTargets keeps the targets named (all when names is empty).
-func selectTargets(ts []target, names []string) ([]target, error) {
+func selectTargets(ts []poolTarget, names []string) ([]poolTarget, error) {
 	if len(names) == 0 {
 		return ts, nil
 	}
-	var out []target
+	var out []poolTarget
 	var known []string
 	for _, t := range ts {
 		known = append(known, t.Name)
@@ -190,7 +193,7 @@ func selectTargets(ts []target, names []string) ([]target, error) {
 
 // recommendRun is one target's part of a run.
 type recommendRun struct {
-	t      target
+	t      poolTarget
 	err    error // unreachable
 	limit  *sizing.Limit
 	notes  []string // warnings worth showing with the result
@@ -202,9 +205,6 @@ type recommendRun struct {
 func runRecommend(ctx context.Context, o *RecommendOptions) error {
 	// Each step's pool is closed inside the sweep, within a bounded time, so a
 	// second signal has nothing more to cut short.
-	ctx, stop := o.WithSignals(ctx, nil)
-	defer stop()
-
 	started := o.Now()
 	prog := newProgress(o.IO, 0, 0)
 	runs := make([]*recommendRun, 0, len(o.Targets))
@@ -226,13 +226,13 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 			}
 			continue
 		}
-		limit, err := sizing.ServerLimit(ctx, t.Kind, t.URL, t.Pool.ConnectTimeout)
+		limit, err := sizing.ServerLimit(ctx, t.Target, t.Pool.ConnectTimeout)
 		if err != nil {
 			r.notes = append(r.notes, "server limit unknown: "+err.Error())
 		}
 		r.limit = limit
 		res, err := sizing.Recommend(ctx, sizing.Options{
-			Name: t.Name, Kind: t.Kind, Target: t.Redacted(),
+			Name: t.Name, Kind: string(t.Kind), Target: t.Redacted(),
 			Open: func(_ context.Context, size int) (sizing.Target, error) {
 				return openRunner(t, o.Op, size, o.OpTimeout)
 			},
@@ -264,11 +264,11 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 
 // probeOne checks that t answers within its connect timeout, with a pool of
 // one connection that is closed again.
-func probeOne(ctx context.Context, t target, o *RecommendOptions) error {
+func probeOne(ctx context.Context, t poolTarget, o *RecommendOptions) error {
 	r, err := openRunner(t, o.Op, 1, o.OpTimeout)
 	if err != nil {
 		return err
 	}
 	defer closeAll([]pools.Runner{r}, nil)
-	return probeAll(ctx, []target{t}, []pools.Runner{r})[0]
+	return probeAll(ctx, []poolTarget{t}, []pools.Runner{r})[0]
 }

@@ -12,7 +12,7 @@ import (
 func sizingResult(runs []*recommendRun, started time.Time, partial bool) *report.Sizing {
 	in := make([]report.SizingInput, 0, len(runs))
 	for _, r := range runs {
-		tg := report.Target{Name: r.t.Name, Kind: r.t.Kind, URL: r.t.Redacted(), Reachable: r.err == nil}
+		tg := report.Target{Name: r.t.Name, Kind: string(r.t.Kind), URL: r.t.Redacted(), Reachable: r.err == nil}
 		if r.err != nil {
 			tg.Error = redact.Text(r.err.Error())
 		}

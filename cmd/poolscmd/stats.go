@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
+	"maps"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,22 +20,18 @@ import (
 // DefaultWarmup precedes the measured phase of "pools stats".
 const DefaultWarmup = time.Second
 
-// statsBindings map flags to configuration keys.
-var statsBindings = map[string]string{
-	"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "http": "TARGETS.HTTP_URLS",
-	"duration": "WORKLOAD.DURATION", "concurrency": "WORKLOAD.CONCURRENCY", "rate": "WORKLOAD.RATE",
-	"keys": "WORKLOAD.KEYS", "distribution": "WORKLOAD.DISTRIBUTION",
-}
+// statsWorkload are the workload flags "pools stats" takes.
+const statsWorkload = cmdutil.WorkloadDuration | cmdutil.WorkloadWarmup | cmdutil.WorkloadConcurrency |
+	cmdutil.WorkloadRate | cmdutil.WorkloadRequests | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed |
+	cmdutil.WorkloadOpTimeout
 
 // StatsOptions are the validated inputs of one "pools stats" run.
 type StatsOptions struct {
 	IO      *cmdutil.IOStreams
 	Printer *cmdutil.Printer
 	Now     func() time.Time
-	// WithSignals makes the run's context; a second signal calls abort.
-	WithSignals func(ctx context.Context, abort func()) (context.Context, func())
 
-	Targets     []target
+	Targets     []poolTarget
 	Op          opFlags
 	Duration    time.Duration // 0 with Requests: bounded by Requests only
 	Warmup      time.Duration
@@ -51,13 +46,15 @@ type StatsOptions struct {
 	CacheCfg config.CacheConfig
 	Keys     int
 	Dist     string
+	Seed     uint64
 }
 
-func newStatsCmd(f *cmdutil.Factory, runF func(*StatsOptions) error) *cobra.Command {
+// newStatsCmd parses and checks the flags into StatsOptions; runF replaces
+// runStats in tests of flag handling.
+func newStatsCmd(f *cmdutil.Factory, runF func(context.Context, *StatsOptions) error) *cobra.Command {
 	opts := &StatsOptions{IO: f.IO}
-	var duration, warmup, opTimeout time.Duration
-	var concurrency, keys int
-	var rate float64
+	wl := cmdutil.DefaultWorkloadFlags()
+	wl.Warmup = DefaultWarmup
 	cmd := &cobra.Command{
 		Use:   "stats [--db URL …] [--redis URL] [--http URL …] [--duration 10s] [--concurrency 32 | --rate R]",
 		Short: "Drive a workload through the pools and report throughput, latency, waits, errors and scores",
@@ -79,7 +76,7 @@ they are dropped and counted.
 --requests N bounds the run to N operations per target, the warm-up's
 included. The --warmup period is excluded from every figure. With --cache, a
 read-through cache (the ASYNC_CACHE settings) sits in front of each pool:
-keys are drawn from --distribution over --keys; a hit skips the pool.
+keys are drawn from --dist over --keys; a hit skips the pool.
 
 Interrupted (Ctrl-C), it prints the figures so far, marked partial, and exits
 130. A target that is unreachable at the start is reported and the others
@@ -89,10 +86,12 @@ still run (exit 1); one that fails mid-run shows as errors.`,
   resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkStatsFlags(cmd, concurrency, rate, opTimeout); err != nil {
+			if err := wl.Check(); err != nil {
 				return err
 			}
-			cfg, err := f.Config(cmd, statsBindings)
+			bindings := targetFlags.Bindings(nil)
+			maps.Copy(bindings, wl.Bindings())
+			cfg, err := f.Config(cmd, bindings)
 			if err != nil {
 				return err
 			}
@@ -102,52 +101,29 @@ still run (exit 1); one that fails mid-run shows as errors.`,
 			if err := opts.Op.validate(); err != nil {
 				return err
 			}
+			opts.Warmup, opts.OpTimeout, opts.Requests, opts.Seed = wl.Warmup, wl.OpTimeout, wl.Requests, wl.Seed
 			opts.Duration = cfg.Workload.Duration
 			if opts.Requests > 0 && !cmd.Flags().Changed("duration") {
 				opts.Duration = 0 // bounded by --requests alone
 			}
 			opts.Concurrency, opts.Rate = cfg.Workload.Concurrency, cfg.Workload.Rate
-			opts.Warmup, opts.OpTimeout = warmup, opTimeout
 			opts.CacheCfg, opts.Keys, opts.Dist = cfg.Cache, cfg.Workload.Keys, cfg.Workload.Distribution
 			if err := opts.validate(); err != nil {
 				return err
 			}
-			opts.Printer, opts.Now, opts.WithSignals = f.Printer(), f.Now, f.WithSignals
+			opts.Printer, opts.Now = f.Printer(), f.Now
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
 			return runStats(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	targetFlags(fl)
-	fl.Var(cmdutil.NewDuration(&duration, config.DefaultWorkloadDuration), "duration", "measured time, after the warm-up; overrides WORKLOAD.DURATION")
-	fl.Var(cmdutil.NewDuration(&warmup, DefaultWarmup), "warmup", "time run first and excluded from every figure")
-	fl.IntVar(&concurrency, "concurrency", config.DefaultWorkloadConcurrency, "workers per target (closed model), or the most operations in flight (open model); overrides WORKLOAD.CONCURRENCY")
-	fl.Float64Var(&rate, "rate", 0, "operations per second per target: the open model (0: closed model); overrides WORKLOAD.RATE")
-	fl.Uint64Var(&opts.Requests, "requests", 0, "stop after this many operations per target, the warm-up's included (0: run for --duration)")
-	fl.Var(cmdutil.NewDuration(&opTimeout, workload.DefaultOpTimeout), "timeout", "bound on one operation once it has a connection (the wait for one is bounded by the pool's CONNECT_TIMEOUT)")
-	fl.BoolVar(&opts.Cache, "cache", false, "put a read-through cache (ASYNC_CACHE settings) in front of each pool")
-	fl.IntVar(&keys, "keys", config.DefaultWorkloadKeys, "key space of --cache; overrides WORKLOAD.KEYS")
-	fl.String("distribution", config.DefaultWorkloadDistribution, "key distribution of --cache: zipf, uniform or hotset; overrides WORKLOAD.DISTRIBUTION")
+	targetFlags.Register(fl)
+	wl.Register(fl, statsWorkload)
+	fl.BoolVar(&opts.Cache, "cache", false, "put a read-through cache (ASYNC_CACHE settings) in front of each pool: --keys, --dist and --seed shape its workload")
 	opts.Op.register(fl)
 	return cmd
-}
-
-// checkStatsFlags rejects flag values that the configuration layer would
-// accept but that make no run, before anything else happens.
-func checkStatsFlags(cmd *cobra.Command, concurrency int, rate float64, opTimeout time.Duration) error {
-	fl := cmd.Flags()
-	if fl.Changed("concurrency") && concurrency < 1 {
-		return cmdutil.Usagef("--concurrency %d: use 1 or more workers", concurrency)
-	}
-	if fl.Changed("rate") && (rate < 0 || math.IsNaN(rate) || math.IsInf(rate, 0)) {
-		return cmdutil.Usagef("--rate %v: use 0 (closed model) or a positive number of operations per second", rate)
-	}
-	if fl.Changed("timeout") && opTimeout <= 0 {
-		return cmdutil.Usagef("--timeout must be greater than zero")
-	}
-	return nil
 }
 
 func (o *StatsOptions) validate() error {
@@ -170,7 +146,7 @@ func (o *StatsOptions) validate() error {
 
 // statsRun is one target's part of a run.
 type statsRun struct {
-	t      target
+	t      poolTarget
 	runner pools.Runner
 	err    error // unreachable at the start
 	result *workload.Result
@@ -190,11 +166,8 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 		}
 		runs[i], runners[i] = &statsRun{t: t, runner: r}, r
 	}
-	abort := make(chan struct{})
-	var abortOnce sync.Once
-	ctx, stop := o.WithSignals(ctx, func() { abortOnce.Do(func() { close(abort) }) })
-	defer stop()
-	defer closeAll(runners, abort)
+	// A second Ctrl-C stops waiting for the pools to close.
+	defer closeAll(runners, cmdutil.Aborted(ctx))
 	defer func() {
 		for _, r := range runs {
 			if r.cache != nil {
@@ -234,7 +207,7 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 // probeTargets pings every target; unreachable ones are reported on stderr
 // (unless quiet) and left out of the workload. It returns their names.
 func probeTargets(ctx context.Context, o *StatsOptions, runs []*statsRun) []string {
-	ts := make([]target, len(runs))
+	ts := make([]poolTarget, len(runs))
 	rs := make([]pools.Runner, len(runs))
 	for i, r := range runs {
 		ts[i], rs[i] = r.t, r.runner
@@ -279,7 +252,7 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			}
 			r.cache = c // closed by runStats once the report is written
 			opts[i].Cache = workload.CacheOf(c, struct{}{})
-			opts[i].Keys, opts[i].KeyDist = o.Keys, workload.KeyDist{Kind: o.Dist}
+			opts[i].Keys, opts[i].KeyDist, opts[i].Seed = o.Keys, workload.KeyDist{Kind: o.Dist}, o.Seed
 		}
 	}
 	results, err := workload.RunAll(ctx, opts)

@@ -14,7 +14,7 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.Po
 	in := report.Input{Now: started}
 	out := &report.PoolStats{Workload: map[string]*workload.Result{}, Concurrency: o.Concurrency, Rate: o.Rate, Warmup: o.Warmup}
 	for _, r := range runs {
-		tg := report.Target{Name: r.t.Name, Kind: r.t.Kind, URL: r.t.URL, Reachable: r.err == nil}
+		tg := report.Target{Name: r.t.Name, Kind: string(r.t.Kind), URL: r.t.URL, Reachable: r.err == nil}
 		if r.err != nil {
 			tg.Error = r.err.Error()
 		}

@@ -128,7 +128,7 @@ func TestStatsOpenModel(t *testing.T) {
 func TestStatsWithCache(t *testing.T) {
 	srv := newServer(t, 64, 0, nil)
 	code, stdout, stderr := run(t, nil, "pools", "stats", "--http", srv.URL, "--requests", "2000", "--warmup", "0",
-		"--cache", "--keys", "100", "--distribution", "uniform", "-o", "json")
+		"--cache", "--keys", "100", "--dist", "uniform", "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}

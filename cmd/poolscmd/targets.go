@@ -3,7 +3,6 @@ package poolscmd
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/redact"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // noTargets is the usage error when nothing is configured: resync's
@@ -21,22 +21,12 @@ import (
 const noTargets = "no targets: pass --db URL (repeatable), --redis URL or --http URL (repeatable), " +
 	"or set DATABASE_URL, REDIS_URL, RESYNC_HTTP_URL or the [default.TARGETS] table of settings.toml"
 
-// targetBindings map the target flags to their configuration keys.
-var targetBindings = map[string]string{
-	"db":    "TARGETS.DATABASE_URLS",
-	"redis": "TARGETS.REDIS_URL",
-	"http":  "TARGETS.HTTP_URLS",
+// poolTarget is one pool to measure: a target and the CONNECTION_POOL
+// settings of its kind. It prints like its target, URL redacted.
+type poolTarget struct {
+	target.Target
+	Pool config.PoolConfig
 }
-
-// target is one pool to measure. URL is raw: print it only through
-// redact.URL (Runner.Target() is already redacted).
-type target struct {
-	Name, Kind, URL string
-	Pool            config.PoolConfig
-}
-
-// Redacted is the target's URL with secrets hidden.
-func (t target) Redacted() string { return redact.URL(t.URL) }
 
 // opFlags is the operation each kind runs.
 type opFlags struct {
@@ -54,11 +44,11 @@ func (o *opFlags) register(fl *pflag.FlagSet) {
 }
 
 // operation returns the pools.Operation for a kind.
-func (o opFlags) operation(kind string) pools.Operation {
+func (o opFlags) operation(kind target.Kind) pools.Operation {
 	switch kind {
-	case pools.KindRedis:
+	case target.Redis:
 		return pools.Operation{Command: strings.Fields(o.RedisCommand)}
-	case pools.KindHTTP:
+	case target.HTTP:
 		return pools.Operation{Method: strings.ToUpper(o.HTTPMethod), Path: o.HTTPPath}
 	default:
 		return pools.Operation{Query: o.Query}
@@ -75,86 +65,42 @@ func (o opFlags) validate() error {
 	return nil
 }
 
-// targetFlags declares --db, --redis and --http.
-func targetFlags(fl *pflag.FlagSet) {
-	var db, http []string
-	var redis string
-	fl.StringArrayVar(&db, "db", nil, "database URL: postgres://, mysql://, sqlite://PATH (repeatable; default TARGETS.DATABASE_URLS)")
-	fl.StringVar(&redis, "redis", "", "Redis URL: redis:// or rediss:// (default TARGETS.REDIS_URL)")
-	fl.StringArrayVar(&http, "http", nil, "HTTP(S) URL (repeatable; default TARGETS.HTTP_URLS)")
+// targetFlags are the --db, --redis and --http of pools stats and pools
+// recommend.
+var targetFlags = cmdutil.TargetFlags{
+	DB:    "database URL: postgres://, mysql://, sqlite://PATH (repeatable; default TARGETS.DATABASE_URLS)",
+	Redis: "Redis URL: redis:// or rediss:// (default TARGETS.REDIS_URL)",
+	HTTP:  "HTTP(S) URL (repeatable; default TARGETS.HTTP_URLS)",
 }
 
-// targetsFrom lists the configured targets, named as the pool manager names
-// them ("database", "database2", "redis", "http", "http2", …). A URL of the
-// wrong kind for its flag or key is a usage error.
-func targetsFrom(cfg *config.Config) ([]target, error) {
-	var out []target
-	add := func(name, key, flag, raw string, pc config.PoolConfig, kinds ...string) error {
-		kind, err := pools.KindOf(raw)
-		if err != nil {
-			return cmdutil.Usagef("%s / %s: %v", flag, key, err)
-		}
-		ok := false
-		for _, k := range kinds {
-			ok = ok || k == kind
-		}
-		if !ok {
-			return cmdutil.Usagef("%s / %s: %s is a %s URL: pass it with %s", flag, key, redact.URL(raw), kind, flagFor(kind))
-		}
-		out = append(out, target{Name: name, Kind: kind, URL: raw, Pool: pc})
-		return nil
+// targetsFrom lists the configured targets (target.FromURLs names them:
+// "database", "database2", "redis", "http", "http2", …), each with the pool
+// settings of its kind. A URL of the wrong kind for its flag or key is a
+// usage error.
+func targetsFrom(cfg *config.Config) ([]poolTarget, error) {
+	ts, err := cmdutil.Targets(cfg.Targets.DatabaseURLs, cfg.Targets.RedisURL, cfg.Targets.HTTPURLs)
+	if err != nil {
+		return nil, err
 	}
-	for i, u := range cfg.Targets.DatabaseURLs {
-		if err := add(numbered("database", i), "TARGETS.DATABASE_URLS", "--db", u, cfg.Pools.DB,
-			pools.KindPostgres, pools.KindMySQL, pools.KindSQLite); err != nil {
-			return nil, err
-		}
-	}
-	if u := cfg.Targets.RedisURL; u != "" {
-		if err := add("redis", "TARGETS.REDIS_URL", "--redis", u, cfg.Pools.Redis, pools.KindRedis); err != nil {
-			return nil, err
-		}
-	}
-	for i, u := range cfg.Targets.HTTPURLs {
-		if err := add(numbered("http", i), "TARGETS.HTTP_URLS", "--http", u, cfg.Pools.HTTP, pools.KindHTTP); err != nil {
-			return nil, err
-		}
-	}
-	if len(out) == 0 {
+	if len(ts) == 0 {
 		return nil, cmdutil.Usagef("%s", noTargets)
+	}
+	out := make([]poolTarget, len(ts))
+	for i, t := range ts {
+		out[i] = poolTarget{Target: t, Pool: cfg.Pools.For(t.Kind)}
 	}
 	return out, nil
 }
 
-func flagFor(kind string) string {
-	switch kind {
-	case pools.KindRedis:
-		return "--redis"
-	case pools.KindHTTP:
-		return "--http"
-	default:
-		return "--db"
-	}
-}
-
-// numbered is base for the first target and base2, base3, … after it, as
-// pools.FromConfig names them.
-func numbered(base string, i int) string {
-	if i == 0 {
-		return base
-	}
-	return base + strconv.Itoa(i+1)
-}
-
 // openRunner opens t's pool with its CONNECTION_POOL settings (size
 // overrides min and max when positive) and the operation for its kind.
-func openRunner(t target, op opFlags, size int, opTimeout time.Duration) (pools.Runner, error) {
+func openRunner(t poolTarget, op opFlags, size int, opTimeout time.Duration) (pools.Runner, error) {
 	o := pools.OptionsFrom(t.Pool)
 	if size > 0 {
 		o.MinSize, o.MaxSize = size, size
 	}
 	o.OperationTimeout = opTimeout
-	r, err := pools.Open(t.Name, t.URL, o, op.operation(t.Kind))
+	r, err := pools.Open(t.Target, o, op.operation(t.Kind))
 	if err != nil {
 		return nil, cmdutil.Usagef("%v", err)
 	}
@@ -164,7 +110,7 @@ func openRunner(t target, op opFlags, size int, opTimeout time.Duration) (pools.
 // probeAll pings every runner at once, each bounded by its connect timeout,
 // and returns one error per runner (nil when it answered). Errors name the
 // target, redacted.
-func probeAll(ctx context.Context, ts []target, rs []pools.Runner) []error {
+func probeAll(ctx context.Context, ts []poolTarget, rs []pools.Runner) []error {
 	errs := make([]error, len(rs))
 	var wg sync.WaitGroup
 	for i, r := range rs {

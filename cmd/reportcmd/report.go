@@ -2,6 +2,8 @@
 package reportcmd
 
 import (
+	"context"
+	"maps"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,37 +19,43 @@ const (
 	DefaultWarmup      = 0         // the report's duration is all measured
 )
 
-// Options are the report command's inputs after flag parsing.
-type Options struct {
+// ReportOptions are the report command's inputs after flag parsing.
+type ReportOptions struct {
 	IO     *cmdutil.IOStreams
 	Config *config.Config
 	// Printer writes the report to stdout and --output-file.
 	Printer *cmdutil.Printer
 
-	Warmup         time.Duration
-	MaxLifetime    time.Duration
-	FailOn         string  // "", degraded, critical
-	FailUnderScore float64 // 0 = off
+	Warmup      time.Duration
+	Seed        uint64 // the cached workload's key sequence
+	MaxLifetime time.Duration
+	Thresholds  report.Thresholds // --fail-on, --fail-under-score
 
 	Now func() time.Time // the report's clock
 }
 
-// bindings map the command's flags to the configuration keys they override.
-var bindings = map[string]string{
-	"db":          "TARGETS.DATABASE_URLS",
-	"redis":       "TARGETS.REDIS_URL",
-	"http":        "TARGETS.HTTP_URLS",
-	"duration":    "WORKLOAD.DURATION",
-	"concurrency": "WORKLOAD.CONCURRENCY",
-	"rate":        "WORKLOAD.RATE",
-	"keys":        "WORKLOAD.KEYS",
-	"dist":        "WORKLOAD.DISTRIBUTION",
+// targetFlags are the command's --db, --redis and --http.
+var targetFlags = cmdutil.TargetFlags{
+	DB:             "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS",
+	Redis:          "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL",
+	HTTP:           "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS",
+	CommaSeparated: true,
 }
 
+// reportWorkload are the workload flags "report" takes.
+const reportWorkload = cmdutil.WorkloadDuration | cmdutil.WorkloadWarmup | cmdutil.WorkloadConcurrency |
+	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed
+
 // New returns the "report" command.
-func New(f *cmdutil.Factory) *cobra.Command {
-	o := &Options{IO: f.IO}
+func New(f *cmdutil.Factory) *cobra.Command { return newReportCmd(f, nil) }
+
+// newReportCmd parses and checks the flags into ReportOptions; runF
+// replaces runReport in tests of flag handling.
+func newReportCmd(f *cmdutil.Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
+	o := &ReportOptions{IO: f.IO}
 	failOn := cmdutil.NewEnum("none", "none", "degraded", "critical")
+	wl := cmdutil.DefaultWorkloadFlags()
+	wl.Warmup = DefaultWarmup
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Run the whole diagnostic: cache, pools, resources, scores and health",
@@ -85,40 +93,40 @@ at once.
   resync report -o markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := wl.Check(); err != nil {
+				return err
+			}
+			bindings := targetFlags.Bindings(nil)
+			maps.Copy(bindings, wl.Bindings())
 			cfg, err := f.Config(cmd, bindings)
 			if err != nil {
 				return err
 			}
 			o.Config = cfg
+			o.Warmup, o.Seed = wl.Warmup, wl.Seed
 			o.Printer = f.Printer()
 			o.Now = f.Now
 			if failOn.String() != "none" {
-				o.FailOn = failOn.String()
+				o.Thresholds.FailOn = failOn.String()
 			}
-			if o.FailUnderScore < 0 || o.FailUnderScore > 100 {
-				return cmdutil.Usagef("--fail-under-score %g is out of range: give a score from 0 to 100", o.FailUnderScore)
+			if err := o.Thresholds.Validate(); err != nil {
+				return &cmdutil.UsageError{Err: err}
 			}
 			if o.MaxLifetime <= 0 {
 				return cmdutil.Usagef("--max-lifetime must be greater than zero, e.g. 1h or 3600")
 			}
-			ctx, stop := f.WithSignals(cmd.Context(), nil)
-			defer stop()
-			return Run(ctx, o)
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runReport(cmd.Context(), o)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringSlice("db", nil, "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS")
-	fl.String("redis", "", "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL")
-	fl.StringSlice("http", nil, "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS")
-	fl.String("duration", config.DefaultWorkloadDuration.String(), "how long the workload runs (Go duration or seconds); overrides WORKLOAD.DURATION")
-	fl.Int("concurrency", config.DefaultWorkloadConcurrency, "workers per pool; overrides WORKLOAD.CONCURRENCY")
-	fl.Float64("rate", 0, "operations per second per pool (open loop); 0 = closed loop; overrides WORKLOAD.RATE")
-	fl.Int("keys", config.DefaultWorkloadKeys, "key space of the cached workload; overrides WORKLOAD.KEYS")
-	fl.String("dist", config.DefaultWorkloadDistribution, "key distribution: zipf, uniform or hotset; overrides WORKLOAD.DISTRIBUTION")
-	fl.Var(cmdutil.NewDuration(&o.Warmup, DefaultWarmup), "warmup", "run this long before measuring (not counted)")
+	targetFlags.Register(fl)
+	wl.Register(fl, reportWorkload)
 	o.MaxLifetime = DefaultMaxLifetime
 	fl.Var(&cmdutil.DurationValue{D: &o.MaxLifetime}, "max-lifetime", "a resource or session older than this is a potential leak (Go duration or seconds)")
 	fl.Var(failOn, "fail-on", "exit 3 when the overall health is at least this bad: none, degraded or critical")
-	fl.Float64Var(&o.FailUnderScore, "fail-under-score", 0, "exit 3 when any cache or pool efficiency score is below this (0–100)")
+	fl.Float64Var(&o.Thresholds.FailUnderScore, "fail-under-score", 0, "exit 3 when any cache or pool efficiency score is below this (0–100)")
 	return cmd
 }

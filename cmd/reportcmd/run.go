@@ -18,14 +18,14 @@ import (
 // closeTimeout bounds closing every pool and the embedded targets.
 const closeTimeout = 5 * time.Second
 
-// Run opens the session, drives the workload, builds the report and writes
+// runReport opens the session, drives the workload, builds the report and writes
 // it. An interrupted run still prints its partial report and returns
 // context.Canceled; a crossed --fail-on/--fail-under-score threshold returns
 // a *cmdutil.FindingError after the report is written.
-func Run(ctx context.Context, o *Options) (err error) {
+func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	sess, err := diag.Open(ctx, o.Config)
 	if err != nil {
-		return err
+		return asUsage(err)
 	}
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
@@ -87,7 +87,7 @@ func Run(ctx context.Context, o *Options) (err error) {
 
 // runWorkload drives every reachable pool at once; database pools read
 // through the cache.
-func runWorkload(ctx context.Context, o *Options, sess *diag.Session, reachable map[string]bool) (map[string]*workload.Result, error) {
+func runWorkload(ctx context.Context, o *ReportOptions, sess *diag.Session, reachable map[string]bool) (map[string]*workload.Result, error) {
 	w := o.Config.Workload
 	var opts []workload.Options
 	for _, r := range sess.Runners() {
@@ -96,7 +96,7 @@ func runWorkload(ctx context.Context, o *Options, sess *diag.Session, reachable 
 		}
 		wo := workload.Options{
 			Name: r.Name(), Op: r.Do, Concurrency: w.Concurrency, Rate: w.Rate,
-			Duration: w.Duration, Warmup: o.Warmup,
+			Duration: w.Duration, Warmup: o.Warmup, Seed: o.Seed,
 		}
 		if isDatabase(r.Kind()) {
 			wo.Cache, wo.Keys, wo.KeyDist = sess.Cache(), w.Keys, workload.KeyDist{Kind: w.Distribution}
@@ -132,7 +132,7 @@ func isDatabase(kind string) bool {
 
 // progress draws "elapsed / total · ops/s" on stderr, one line rewritten in
 // place, from every pool's progress callback.
-func progress(o *Options, opts []workload.Options) (stop func()) {
+func progress(o *ReportOptions, opts []workload.Options) (stop func()) {
 	var mu sync.Mutex
 	rates := map[string]float64{}
 	var elapsed time.Duration
@@ -193,10 +193,18 @@ func latency(q workload.Quantiles) *pools.Quantiles {
 }
 
 // thresholds applies --fail-on and --fail-under-score.
-func thresholds(o *Options, rep *report.Report) error {
-	th := report.Thresholds{FailOn: o.FailOn, FailUnderScore: o.FailUnderScore}
-	if why := th.Verdict(rep); why != "" {
+func thresholds(o *ReportOptions, rep *report.Report) error {
+	if why := o.Thresholds.Verdict(rep); why != "" {
 		return &cmdutil.FindingError{Reason: why}
 	}
 	return nil
+}
+
+// asUsage makes a setting the session refused a usage error (exit 2).
+func asUsage(err error) error {
+	var ce *diag.ConfigError
+	if errors.As(err, &ce) {
+		return &cmdutil.UsageError{Err: err}
+	}
+	return err
 }

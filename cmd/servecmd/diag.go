@@ -2,7 +2,9 @@ package servecmd
 
 import (
 	"context"
+	"errors"
 
+	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/internal/diag"
 	"github.com/resync-dev/resync/pkg/config"
 )
@@ -12,6 +14,10 @@ import (
 // resource tracker.
 func openDiag(ctx context.Context, cfg *config.Config) (Session, error) {
 	s, err := diag.Open(ctx, cfg)
+	var ce *diag.ConfigError
+	if errors.As(err, &ce) {
+		return nil, &cmdutil.UsageError{Err: err} // a setting the pools refused: exit 2
+	}
 	if err != nil {
 		return nil, err
 	}

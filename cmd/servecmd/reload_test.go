@@ -50,7 +50,7 @@ func startReload(t *testing.T, settings string) *reloadRig {
 	r := &reloadRig{path: filepath.Join(t.TempDir(), "settings.toml"), stderr: &syncBuffer{}}
 	r.write(t, settings)
 	noEnv := func(string) (string, bool) { return "", false }
-	r.harness = startServe(t, "", nil, func(o *Options) {
+	r.harness = startServe(t, "", nil, func(o *ServeOptions) {
 		o.IO.ErrOut = r.stderr
 		o.SettingsFile = r.path
 		o.Load = func() (*config.Config, error) {

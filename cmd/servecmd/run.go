@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
@@ -21,9 +22,10 @@ import (
 // leak scan).
 const rebuildTimeout = 30 * time.Second
 
-// run opens the session, serves until ctx is cancelled (SIGINT/SIGTERM)
-// and shuts down within ShutdownBudget.
-func run(ctx context.Context, opts *Options) error {
+// runServe opens the session, serves until ctx is cancelled (the first
+// SIGINT/SIGTERM) and shuts down within ShutdownBudget; the second signal
+// (cmdutil.Aborted) cuts the shutdown short.
+func runServe(ctx context.Context, opts *ServeOptions) error {
 	cfg, err := opts.Load()
 	if err != nil {
 		return err
@@ -35,10 +37,7 @@ func run(ctx context.Context, opts *Options) error {
 	}
 	defer ln.Close() // Serve closes it too; this covers the early returns
 
-	aborted := make(chan struct{})
-	var abortOnce sync.Once
-	ctx, stopSignals := opts.WithSignals(ctx, func() { abortOnce.Do(func() { close(aborted) }) })
-	defer stopSignals()
+	aborted := cmdutil.Aborted(ctx)
 
 	log := newLogger(opts.IO.ErrOut, opts.IO.Quiet, opts.IO.Verbose)
 	sess, err := opts.Open(ctx, cfg)
@@ -216,18 +215,13 @@ func newLogger(w io.Writer, quiet, verbose bool) *slog.Logger {
 
 // banner tells where the API is and against what, on stderr. URLs are
 // redacted; the token is never printed.
-func banner(w io.Writer, opts *Options, addr string, embedded bool, cfg *config.Config) {
+func banner(w io.Writer, opts *ServeOptions, addr string, embedded bool, cfg *config.Config) {
 	targets := "embedded targets: SQLite, in-process Redis, loopback HTTP; use --db/--redis/--http for yours"
 	if !embedded {
 		var ts []string
-		for _, u := range cfg.Targets.DatabaseURLs {
-			ts = append(ts, redact.URL(u))
-		}
-		if cfg.Targets.RedisURL != "" {
-			ts = append(ts, redact.URL(cfg.Targets.RedisURL))
-		}
-		for _, u := range cfg.Targets.HTTPURLs {
-			ts = append(ts, redact.URL(u))
+		list, _ := cfg.Targets.List() // validated when loaded, and again by the session
+		for _, t := range list {
+			ts = append(ts, t.Redacted())
 		}
 		targets = "targets: " + strings.Join(ts, ", ")
 	}

@@ -38,8 +38,8 @@ const (
 	TokenEnv = "RESYNC_API_TOKEN"
 )
 
-// Options are the inputs of "resync serve".
-type Options struct {
+// ServeOptions are the inputs of "resync serve".
+type ServeOptions struct {
 	IO          *cmdutil.IOStreams
 	Addr        string
 	Interval    time.Duration
@@ -55,20 +55,25 @@ type Options struct {
 	SettingsFile string
 	// Open starts a monitoring session on the configuration's targets.
 	Open func(ctx context.Context, cfg *config.Config) (Session, error)
-	// WithSignals returns a context cancelled on SIGINT/SIGTERM; a second
-	// signal calls abort.
-	WithSignals func(ctx context.Context, abort func()) (context.Context, func())
 	// Listen opens the listener; net.Listen in production.
 	Listen func(network, addr string) (net.Listener, error)
 }
 
-// New returns the "serve" command.
-func New(f *cmdutil.Factory) *cobra.Command { return newCmd(f, nil) }
+// targetFlags are the command's --db, --redis and --http.
+var targetFlags = cmdutil.TargetFlags{
+	DB:             "database URL (postgres://, mysql://, sqlite://); repeat or comma-separate (TARGETS.DATABASE_URLS)",
+	Redis:          "Redis URL, redis:// or rediss:// (TARGETS.REDIS_URL)",
+	HTTP:           "HTTP(S) URL to probe; repeat or comma-separate (TARGETS.HTTP_URLS)",
+	CommaSeparated: true,
+}
 
-func newCmd(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO}
-	var dbURLs, httpURLs []string
-	var redisURL string
+// New returns the "serve" command.
+func New(f *cmdutil.Factory) *cobra.Command { return newServeCmd(f, nil) }
+
+// newServeCmd parses and checks the flags into ServeOptions; runF replaces
+// runServe in tests of flag handling.
+func newServeCmd(f *cmdutil.Factory, runF func(context.Context, *ServeOptions) error) *cobra.Command {
+	opts := &ServeOptions{IO: f.IO}
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Monitor the targets and serve the report over HTTP and Prometheus /metrics",
@@ -121,16 +126,14 @@ EXIT STATUS
 			if err := opts.finish(cmd, f); err != nil {
 				return err
 			}
-			bindings := map[string]string{"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "http": "TARGETS.HTTP_URLS"}
-			opts.Load = func() (*config.Config, error) { return f.Config(cmd, bindings) }
+			opts.Load = func() (*config.Config, error) { return f.Config(cmd, targetFlags.Bindings(nil)) }
 			opts.SettingsFile = f.SettingsFile()
 			opts.Open = openDiag
-			opts.WithSignals = f.WithSignals
 			opts.Listen = net.Listen
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return run(cmd.Context(), opts)
+			return runServe(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -140,15 +143,13 @@ EXIT STATUS
 	fl.Float64Var(&opts.ProbeRate, "probe-rate", DefaultProbeRate, "probe operations per second per pool (0 disables probing)")
 	fl.StringVar(&opts.Token, "token", "", "bearer token required on every path but /api/performance/health (default $"+TokenEnv+")")
 	fl.Var(cmdutil.NewDuration(&opts.MaxLifetime, server.DefaultMaxLifetime), "max-lifetime", "resources alive longer than this are potential leaks, e.g. 1h")
-	fl.StringSliceVar(&dbURLs, "db", nil, "database URL (postgres://, mysql://, sqlite://); repeat or comma-separate (TARGETS.DATABASE_URLS)")
-	fl.StringVar(&redisURL, "redis", "", "Redis URL, redis:// or rediss:// (TARGETS.REDIS_URL)")
-	fl.StringSliceVar(&httpURLs, "http", nil, "HTTP(S) URL to probe; repeat or comma-separate (TARGETS.HTTP_URLS)")
+	targetFlags.Register(fl)
 	return cmd
 }
 
 // finish reads the token from the environment and validates the flags,
 // before anything is printed.
-func (o *Options) finish(cmd *cobra.Command, f *cmdutil.Factory) error {
+func (o *ServeOptions) finish(cmd *cobra.Command, f *cmdutil.Factory) error {
 	if !cmd.Flags().Changed("token") {
 		if v, ok := f.Getenv(TokenEnv); ok {
 			if strings.TrimSpace(v) == "" {

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,13 +23,13 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // parse runs the command's flag handling and returns the options run
 // would get, or the error.
-func parse(t *testing.T, env map[string]string, args ...string) (*Options, error) {
+func parse(t *testing.T, env map[string]string, args ...string) (*ServeOptions, error) {
 	t.Helper()
 	ios, _, _, _ := cmdutil.Test()
 	f := cmdutil.NewFactory(ios, cmdutil.BuildInfo{})
 	f.LookupEnv = func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	var got *Options
-	cmd := newCmd(f, func(_ context.Context, o *Options) error { got = o; return nil })
+	var got *ServeOptions
+	cmd := newServeCmd(f, func(_ context.Context, o *ServeOptions) error { got = o; return nil })
 	cmd.SetArgs(args)
 	cmd.SetOut(io.Discard)
 	cmd.SetErr(io.Discard)
@@ -98,7 +97,7 @@ func TestUsageErrors(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	ios, out, _, _ := cmdutil.Test()
-	cmd := newCmd(cmdutil.NewFactory(ios, cmdutil.BuildInfo{}), nil)
+	cmd := newServeCmd(cmdutil.NewFactory(ios, cmdutil.BuildInfo{}), nil)
 	cmd.SetOut(out)
 	cmd.SetArgs([]string{"--help"})
 	if err := cmd.Execute(); err != nil {
@@ -115,7 +114,7 @@ func TestHelp(t *testing.T) {
 type harness struct {
 	t      *testing.T
 	sess   *fakeSession
-	opts   *Options
+	opts   *ServeOptions
 	errOut *bytes.Buffer
 	base   string
 	cancel context.CancelFunc
@@ -124,15 +123,13 @@ type harness struct {
 	client *http.Client
 }
 
-func startServe(t *testing.T, token string, sess *fakeSession, mods ...func(*Options)) *harness {
+func startServe(t *testing.T, token string, sess *fakeSession, mods ...func(*ServeOptions)) *harness {
 	t.Helper()
 	ios, _, _, errOut := cmdutil.Test()
 	h := &harness{t: t, sess: sess, errOut: errOut, done: make(chan error, 1),
 		client: &http.Client{Transport: &http.Transport{}}}
 	addr := make(chan string, 1)
-	ready := make(chan struct{})
-	var abortMu sync.Mutex
-	h.opts = &Options{
+	h.opts = &ServeOptions{
 		IO: ios, Addr: "127.0.0.1:0", Interval: MinInterval, ProbeRate: 200, Token: token, MaxLifetime: time.Hour,
 		Load: func() (*config.Config, error) { c := config.Defaults(); return &c, nil },
 		Open: func(context.Context, *config.Config) (Session, error) { return sess, nil },
@@ -143,26 +140,20 @@ func startServe(t *testing.T, token string, sess *fakeSession, mods ...func(*Opt
 			}
 			return ln, err
 		},
-		WithSignals: func(ctx context.Context, abort func()) (context.Context, func()) {
-			ctx, cancel := context.WithCancel(ctx)
-			abortMu.Lock()
-			h.cancel, h.abort = cancel, abort
-			abortMu.Unlock()
-			close(ready)
-			return ctx, cancel
-		},
 	}
 	for _, mod := range mods {
 		mod(h.opts)
 	}
-	go func() { h.done <- run(context.Background(), h.opts) }()
+	ctx, cancel := context.WithCancel(context.Background())
+	ctx, abort := cmdutil.WithAbort(ctx)
+	h.cancel, h.abort = cancel, abort
+	go func() { h.done <- runServe(ctx, h.opts) }()
 	select {
 	case a := <-addr:
 		h.base = "http://" + a
 	case err := <-h.done:
 		t.Fatalf("serve ended before listening: %v", err)
 	}
-	<-ready
 	// Wait until the API answers.
 	for {
 		resp, err := h.client.Get(h.base + server.PathHealth)
@@ -285,12 +276,11 @@ func TestServeAbort(t *testing.T) {
 
 func TestServeErrors(t *testing.T) {
 	ios, _, _, _ := cmdutil.Test()
-	base := func() *Options {
-		return &Options{
+	base := func() *ServeOptions {
+		return &ServeOptions{
 			IO: ios, Addr: "127.0.0.1:0", Interval: time.Second, MaxLifetime: time.Hour,
-			Load:        func() (*config.Config, error) { c := config.Defaults(); return &c, nil },
-			Listen:      net.Listen,
-			WithSignals: func(ctx context.Context, _ func()) (context.Context, func()) { return context.WithCancel(ctx) },
+			Load:   func() (*config.Config, error) { c := config.Defaults(); return &c, nil },
+			Listen: net.Listen,
 		}
 	}
 	t.Run("address in use", func(t *testing.T) {
@@ -302,7 +292,7 @@ func TestServeErrors(t *testing.T) {
 		o := base()
 		o.Addr = busy.Addr().String()
 		o.Open = func(context.Context, *config.Config) (Session, error) { t.Fatal("opened the targets"); return nil, nil }
-		err = run(context.Background(), o)
+		err = runServe(context.Background(), o)
 		if err == nil || !strings.Contains(err.Error(), "--addr") {
 			t.Fatalf("err = %v", err)
 		}
@@ -312,7 +302,7 @@ func TestServeErrors(t *testing.T) {
 		var ln net.Listener
 		o.Listen = func(n, a string) (net.Listener, error) { var err error; ln, err = net.Listen(n, a); return ln, err }
 		o.Open = func(context.Context, *config.Config) (Session, error) { return nil, errors.New("dial tcp: refused") }
-		err := run(context.Background(), o)
+		err := runServe(context.Background(), o)
 		if err == nil || !strings.Contains(err.Error(), "open the targets") {
 			t.Fatalf("err = %v", err)
 		}
@@ -324,7 +314,7 @@ func TestServeErrors(t *testing.T) {
 		o := base()
 		o.Load = func() (*config.Config, error) { return nil, &config.Error{} }
 		o.Listen = func(string, string) (net.Listener, error) { t.Fatal("listened"); return nil, nil }
-		if err := run(context.Background(), o); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+		if err := runServe(context.Background(), o); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 			t.Fatalf("exit code %d for %v", cmdutil.ExitCode(err), err)
 		}
 	})

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"go.uber.org/goleak"
+
+	"github.com/resync-dev/resync/pkg/config"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -24,7 +27,9 @@ func TestExitCode(t *testing.T) {
 		{"finding", &FindingError{Reason: "health is critical"}, ExitFinding},
 		{"canceled", context.Canceled, ExitInterrupted},
 		{"wrapped canceled", fmt.Errorf("run: %w", context.Canceled), ExitInterrupted},
-		{"coded", codedErr(2), 2},
+		{"config", &config.Error{}, ExitUsage},
+		{"wrapped config", fmt.Errorf("load: %w", &config.Error{}), ExitUsage},
+		{"a code of its own is ignored", codedErr(2), ExitError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,23 +146,74 @@ func TestEnumValue(t *testing.T) {
 }
 
 func TestWithSignals(t *testing.T) {
-	s, _, _, errOut := Test()
-	ch := make(chan os.Signal, 2)
-	aborted := make(chan struct{})
-	f := &Factory{IO: s, Signals: func() (<-chan os.Signal, func()) { return ch, func() {} }}
-	ctx, stop := f.WithSignals(context.Background(), func() { close(aborted) })
-	defer stop()
+	tests := []struct {
+		name    string
+		quiet   bool
+		signals int
+		notice  bool
+		aborted bool
+	}{
+		{"none", false, 0, false, false},
+		{"one: cancelled, notice", false, 1, true, false},
+		{"one, quiet: cancelled, no notice", true, 1, false, false},
+		{"two: aborted too", false, 2, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _, errOut := Test()
+			ch := make(chan os.Signal, 2)
+			stopped := false
+			abortCalls := 0
+			f := &Factory{IO: s, Signals: func() (<-chan os.Signal, func()) { return ch, func() { stopped = true } }}
+			f.Abort = func() { abortCalls++ }
+			f.SetQuiet(tt.quiet)
+			ctx, stop := f.WithSignals(context.Background())
+			derived, cancel := context.WithTimeout(ctx, time.Hour) // commands derive contexts
+			defer cancel()
 
-	ch <- os.Interrupt
-	<-ctx.Done()
-	if !errors.Is(ctx.Err(), context.Canceled) {
-		t.Fatalf("ctx.Err() = %v", ctx.Err())
+			if tt.signals > 0 {
+				ch <- os.Interrupt
+				<-ctx.Done()
+				if !errors.Is(ctx.Err(), context.Canceled) {
+					t.Fatalf("ctx.Err() = %v", ctx.Err())
+				}
+			}
+			if tt.signals > 1 {
+				ch <- syscall.SIGTERM
+				<-Aborted(derived)
+			}
+			stop()
+			if got := strings.Contains(errOut.String(), InterruptNotice); got != tt.notice {
+				t.Errorf("notice printed = %v, want %v (stderr %q)", got, tt.notice, errOut.String())
+			}
+			select {
+			case <-Aborted(derived):
+				if !tt.aborted || abortCalls != 1 {
+					t.Errorf("aborted (Abort called %d times), want aborted = %v", abortCalls, tt.aborted)
+				}
+			default:
+				if tt.aborted {
+					t.Error("not aborted")
+				}
+			}
+			if !stopped {
+				t.Error("the signal source was not released")
+			}
+			if tt.signals == 0 && ctx.Err() == nil {
+				t.Error("stop did not cancel the context")
+			}
+		})
 	}
-	ch <- os.Interrupt
-	<-aborted
-	if !strings.Contains(errOut.String(), "interrupted") {
-		t.Errorf("stderr = %q, want an interruption notice", errOut.String())
+}
+
+func TestAbortedWithoutHandler(t *testing.T) {
+	if Aborted(context.Background()) != nil {
+		t.Fatal("a context without an abort channel has one")
 	}
+	ctx, abort := WithAbort(context.Background())
+	abort()
+	abort() // twice is fine
+	<-Aborted(ctx)
 }
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

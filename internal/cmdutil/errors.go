@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/resync-dev/resync/pkg/config"
 )
 
 // Exit codes, documented in every command's help under EXIT STATUS.
@@ -48,11 +50,12 @@ func (e *FindingError) Error() string { return e.Reason }
 var ErrSilent = errors.New("silent error")
 
 // ExitCode maps an error returned by a command to the process exit code.
-// It is the only place that decides exit codes.
+// It is the only place that decides exit codes: the domain packages' errors
+// carry no codes, and nothing below main exits.
 func ExitCode(err error) int {
 	var usage *UsageError
 	var finding *FindingError
-	var coded interface{ ExitCode() int }
+	var cfg *config.Error
 	switch {
 	case err == nil:
 		return ExitOK
@@ -60,10 +63,8 @@ func ExitCode(err error) int {
 		return ExitInterrupted
 	case errors.As(err, &finding):
 		return ExitFinding
-	case errors.As(err, &usage):
+	case errors.As(err, &usage), errors.As(err, &cfg):
 		return ExitUsage
-	case errors.As(err, &coded):
-		return coded.ExitCode()
 	default:
 		return ExitError
 	}

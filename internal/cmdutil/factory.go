@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -52,9 +53,12 @@ type Factory struct {
 	Now func() time.Time
 	// Signals delivers SIGINT/SIGTERM; tests inject their own channel.
 	Signals func() (<-chan os.Signal, func())
-	// Abort ends the process at once on a second signal; only Main sets it
-	// (to os.Exit), so nothing below main exits by itself.
+	// Abort is called on a second signal, after the context's abort
+	// channel (Aborted) is closed. Only Main sets it: it stops waiting for
+	// the command and returns exit code 130 to main at once.
 	Abort func()
+
+	quiet atomic.Bool // --quiet, for the signal handler (SetQuiet)
 }
 
 // NewFactory returns the production Factory.

@@ -21,6 +21,7 @@ import (
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
+	"github.com/resync-dev/resync/pkg/target"
 	"github.com/resync-dev/resync/pkg/workload"
 )
 
@@ -37,7 +38,7 @@ const CacheName = "default"
 
 // Session owns the targets' pools, the cache and the tracker.
 type Session struct {
-	cfg      config.Config // targets resolved (the embedded ones when none was configured)
+	targets  []target.Target // configured, or the embedded ones when none was
 	embedded *embedded.Targets
 	mgr      *pools.Manager
 	cache    *cache.Cache[uint64, []byte]
@@ -52,24 +53,33 @@ type Session struct {
 // unreachable target shows in the report. A target or cache setting the
 // pools refuse is an error with exit code 2.
 func Open(ctx context.Context, cfg *config.Config) (_ *Session, err error) {
-	s := &Session{cfg: *cfg, started: time.Now()}
+	s := &Session{started: time.Now()}
 	defer func() {
 		if err != nil {
 			_ = s.Close(context.WithoutCancel(ctx))
 		}
 	}()
-	if cfg.Targets.Empty() {
+	tc := cfg.Targets
+	if tc.Empty() {
 		if s.embedded, err = embedded.Start(ctx); err != nil {
 			return nil, err
 		}
-		s.cfg.Targets = config.TargetsConfig{
+		tc = config.TargetsConfig{
 			DatabaseURLs: []string{s.embedded.DatabaseURL},
 			RedisURL:     s.embedded.RedisURL,
 			HTTPURLs:     []string{s.embedded.HTTPURL},
 		}
 	}
+	if s.targets, err = tc.List(); err != nil {
+		return nil, &ConfigError{err}
+	}
 	s.tracker = resources.New(resources.Options{CaptureStacks: true})
-	if s.mgr, err = pools.FromConfig(&s.cfg, s.tracker); err != nil {
+	s.mgr, err = pools.OpenAll(s.targets, func(t target.Target) pools.Options {
+		o := pools.OptionsFrom(cfg.Pools.For(t.Kind))
+		o.Tracker = s.tracker
+		return o
+	})
+	if err != nil {
 		return nil, &ConfigError{err}
 	}
 	c := cfg.Cache
@@ -83,17 +93,19 @@ func Open(ctx context.Context, cfg *config.Config) (_ *Session, err error) {
 	return s, nil
 }
 
-// ConfigError marks a target or cache setting the pools refused: exit code 2.
+// ConfigError marks a target or cache setting the pools refused; the
+// commands report it as a usage error (exit code 2).
 type ConfigError struct{ Err error }
 
 func (e *ConfigError) Error() string { return redact.Text(e.Err.Error()) }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// ExitCode makes a ConfigError a usage error.
-func (e *ConfigError) ExitCode() int { return 2 }
-
 // Embedded reports whether the targets are resync's built-in ones.
 func (s *Session) Embedded() bool { return s.embedded != nil }
+
+// Targets are the session's targets (the embedded ones when none was
+// configured), in configuration order: database…, redis, http….
+func (s *Session) Targets() []target.Target { return slices.Clone(s.targets) }
 
 // Runners are the targets' pools, sorted by name.
 func (s *Session) Runners() []pools.Runner { return s.mgr.Runners() }
@@ -160,21 +172,16 @@ func (s *Session) Leaks(ctx context.Context, maxLifetime time.Duration) ([]resou
 	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	urls := append(slices.Clone(s.cfg.Targets.DatabaseURLs), s.cfg.Targets.RedisURL)
-	for _, r := range s.mgr.Runners() {
-		switch r.Kind() {
-		case pools.KindPostgres, pools.KindMySQL, pools.KindRedis:
+	for _, t := range s.targets {
+		switch t.Kind {
+		case target.Postgres, target.MySQL, target.Redis:
 		default:
-			continue
-		}
-		u := rawURL(r, urls)
-		if u == "" {
 			continue
 		}
 		wg.Go(func() {
 			ictx, cancel := context.WithTimeout(ctx, InspectTimeout)
 			defer cancel()
-			res, _ := inspect.Inspect(ictx, u, inspect.Options{Name: r.Name(), MaxLifetime: maxLifetime})
+			res, _ := inspect.Inspect(ictx, t, inspect.Options{MaxLifetime: maxLifetime})
 			if res != nil {
 				mu.Lock()
 				leaks = append(leaks, res.Leaks...)
@@ -184,17 +191,6 @@ func (s *Session) Leaks(ctx context.Context, maxLifetime time.Duration) ([]resou
 	}
 	wg.Wait()
 	return leaks, ctx.Err()
-}
-
-// rawURL finds the configured URL (with its credentials) of a runner, whose
-// own Target() is redacted.
-func rawURL(r pools.Runner, urls []string) string {
-	for _, u := range urls {
-		if u != "" && redact.URL(u) == r.Target() {
-			return u
-		}
-	}
-	return ""
 }
 
 // Close closes the pools, the cache and the embedded targets, within ctx.

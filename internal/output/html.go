@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -45,8 +46,8 @@ func writeHTML(w io.Writer, d *Doc) error {
 		case *Table:
 			htmlTable(&body, b)
 		case *Chart:
-			if b.HasData() {
-				body.WriteString(svgChart(b))
+			if c := drawable(b); c.HasData() {
+				body.WriteString(svgChart(c))
 			}
 		}
 	}
@@ -138,12 +139,47 @@ const (
 
 func f1(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 
+// drawable is c without the points and marks SVG cannot place (NaN or
+// infinite coordinates would make the browser reject the attribute); a bar
+// of such a value is drawn empty, so the categories stay paired.
+func drawable(c *Chart) *Chart {
+	ok := func(v ...float64) bool {
+		for _, x := range v {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return false
+			}
+		}
+		return true
+	}
+	out := *c
+	out.Series = make([]Series, len(c.Series))
+	for i, s := range c.Series {
+		s.Points = slices.Clone(s.Points)
+		if c.Kind == Bars { // categories pair up by index: keep the bar, empty
+			for j, p := range s.Points {
+				if !ok(p.Y) {
+					s.Points[j].Y = 0
+				}
+			}
+		} else {
+			s.Points = slices.DeleteFunc(s.Points, func(p Point) bool { return !ok(p.X, p.Y) })
+		}
+		out.Series[i] = s
+	}
+	out.Marks = slices.DeleteFunc(slices.Clone(c.Marks), func(m Mark) bool { return !ok(m.Value) })
+	return &out
+}
+
 // svgChart draws c as an <svg> in a <figure>.
 func svgChart(c *Chart) string {
 	var b strings.Builder
+	// data-points counts the plotted values, the .pt elements: a fitted
+	// curve is a line through the chart, not values.
 	n := 0
 	for _, s := range c.Series {
-		n += len(s.Points)
+		if !s.Fit {
+			n += len(s.Points)
+		}
 	}
 	fmt.Fprintf(&b, `<figure class="chart" data-kind="%s" data-points="%d">`+"\n", chartKindName(c.Kind), n)
 	if c.Title != "" {
@@ -341,8 +377,11 @@ func svgSpark(b *strings.Builder, c *Chart) {
 		}
 		gy := barGap + si*(sparkH+barGap)
 		fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", sparkLabelW-8, gy+sparkH/2+4, esc(s.Name))
-		if top <= 0 || len(s.Points) == 0 {
+		if len(s.Points) == 0 {
 			continue
+		}
+		if top <= 0 { // all zero: every bar at the floor height, still drawn
+			top = 1
 		}
 		bw := float64(sparkW) / float64(len(s.Points))
 		for i, p := range s.Points {

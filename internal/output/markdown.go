@@ -3,6 +3,8 @@ package output
 import (
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // writeMarkdown renders d as GitHub-flavoured Markdown for a pull request
@@ -20,7 +22,7 @@ func writeMarkdown(out io.Writer, d *Doc) error {
 	for _, b := range d.Blocks {
 		switch b := b.(type) {
 		case Heading:
-			w.line("### " + mdText(b.Text))
+			w.line("### " + mdLine(b.Text))
 			w.line("")
 		case Para:
 			if b.Faint {
@@ -39,20 +41,21 @@ func writeMarkdown(out io.Writer, d *Doc) error {
 				if l.Label == "" {
 					w.line("- " + mdSpans(l.Value, false))
 				} else {
-					w.line("- **" + mdText(l.Label) + "** " + mdSpans(l.Value, false))
+					w.line("- **" + mdLine(l.Label) + "** " + mdSpans(l.Value, false))
 				}
 			}
 			w.line("")
 		case Pre:
 			if b.Caption != "" {
-				w.line(mdText(b.Caption))
+				w.line(mdLine(b.Caption))
 				w.line("")
 			}
-			w.line("```")
+			fence := mdFence(b.Lines...)
+			w.line(fence)
 			for _, l := range b.Lines {
 				w.line(l)
 			}
-			w.line("```")
+			w.line(fence)
 			w.line("")
 		case *Table:
 			mdTable(w, b)
@@ -63,9 +66,11 @@ func writeMarkdown(out io.Writer, d *Doc) error {
 			var buf strings.Builder
 			cw := &errWriter{w: &buf}
 			writeChart(cw, b, Options{Width: DefaultWidth})
-			w.line("```text")
-			w.line(strings.Trim(buf.String(), "\n"))
-			w.line("```")
+			drawing := strings.Trim(buf.String(), "\n")
+			fence := mdFence(drawing)
+			w.line(fence + "text")
+			w.line(drawing)
+			w.line(fence)
 			w.line("")
 		}
 	}
@@ -77,11 +82,11 @@ func mdTable(w *errWriter, t *Table) {
 		return
 	}
 	if t.Title != "" {
-		w.line("### " + mdText(t.Title))
+		w.line("### " + mdLine(t.Title))
 		w.line("")
 	}
 	if len(t.Rows) == 0 {
-		w.line("_" + mdText(t.Empty) + "_")
+		w.line("_" + mdLine(t.Empty) + "_")
 		w.line("")
 		return
 	}
@@ -108,7 +113,7 @@ func mdTable(w *errWriter, t *Table) {
 	}
 	w.line("")
 	if t.Note != "" {
-		w.line("_" + mdText(t.Note) + "_")
+		w.line("_" + mdLine(t.Note) + "_")
 		w.line("")
 	}
 }
@@ -124,11 +129,11 @@ func mdSpans(s Spans, cell bool) string {
 			continue
 		}
 		if sp.Code {
-			for i, l := range strings.Split(text, "\n") {
+			for i, l := range strings.Split(normalizeNewlines(text), "\n") {
 				if i > 0 {
 					b.WriteString(mdBreak(cell))
 				}
-				b.WriteString(mdCode(l))
+				b.WriteString(mdCode(l, cell))
 			}
 			continue
 		}
@@ -158,19 +163,69 @@ func mdBreak(cell bool) string {
 	return " "
 }
 
-// mdEscaper escapes what would start HTML, emphasis or a table column.
-// Underscores stay: GitHub does not read them as emphasis inside a word
-// (DB_POOL_MAX_SIZE), and escaping them would make the source unreadable.
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "|", `\|`, "<", "&lt;", ">", "&gt;", "*", `\*`, "`", "\\`", "[", `\[`, "]", `\]`,
-)
+// mdText escapes free text for Markdown: what would start HTML, emphasis,
+// strikethrough, a code span, a link or a table column. An underscore
+// between two letters or digits stays as it is: GitHub does not read it as
+// emphasis inside a word (DB_POOL_MAX_SIZE), and escaping it would make
+// the source unreadable; any other underscore (_private_) is escaped.
+// Carriage returns are line breaks, as Markdown reads them.
+func mdText(s string) string {
+	s = normalizeNewlines(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range s {
+		switch r {
+		case '\\', '|', '*', '`', '[', ']', '~':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '_':
+			prev, _ := utf8.DecodeLastRuneInString(s[:i])
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if !alnum(prev) || !alnum(next) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
 
-// mdText escapes free text for Markdown.
-func mdText(s string) string { return mdEscaper.Replace(s) }
+// mdFence is a code fence longer than any backtick run in the lines, at
+// least three backticks, so no line can close it early.
+func mdFence(lines ...string) string {
+	fence := "```"
+	for _, l := range lines {
+		for strings.Contains(l, fence) {
+			fence += "`"
+		}
+	}
+	return fence
+}
+
+// mdLine is mdText on one line: line breaks become spaces (a heading, a
+// label).
+func mdLine(s string) string { return strings.ReplaceAll(mdText(s), "\n", " ") }
+
+func alnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// normalizeNewlines turns CRLF and lone CR into LF.
+func normalizeNewlines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
 
 // mdCode wraps s in a code span with a fence longer than any backtick run
-// inside it; pipes are escaped, which GitHub honours inside table cells.
-func mdCode(s string) string {
+// inside it. In a table cell its pipes are escaped, which GitHub honours
+// there (and only there: elsewhere a backslash in code is shown).
+func mdCode(s string, cell bool) string {
 	if s == "" {
 		return ""
 	}
@@ -182,15 +237,50 @@ func mdCode(s string) string {
 	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
 		pad = " "
 	}
-	return fence + pad + strings.ReplaceAll(s, "|", `\|`) + pad + fence
+	if cell {
+		s = codePipes(s)
+	}
+	return fence + pad + s + pad + fence
+}
+
+// codePipes escapes the pipes of a code span in a table cell. GitHub
+// splits the row before it reads the code span, and there a backslash
+// escapes the character after it, another backslash included: a pipe is
+// escaped only after an odd run of backslashes. So a pipe gets one more
+// backslash after an even run and two after an odd one (the cell then
+// shows one backslash too many, the price of keeping the row whole).
+func codePipes(s string) string {
+	if !strings.Contains(s, "|") {
+		return s
+	}
+	var b strings.Builder
+	run := 0
+	for _, r := range s {
+		switch r {
+		case '\\':
+			run++
+		case '|':
+			if run%2 == 0 {
+				b.WriteString(`\`)
+			} else {
+				b.WriteString(`\\`)
+			}
+			run = 0
+		default:
+			run = 0
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // headerText is a column header for Markdown and HTML: one line, first
 // letter capitalised ("hit rate" → "Hit rate").
 func headerText(h string) string {
 	h = strings.Join(strings.Fields(h), " ")
-	if h == "" {
+	r, n := utf8.DecodeRuneInString(h)
+	if n == 0 {
 		return h
 	}
-	return strings.ToUpper(h[:1]) + h[1:]
+	return string(unicode.ToUpper(r)) + h[n:]
 }

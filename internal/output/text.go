@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/tw"
 )
 
@@ -34,6 +36,7 @@ func (e *errWriter) line(s string) { io.WriteString(e, s+"\n") }
 // document opens with a Summary), then each block; blocks are separated by
 // a blank line, a heading sticks to what follows it.
 func writeText(out io.Writer, d *Doc, o Options) error {
+	d = cleanDoc(d)
 	w := &errWriter{w: out}
 	th := o.Theme
 	blocks := d.Blocks
@@ -219,14 +222,16 @@ type tableLayout struct {
 func layout(t *Table, o Options) tableLayout {
 	var lay tableLayout
 	natural := make([]int, len(t.Columns))
+	header := make([]int, len(t.Columns)) // headers are never wrapped
 	for c, col := range t.Columns {
 		for _, h := range strings.Split(col.Header, "\n") {
-			natural[c] = max(natural[c], ansi.StringWidth(h))
+			header[c] = max(header[c], cellWidth(strings.ToUpper(h)))
 		}
+		natural[c] = header[c]
 		for _, row := range t.Rows {
 			if c < len(row) {
 				for _, l := range strings.Split(row[c].Plain(), "\n") {
-					natural[c] = max(natural[c], ansi.StringWidth(l))
+					natural[c] = max(natural[c], cellWidth(l))
 				}
 			}
 		}
@@ -234,17 +239,21 @@ func layout(t *Table, o Options) tableLayout {
 	for c := range t.Columns {
 		lay.cols = append(lay.cols, c)
 	}
-	total := func() int {
+	total := func(width map[int]int) int {
 		n := 1
 		for _, c := range lay.cols {
-			n += natural[c] + 3
+			w := natural[c]
+			if width != nil {
+				w = width[c]
+			}
+			n += w + 3
 		}
 		return n
 	}
 	lay.widths = make([]int, 0, len(lay.cols))
 	if !o.Wide {
 		dropped := 0
-		for i := len(lay.cols) - 1; i >= 0 && total() > o.Width; i-- {
+		for i := len(lay.cols) - 1; i >= 0 && total(nil) > o.Width; i-- {
 			if t.Columns[lay.cols[i]].Detail {
 				lay.cols = append(lay.cols[:i], lay.cols[i+1:]...)
 				dropped++
@@ -259,13 +268,14 @@ func layout(t *Table, o Options) tableLayout {
 		width[c] = natural[c]
 	}
 	if !o.Wide {
-		excess := total() - o.Width
+		excess := total(nil) - o.Width
 		// Narrow the widest wrappable column first, down to its longest
 		// word; break words only when that is not enough.
 		for _, breakWords := range []bool{false, true} {
 			floor := make(map[int]int, len(lay.cols))
 			for _, c := range lay.cols {
-				floor[c] = t.Columns[c].Wrap
+				// At least 2: a wide (CJK) character is two cells.
+				floor[c] = max(t.Columns[c].Wrap, header[c], 2)
 				if !breakWords {
 					floor[c] = max(floor[c], min(longestWord(t, c), maxWordFloor))
 				}
@@ -284,11 +294,19 @@ func layout(t *Table, o Options) tableLayout {
 				excess--
 			}
 		}
-		if excess > 0 {
+		// A wrapped column is as wide as its widest wrapped line, which
+		// may be less than the width it was given (words do not fill lines
+		// exactly): the note tells the width the table really has.
+		for _, c := range lay.cols {
+			if width[c] < natural[c] {
+				width[c] = wrappedWidth(t, c, width[c], header[c])
+			}
+		}
+		if w := total(width); w > o.Width {
 			if lay.note != "" {
 				lay.note += "; "
 			}
-			lay.note += fmt.Sprintf("this table is %d columns wide: -o markdown or -o html shows it whole", o.Width+excess)
+			lay.note += fmt.Sprintf("this table is %d columns wide: -o markdown or -o html shows it whole", w)
 		}
 	}
 	for _, c := range lay.cols {
@@ -296,6 +314,19 @@ func layout(t *Table, o Options) tableLayout {
 		lay.wrapped = append(lay.wrapped, width[c] < natural[c])
 	}
 	return lay
+}
+
+// wrappedWidth is how wide column c is with its cells wrapped at width.
+func wrappedWidth(t *Table, c, width, header int) int {
+	n := header
+	for _, row := range t.Rows {
+		if c < len(row) {
+			for _, l := range wrapSpans(row[c], width, 0) {
+				n = max(n, cellWidth(l.Plain()))
+			}
+		}
+	}
+	return n
 }
 
 // maxWordFloor caps how wide a column is kept for its longest word (a URL
@@ -308,7 +339,7 @@ func longestWord(t *Table, c int) int {
 	for _, row := range t.Rows {
 		if c < len(row) {
 			for _, f := range strings.Fields(row[c].Plain()) {
-				n = max(n, ansi.StringWidth(f))
+				n = max(n, cellWidth(f))
 			}
 		}
 	}
@@ -347,7 +378,7 @@ func wrapSpans(s Spans, width, _ int) []Spans {
 				flush()
 			}
 			for _, tok := range tokens(part) {
-				tw := ansi.StringWidth(tok)
+				tw := cellWidth(tok)
 				if tok == " " && curW == 0 {
 					continue
 				}
@@ -355,11 +386,14 @@ func wrapSpans(s Spans, width, _ int) []Spans {
 					flush()
 				}
 				for tw > width { // a word longer than a line
-					head := ansi.Truncate(tok, width, "")
+					head, hw := cutWidth(tok, width)
 					cur = append(cur, Span{Text: head, Tone: sp.Tone, Code: sp.Code})
 					flush()
 					tok = tok[len(head):]
-					tw = ansi.StringWidth(tok)
+					tw -= hw
+				}
+				if tok == "" {
+					continue
 				}
 				if tok == " " && curW+1 > width {
 					continue
@@ -374,6 +408,30 @@ func wrapSpans(s Spans, width, _ int) []Spans {
 	}
 	return lines
 }
+
+// cutWidth is the longest head of s at most width cells wide (by
+// cellWidth) and its width; at least one character, even one wider than
+// width. It reads only the head, so breaking a long word into
+// lines stays linear.
+func cutWidth(s string, width int) (string, int) {
+	n, w := 0, 0
+	for n < len(s) {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		rw := cellWidth(string(r))
+		if w+rw > width && n > 0 {
+			break
+		}
+		n += size
+		w += rw
+	}
+	return s[:n], w
+}
+
+// cellWidth is how many cells tablewriter gives s: the sum of its runes'
+// widths (an emoji with a skin-tone modifier is 4, where a terminal may
+// draw 2). Table layout and wrapping measure with it, so the widths they
+// plan are the widths drawn.
+func cellWidth(s string) int { return twwidth.WidthWithOptions(s, twwidth.Options{}) }
 
 // tokens splits s into words and single spaces.
 func tokens(s string) []string {

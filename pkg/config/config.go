@@ -49,7 +49,7 @@ type PoolsConfig struct {
 }
 
 // TargetsConfig is the [TARGETS] table. URLs hold secrets: print them only
-// through RedactURL.
+// through redact.URL (or as target.Target values, which print redacted).
 type TargetsConfig struct {
 	DatabaseURLs []string `json:"database_urls"`
 	RedisURL     string   `json:"redis_url"`

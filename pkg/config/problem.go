@@ -46,13 +46,11 @@ func (p Problem) Error() string {
 }
 
 // Error is every problem found while loading and validating the
-// configuration. It maps to exit code 2 (usage or configuration error).
+// configuration. The commands map it to exit code 2 (usage or
+// configuration error).
 type Error struct {
 	Problems []Problem
 }
-
-// ExitCode is 2: a configuration error is a usage error.
-func (e *Error) ExitCode() int { return 2 }
 
 // Error lists every problem, one per line.
 func (e *Error) Error() string {

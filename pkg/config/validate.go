@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/redact"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // Validate checks the values of c: sizes and counts, min ≤ max, durations
@@ -146,15 +147,15 @@ func durationReason(k Key, d time.Duration) string {
 }
 
 // targetKinds says which target kinds each URL key accepts.
-var targetKinds = map[string][]string{
-	"TARGETS.DATABASE_URLS": {TargetPostgres, TargetMySQL, TargetSQLite},
-	"TARGETS.REDIS_URL":     {TargetRedis},
-	"TARGETS.HTTP_URLS":     {TargetHTTP},
+var targetKinds = map[string][]target.Kind{
+	target.KeyDatabaseURLs: {target.Postgres, target.MySQL, target.SQLite},
+	target.KeyRedisURL:     {target.Redis},
+	target.KeyHTTPURLs:     {target.HTTP},
 }
 
 // targetReason checks one URL for a key; "" when it is fine.
 func targetReason(k Key, raw string) string {
-	kind, err := ParseTargetURL(raw)
+	kind, err := target.KindOf(raw)
 	if err != nil {
 		return err.Error()
 	}
@@ -164,13 +165,13 @@ func targetReason(k Key, raw string) string {
 	}
 	forms := make([]string, len(want))
 	for i, w := range want {
-		forms[i] = schemeHelp[w]
+		forms[i] = w.Schemes()
 	}
 	return fmt.Sprintf("a %s URL does not belong in %s: use %s here, or move it to %s",
 		kind, k.Field(), strings.Join(forms, ", "), keyForKind(kind))
 }
 
-func keyForKind(kind string) string {
+func keyForKind(kind target.Kind) string {
 	for name, kinds := range targetKinds {
 		if slices.Contains(kinds, kind) {
 			return name

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/resync-dev/resync/internal/testenv"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // quick are fast settings for integration tests; sizes stay small because
@@ -37,7 +39,7 @@ func quick() Options {
 
 func open(t *testing.T, name, rawURL string, o Options, op Operation) Runner {
 	t.Helper()
-	r, err := Open(name, rawURL, o, op)
+	r, err := Open(target.Target{Name: name, URL: rawURL}, o, op)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", rawURL, err)
 	}
@@ -70,6 +72,10 @@ func (l *uaLog) all() []string {
 	return append([]string(nil), l.uas...)
 }
 
+// slowRequests counts the requests that reached /slow, so a test knows the
+// server holds one (a cut before that is retried by the Transport).
+var slowRequests atomic.Int64
+
 // handler answers / with 200, /status/500 with 500, /redirect with a 302
 // to another host and /slow only once the request is cancelled.
 func handler(log *uaLog) http.Handler {
@@ -86,6 +92,7 @@ func handler(log *uaLog) http.Handler {
 		http.Redirect(w, r, "http://192.0.2.1/elsewhere", http.StatusFound)
 	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		slowRequests.Add(1)
 		<-r.Context().Done()
 	})
 	return mux
@@ -439,19 +446,19 @@ func TestOpenRejectsBadURLs(t *testing.T) {
 	tests := []struct {
 		url, want string
 	}{
-		{"ftp://user:hunter2@host/x", `unsupported URL scheme "ftp"`},
+		{"ftp://user:hunter2@host/x", `unsupported scheme "ftp"`},
 		{"mongodb://app:hunter2@db:27017/app", "use postgres://"},
-		{"no-scheme-at-all", "has no scheme"},
+		{"no-scheme-at-all", "no scheme"},
 		{"postgres://app:hunter2@db:5432/app?sslmode=bogus", "sslmode"},
-		{"mysql://app:hunter2@/app", "has no host"},
+		{"mysql://app:hunter2@/app", "no host"},
 		{"mysql://app:hunter2@db:3306/app?timeout=notaduration", "timeout"},
-		{"http://app:hunter2@[::1/x", "invalid URL"},
+		{"http://app:hunter2@[::1/x", "malformed URL"},
 		{"redis://app:hunter2@db:6379/notanumber", "invalid"},
-		{"sqlite://", "has no path"},
+		{"sqlite://", "SQLite URL without a path"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
-			r, err := Open("target", tt.url, quick(), Operation{})
+			r, err := Open(target.Target{Name: "target", URL: tt.url}, quick(), Operation{})
 			if err == nil {
 				_ = r.Close(context.Background())
 				t.Fatalf("Open accepted %s", tt.url)
@@ -466,7 +473,7 @@ func TestOpenRejectsBadURLs(t *testing.T) {
 	}
 	o := quick()
 	o.MinSize = 9
-	if _, err := Open("target", "sqlite::memory:", o, Operation{}); err == nil || !strings.Contains(err.Error(), "min size 9 is larger") {
+	if _, err := Open(target.Target{Name: "target", URL: "sqlite::memory:"}, o, Operation{}); err == nil || !strings.Contains(err.Error(), "min size 9 is larger") {
 		t.Errorf("Open with min > max: %v", err)
 	}
 }

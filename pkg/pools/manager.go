@@ -6,11 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 
 	"github.com/resync-dev/resync/pkg/config"
-	"github.com/resync-dev/resync/pkg/redact"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // Manager holds named Runners ("database", "redis", "http", …). Its methods
@@ -23,11 +22,10 @@ type Manager struct {
 // NewManager returns an empty Manager.
 func NewManager() *Manager { return &Manager{runners: map[string]Runner{}} }
 
-// FromConfig opens one pool per configured target: "database" for the first
-// TARGETS.DATABASE_URLS entry ("database2", … for further ones), "redis"
-// for TARGETS.REDIS_URL and "http" ("http2", …) for TARGETS.HTTP_URLS, with
-// the DB_POOL_*, REDIS_POOL_* and HTTP_POOL_* settings respectively. tracker
-// may be nil. No server is contacted (see Open).
+// FromConfig opens one pool per configured target, named by
+// config.TargetsConfig.List ("database", "database2", …, "redis", "http",
+// "http2", …), with the DB_POOL_*, REDIS_POOL_* and HTTP_POOL_* settings of
+// its kind. tracker may be nil. No server is contacted (see Open).
 func FromConfig(cfg *config.Config, tracker Tracker) (*Manager, error) {
 	return FromConfigWith(cfg, Options{Tracker: tracker})
 }
@@ -35,53 +33,34 @@ func FromConfig(cfg *config.Config, tracker Tracker) (*Manager, error) {
 // FromConfigWith is FromConfig with the optional fields of base (Tracker,
 // Logger, TLSConfig, UserAgent, OperationTimeout) applied to every pool.
 func FromConfigWith(cfg *config.Config, base Options) (*Manager, error) {
-	m := NewManager()
-	open := func(name, key, rawURL string, pc config.PoolConfig, kinds ...string) error {
-		kind, err := KindOf(rawURL)
-		if err != nil {
-			return fmt.Errorf("%s: %w", key, err)
-		}
-		if !slices.Contains(kinds, kind) {
-			return fmt.Errorf("%s: %s is a %s URL, not one of %v", key, redact.URL(rawURL), kind, kinds)
-		}
-		o := OptionsFrom(pc)
-		o.OperationTimeout, o.Tracker, o.Logger, o.TLSConfig, o.UserAgent =
-			base.OperationTimeout, base.Tracker, base.Logger, base.TLSConfig, base.UserAgent
-		r, err := Open(name, rawURL, o, Operation{})
-		if err != nil {
-			return fmt.Errorf("%s: %w", key, err)
-		}
-		return m.Add(r)
-	}
-	var err error
-	for i, u := range cfg.Targets.DatabaseURLs {
-		key := "TARGETS.DATABASE_URLS[" + strconv.Itoa(i) + "]"
-		if err = open(numbered("database", i), key, u, cfg.Pools.DB, KindPostgres, KindMySQL, KindSQLite); err != nil {
-			break
-		}
-	}
-	if err == nil && cfg.Targets.RedisURL != "" {
-		err = open("redis", "TARGETS.REDIS_URL", cfg.Targets.RedisURL, cfg.Pools.Redis, KindRedis)
-	}
-	for i, u := range cfg.Targets.HTTPURLs {
-		if err != nil {
-			break
-		}
-		err = open(numbered("http", i), "TARGETS.HTTP_URLS["+strconv.Itoa(i)+"]", u, cfg.Pools.HTTP, KindHTTP)
-	}
+	ts, err := cfg.Targets.List()
 	if err != nil {
-		_ = m.Close(context.Background())
 		return nil, err
 	}
-	return m, nil
+	return OpenAll(ts, func(t target.Target) Options {
+		o := OptionsFrom(cfg.Pools.For(t.Kind))
+		o.OperationTimeout, o.Tracker, o.Logger, o.TLSConfig, o.UserAgent =
+			base.OperationTimeout, base.Tracker, base.Logger, base.TLSConfig, base.UserAgent
+		return o
+	})
 }
 
-// numbered is base for the first target and base2, base3, … after it.
-func numbered(base string, i int) string {
-	if i == 0 {
-		return base
+// OpenAll opens one pool per target, with the options optsFor gives it and
+// the kind's default operation, in a new Manager. On an error the pools
+// opened so far are closed again.
+func OpenAll(ts []target.Target, optsFor func(target.Target) Options) (*Manager, error) {
+	m := NewManager()
+	for _, t := range ts {
+		r, err := Open(t, optsFor(t), Operation{})
+		if err == nil {
+			err = m.Add(r)
+		}
+		if err != nil {
+			_ = m.Close(context.Background())
+			return nil, err
+		}
 	}
-	return base + strconv.Itoa(i+1)
+	return m, nil
 }
 
 // Add registers r under r.Name(); a name can be used once.

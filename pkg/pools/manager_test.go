@@ -83,8 +83,8 @@ func TestFromConfigRejectsWrongKinds(t *testing.T) {
 		{"redis as database", config.TargetsConfig{DatabaseURLs: []string{"sqlite::memory:", "redis://:hunter2@h:6379"}},
 			"TARGETS.DATABASE_URLS[1]: redis://:***@h:6379 is a redis URL"},
 		{"http as redis", config.TargetsConfig{RedisURL: "http://h"}, "TARGETS.REDIS_URL"},
-		{"unsupported", config.TargetsConfig{HTTPURLs: []string{"gopher://h"}}, `TARGETS.HTTP_URLS[0]: unsupported URL scheme "gopher"`},
-		{"bad database URL", config.TargetsConfig{DatabaseURLs: []string{"mysql://u:hunter2@/x"}}, "has no host"},
+		{"unsupported", config.TargetsConfig{HTTPURLs: []string{"gopher://h"}}, `TARGETS.HTTP_URLS[0]: unsupported scheme "gopher"`},
+		{"bad database URL", config.TargetsConfig{DatabaseURLs: []string{"mysql://u:hunter2@/x"}}, "TARGETS.DATABASE_URLS[0]: no host"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -234,19 +234,6 @@ func TestTallyUntake(t *testing.T) {
 	}
 }
 
-func TestKindOf(t *testing.T) {
-	tests := map[string]string{
-		"postgres://h/db": KindPostgres, "PostgreSQL://h/db": KindPostgres, "mysql://h/db": KindMySQL,
-		"sqlite://x.db": KindSQLite, "sqlite::memory:": KindSQLite, "redis://h": KindRedis, "rediss://h": KindRedis,
-		"http://h": KindHTTP, "HTTPS://h": KindHTTP,
-	}
-	for raw, want := range tests {
-		if got, err := KindOf(raw); err != nil || got != want {
-			t.Errorf("KindOf(%q) = %q, %v; want %q", raw, got, err, want)
-		}
-	}
-}
-
 func TestWaiterDeadline(t *testing.T) {
 	const timeout = time.Second
 	tests := []struct {

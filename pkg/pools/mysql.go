@@ -2,10 +2,10 @@ package pools
 
 import (
 	"errors"
-	"net"
-	"strings"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // mysqlQueryTag prefixes every MySQL query so that resync's statements are
@@ -13,30 +13,14 @@ import (
 // visible (performance_schema off, the MariaDB default).
 const mysqlQueryTag = "/* " + AppName + " */ "
 
-// newMySQL converts mysql://user:pass@host:port/db?param=… into the driver's
-// configuration: the query parameters are the driver's DSN parameters (tls,
-// charset, …). Each pooled connection is one driver connection, identified
-// by the connection attribute program_name=resync.
+// newMySQL converts a mysql:// URL into the driver's configuration
+// (target.MySQLConfig: host:port or ?socket=, the query parameters being the
+// driver's DSN parameters). Each pooled connection is one driver
+// connection, identified by the connection attribute program_name=resync.
 func newMySQL(rawURL string, o Options, op Operation) (*sqlDriver, error) {
-	u, err := parseURL(rawURL)
+	cfg, err := target.MySQLConfig(rawURL)
 	if err != nil {
 		return nil, err
-	}
-	addr := u.Host
-	if u.Port() == "" {
-		addr = net.JoinHostPort(u.Hostname(), "3306")
-	}
-	dsn := "tcp(" + addr + ")/" + strings.TrimPrefix(u.Path, "/")
-	if u.RawQuery != "" {
-		dsn += "?" + u.RawQuery
-	}
-	cfg, err := mysql.ParseDSN(dsn)
-	if err != nil {
-		return nil, err
-	}
-	if u.User != nil {
-		cfg.User = u.User.Username()
-		cfg.Passwd, _ = u.User.Password()
 	}
 	attr := "program_name:" + AppName
 	if cfg.ConnectionAttributes != "" {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/redact"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // Operation is what Runner.Do runs on a connection. Its zero value means the
@@ -72,15 +73,19 @@ type runner[C any] struct {
 	opts   Options
 }
 
-// Open makes a Runner for rawURL, its kind chosen by the scheme. It checks
-// the URL (an unsupported scheme or a malformed URL is an error that says
-// so, redacted) but does not contact the server: the MinSize warm-up runs
-// in the background, and an unreachable target shows in Ping, Do and the
-// snapshot.
-func Open(name, rawURL string, opts Options, op Operation) (Runner, error) {
-	kind, err := KindOf(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("pool %s: %w", name, err)
+// Open makes a Runner named t.Name for t.URL, its driver chosen by t.Kind
+// (classified from the URL when empty). It checks the URL (an unsupported
+// scheme or a malformed URL is an error that says so, redacted) but does not
+// contact the server: the MinSize warm-up runs in the background, and an
+// unreachable target shows in Ping, Do and the snapshot.
+func Open(t target.Target, opts Options, op Operation) (Runner, error) {
+	name, rawURL, kind := t.Name, t.URL, t.Kind
+	if kind == "" {
+		k, err := target.KindOf(rawURL)
+		if err != nil {
+			return nil, fmt.Errorf("pool %s: %w", name, err)
+		}
+		kind = k
 	}
 	if err := opts.validate(); err != nil {
 		return nil, fmt.Errorf("pool %s: invalid options: %w", name, err)
@@ -89,41 +94,43 @@ func Open(name, rawURL string, opts Options, op Operation) (Runner, error) {
 		return fmt.Errorf("pool %s (%s): %w", name, redact.URL(rawURL), redactErr(scrubURLSecrets(err, rawURL)))
 	}
 	switch kind {
-	case KindPostgres:
+	case target.Postgres:
 		d, err := newPostgres(rawURL, opts, op)
 		if err != nil {
 			return nil, wrap(err)
 		}
 		return newRunner(name, kind, rawURL, kindDriver[pgConn](d), opts)
-	case KindMySQL:
+	case target.MySQL:
 		d, err := newMySQL(rawURL, opts, op)
 		if err != nil {
 			return nil, wrap(err)
 		}
 		return newRunner(name, kind, rawURL, kindDriver[sqlConn](d), opts)
-	case KindSQLite:
+	case target.SQLite:
 		d, err := newSQLite(rawURL, opts, op)
 		if err != nil {
 			return nil, wrap(err)
 		}
 		return newRunner(name, kind, rawURL, kindDriver[sqlConn](d), opts)
-	case KindRedis:
+	case target.Redis:
 		d, err := newRedis(rawURL, opts, op)
 		if err != nil {
 			return nil, wrap(err)
 		}
 		return newRunner(name, kind, rawURL, kindDriver[*redisConn](d), opts)
-	default: // KindHTTP
+	case target.HTTP:
 		d, err := newHTTP(rawURL, opts, op)
 		if err != nil {
 			return nil, wrap(err)
 		}
 		return newRunner(name, kind, rawURL, kindDriver[*httpConn](d), opts)
+	default:
+		return nil, fmt.Errorf("pool %s (%s): unknown target kind %q", name, redact.URL(rawURL), kind)
 	}
 }
 
-func newRunner[C any](name, kind, rawURL string, d kindDriver[C], opts Options) (Runner, error) {
-	p, err := New(name, kind, Connector[C](d), opts)
+func newRunner[C any](name string, kind target.Kind, rawURL string, d kindDriver[C], opts Options) (Runner, error) {
+	p, err := New(name, string(kind), Connector[C](d), opts)
 	if err != nil {
 		return nil, err
 	}

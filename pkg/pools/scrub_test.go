@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // A driver's URL parse error may quote the password bare; Open must not.
@@ -14,7 +16,7 @@ func TestOpenErrorNeverShowsThePassword(t *testing.T) {
 		"postgres://u:s3cretpw@127.0.0.1:1/db?sslmode=bogus",
 		"mysql://u:s3cretpw@127.0.0.1:1/db?tls=bogus",
 	} {
-		_, err := Open("db", raw, Options{MaxSize: 1, ConnectTimeout: time.Second, IdleTimeout: time.Second, MaxLifetime: time.Second, HealthCheckInterval: time.Second}, Operation{})
+		_, err := Open(target.Target{Name: "db", URL: raw}, Options{MaxSize: 1, ConnectTimeout: time.Second, IdleTimeout: time.Second, MaxLifetime: time.Second, HealthCheckInterval: time.Second}, Operation{})
 		if err == nil {
 			t.Errorf("Open(%q) accepted a malformed URL", raw)
 			continue

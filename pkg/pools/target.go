@@ -7,44 +7,21 @@ import (
 	"strings"
 
 	"github.com/resync-dev/resync/pkg/redact"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
-// Target kinds.
+// Target kinds, as Runner.Kind and Snapshot.Kind report them: the kinds
+// of pkg/target.
 const (
-	KindPostgres = "postgres"
-	KindMySQL    = "mysql"
-	KindSQLite   = "sqlite"
-	KindRedis    = "redis"
-	KindHTTP     = "http"
+	KindPostgres = string(target.Postgres)
+	KindMySQL    = string(target.MySQL)
+	KindSQLite   = string(target.SQLite)
+	KindRedis    = string(target.Redis)
+	KindHTTP     = string(target.HTTP)
 )
 
 // AppName is how every connection identifies itself to the server.
 const AppName = "resync"
-
-// supportedSchemes is quoted in errors about a URL.
-const supportedSchemes = "postgres://, postgresql://, mysql://, sqlite://path (or sqlite::memory:), redis://, rediss://, http:// or https://"
-
-// KindOf returns the target kind of a URL from its scheme, or an error that
-// names the (redacted) URL and the supported schemes.
-func KindOf(rawURL string) (string, error) {
-	scheme, _, ok := strings.Cut(rawURL, ":")
-	if !ok || scheme == "" {
-		return "", fmt.Errorf("target URL %q has no scheme: use %s", redact.Text(rawURL), supportedSchemes)
-	}
-	switch strings.ToLower(scheme) {
-	case "postgres", "postgresql":
-		return KindPostgres, nil
-	case "mysql":
-		return KindMySQL, nil
-	case "sqlite":
-		return KindSQLite, nil
-	case "redis", "rediss":
-		return KindRedis, nil
-	case "http", "https":
-		return KindHTTP, nil
-	}
-	return "", fmt.Errorf("unsupported URL scheme %q in %s: use %s", scheme, redact.Text(rawURL), supportedSchemes)
-}
 
 // parseURL parses a network target URL without ever putting its password in
 // an error (url.Parse quotes the whole input).

@@ -7,7 +7,7 @@ import (
 	"github.com/resync-dev/resync/pkg/redact"
 )
 
-func TestRedactURL(t *testing.T) {
+func TestURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"postgres://app:s3cret@db:5432/app", "postgres://app:***@db:5432/app"},
 		{"postgres://app@db:5432/app", "postgres://app@db:5432/app"},
@@ -45,12 +45,12 @@ func TestRedactURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if got := redact.URL(tt.in); got != tt.want {
-			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("URL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
 
-func TestRedactText(t *testing.T) {
+func TestText(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{`dial postgres://app:s3cret@db:5432/app: connection refused`, `dial postgres://app:***@db:5432/app: connection refused`},
 		{`two: redis://:a@r and https://u:b@h/x`, `two: redis://:***@r and https://u:***@h/x`},
@@ -65,7 +65,7 @@ func TestRedactText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if got := redact.Text(tt.in); got != tt.want {
-			t.Errorf("RedactText(%q)\n = %q\nwant %q", tt.in, got, tt.want)
+			t.Errorf("Text(%q)\n = %q\nwant %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -73,7 +73,7 @@ func TestRedactText(t *testing.T) {
 const planted = "hunter2PLANTED"
 
 // TestRedactNeverLeaks: whatever shape the URL has, the planted password
-// does not survive RedactURL.
+// does not survive URL (nor Text).
 func TestRedactNeverLeaks(t *testing.T) {
 	shapes := []string{
 		"postgres://u:%s@h/db", "postgresql://u:%s@h:5432/db?sslmode=require", "mysql://root:%s@h:3306/db",
@@ -84,10 +84,10 @@ func TestRedactNeverLeaks(t *testing.T) {
 	for _, s := range shapes {
 		raw := strings.ReplaceAll(s, "%s", planted)
 		if got := redact.URL(raw); strings.Contains(got, planted) {
-			t.Errorf("RedactURL(%q) = %q", raw, got)
+			t.Errorf("URL(%q) = %q", raw, got)
 		}
 		if got := redact.Text("error: " + raw + " failed"); strings.Contains(got, planted) && !strings.Contains(s, "%s x") {
-			t.Errorf("RedactText(%q) = %q", raw, got)
+			t.Errorf("Text(%q) = %q", raw, got)
 		}
 	}
 }

@@ -55,10 +55,28 @@ func BuildLeaks(start time.Time, maxLifetime, watch time.Duration, partial bool,
 				last.Severity = resources.SeverityWarning
 			}
 		}
-		rep.Targets = append(rep.Targets, last)
+		rep.Targets = append(rep.Targets, emptyLists(last))
 	}
 	rep.Summary = summarizeLeaks(rep.Targets)
 	return rep
+}
+
+// emptyLists makes r's nil lists empty, so the JSON has [] (as the
+// report's does) rather than null.
+func emptyLists(r *inspect.Result) *inspect.Result {
+	r.Leaks = orEmpty(r.Leaks)
+	r.LongLived = orEmpty(r.LongLived)
+	r.Own = orEmpty(r.Own)
+	r.Clients = orEmpty(r.Clients)
+	r.Findings = orEmpty(r.Findings)
+	return r
+}
+
+func orEmpty[S ~[]E, E any](s S) S {
+	if s == nil {
+		return S{}
+	}
+	return s
 }
 
 func summarizeLeaks(results []*inspect.Result) LeaksSummary {

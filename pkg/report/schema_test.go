@@ -12,23 +12,16 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-const schemaURL = "https://github.com/resync-dev/resync/pkg/report/schema/report.schema.json"
-
-func compileSchema(t *testing.T) *jsonschema.Schema {
+// compileSchema compiles the named schema (see SchemaNames), its
+// cross-file $refs loaded by SchemaLoader, formats (date-time) asserted.
+func compileSchema(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(JSONSchema()))
-	if err != nil {
-		t.Fatalf("schema is not JSON: %v", err)
-	}
 	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
-	if err := c.AddResource(schemaURL, doc); err != nil {
-		t.Fatal(err)
-	}
-	sch, err := c.Compile(schemaURL)
+	c.UseLoader(SchemaLoader{})
+	sch, err := c.Compile(SchemaID(name))
 	if err != nil {
-		t.Fatalf("compiling the schema: %v", err)
+		t.Fatalf("compiling the %s schema: %v", name, err)
 	}
 	return sch
 }
@@ -45,7 +38,7 @@ func validate(t *testing.T, sch *jsonschema.Schema, doc []byte) error {
 // TestSchemaValidatesBuildOutput: every fixture, the benchmark's large
 // report and a pools-only report conform to the schema.
 func TestSchemaValidatesBuildOutput(t *testing.T) {
-	sch := compileSchema(t)
+	sch := compileSchema(t, SchemaReport)
 	inputs := map[string]Input{"bench": benchInput()}
 	for _, f := range fixtures {
 		inputs[f.name] = f.in()
@@ -66,7 +59,7 @@ func TestSchemaValidatesBuildOutput(t *testing.T) {
 // TestSchemaRejects: the schema is strict enough to catch pre-formatted
 // numbers, missing fields, undocumented fields and out-of-range ratios.
 func TestSchemaRejects(t *testing.T) {
-	sch := compileSchema(t)
+	sch := compileSchema(t, SchemaReport)
 	base := render(t, output.Options{Format: output.JSON}, Build(degradedInput()))
 	tests := []struct {
 		name string
@@ -103,35 +96,82 @@ func cacheMetrics(m map[string]any) map[string]any {
 	return m["caches"].(map[string]any)["default"].(map[string]any)["metrics"].(map[string]any)
 }
 
-// TestSchemaDocumentsEveryField: every property and definition carries a
-// description, and every field the Go types emit is in the schema.
+// TestSchemaDocumentsEveryField: in every schema, every property and
+// definition carries a description, and every object with properties is
+// closed (additionalProperties false) with a required list naming only its
+// properties. That every field the Go types emit is in the schema is what
+// the validations of real output show.
 func TestSchemaDocumentsEveryField(t *testing.T) {
-	var root map[string]any
-	if err := json.Unmarshal(JSONSchema(), &root); err != nil {
-		t.Fatal(err)
-	}
-	var missing []string
-	var walk func(path string, node map[string]any)
-	walk = func(path string, node map[string]any) {
-		if _, ok := node["description"]; !ok {
-			missing = append(missing, path)
-		}
-		if props, ok := node["properties"].(map[string]any); ok {
-			for k, v := range props {
-				walk(path+"."+k, v.(map[string]any))
+	for _, name := range SchemaNames() {
+		t.Run(name, func(t *testing.T) {
+			b, _ := Schema(name)
+			var root map[string]any
+			if err := json.Unmarshal(b, &root); err != nil {
+				t.Fatal(err)
 			}
-		}
-		if ap, ok := node["additionalProperties"].(map[string]any); ok && ap["$ref"] == nil && ap["type"] == "object" {
-			walk(path+".*", ap)
+			if root["$id"] != SchemaID(name) {
+				t.Errorf("$id %v, want %s", root["$id"], SchemaID(name))
+			}
+			var problems []string
+			var walk func(path string, node map[string]any)
+			walk = func(path string, node map[string]any) {
+				if _, ok := node["description"]; !ok {
+					problems = append(problems, path+": no description")
+				}
+				if props, ok := node["properties"].(map[string]any); ok {
+					if node["additionalProperties"] != false {
+						problems = append(problems, path+": not closed (additionalProperties false)")
+					}
+					req, ok := node["required"].([]any)
+					if !ok {
+						problems = append(problems, path+": no required list")
+					}
+					for _, r := range req {
+						if _, ok := props[r.(string)]; !ok {
+							problems = append(problems, fmt.Sprintf("%s: required %v is no property", path, r))
+						}
+					}
+					for k, v := range props {
+						walk(path+"."+k, v.(map[string]any))
+					}
+				}
+				if ap, ok := node["additionalProperties"].(map[string]any); ok && ap["$ref"] == nil && ap["type"] == "object" {
+					walk(path+".*", ap)
+				}
+			}
+			walk("$", root)
+			for n, d := range root["$defs"].(map[string]any) {
+				walk("$defs."+n, d.(map[string]any))
+			}
+			slices.Sort(problems)
+			if len(problems) > 0 {
+				t.Errorf("%s.schema.json:\n%s", name, strings.Join(problems, "\n"))
+			}
+		})
+	}
+}
+
+// TestSchemaNames: each name gives its file; an unknown name or $id gives
+// nothing.
+func TestSchemaNames(t *testing.T) {
+	for _, name := range SchemaNames() {
+		if b, ok := Schema(name); !ok || !json.Valid(b) {
+			t.Errorf("Schema(%q): ok %v, valid JSON %v", name, ok, json.Valid(b))
 		}
 	}
-	walk("$", root)
-	for name, d := range root["$defs"].(map[string]any) {
-		walk("$defs."+name, d.(map[string]any))
+	for _, name := range []string{"", "Report", "report.schema.json", "../schema/report", "thresholds"} {
+		if _, ok := Schema(name); ok {
+			t.Errorf("Schema(%q) found a schema", name)
+		}
 	}
-	slices.Sort(missing)
-	if len(missing) > 0 {
-		t.Errorf("no description at:\n%s", strings.Join(missing, "\n"))
+	for _, url := range []string{SchemaID("thresholds"), "https://json-schema.org/draft/2020-12/schema",
+		"https://github.com/resync-dev/resync/pkg/report/schema/report.json", "report.schema.json"} {
+		if _, err := (SchemaLoader{}).Load(url); err == nil {
+			t.Errorf("SchemaLoader loaded %s", url)
+		}
+	}
+	if rep, _ := Schema(SchemaReport); !bytes.Equal(JSONSchema(), rep) {
+		t.Error("JSONSchema() is not the report schema")
 	}
 }
 

@@ -44,7 +44,7 @@ func BuildSimulation(source string, ttl time.Duration, rate float64, res *sim.Re
 		SchemaVersion: SchemaVersion, Source: source, Requests: res.Requests, DistinctKeys: res.DistinctKeys,
 		Method: res.Method, TTLSeconds: ttl.Seconds(), MaxHitRate: res.MaxHitRate,
 		TargetHitRate: res.TargetHitRate, CapacityForTarget: res.CapacityForTarget, CapacityExact: res.CapacityExact,
-		Points: []SimulationPoint{},
+		Partial: res.Partial, Points: []SimulationPoint{},
 	}
 	if ttl > 0 {
 		out.RatePerSecond = rate
@@ -52,7 +52,7 @@ func BuildSimulation(source string, ttl time.Duration, rate float64, res *sim.Re
 	advice := CacheAdvice{CapacityForTarget: res.CapacityForTarget, TargetHitRate: res.TargetHitRate}
 	for _, p := range res.Points {
 		st := simulatedStats(p, res.DistinctKeys)
-		score := CacheScore(CacheInputs{HitRate: st.HitRate, EvictionRate: st.EvictionRate})
+		score := round(CacheScore(CacheInputs{HitRate: st.HitRate, EvictionRate: st.EvictionRate}), 1)
 		out.Points = append(out.Points, SimulationPoint{
 			Point:           p,
 			EfficiencyScore: score,

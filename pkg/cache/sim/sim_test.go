@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -324,5 +325,67 @@ func TestSharedTraces(t *testing.T) {
 				t.Errorf("%s capacity %d: curve %d, exact %d", filepath.Base(p), c, got, want)
 			}
 		}
+	}
+}
+
+// Cancelled mid-run, Run returns the capacities finished so far, marked
+// partial, with the context's error.
+func TestRunCancelledIsPartial(t *testing.T) {
+	keys, err := Generate(Workload{Dist: DistZipf, Keys: 1000, Requests: 20_000, ZipfS: 1.01, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		ttl    time.Duration
+		cancel int // cancel after this many capacities' optimum
+		want   []int
+	}{
+		{"exact curve, cancelled after one", 0, 1, []int{10}},
+		{"exact curve, cancelled after two", 0, 2, []int{10, 100}},
+		{"replay, cancelled after one", time.Minute, 1, []int{10}},
+		{"cancelled before any", 0, -1, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tt.cancel < 0 {
+				cancel()
+			}
+			done := 0
+			cfg := Config{Keys: keys, Capacities: []int{10, 100, 500}, TTL: tt.ttl, Rate: 1000, TargetHitRate: 0.7, Workers: 1,
+				jobDone: func() {
+					// With a TTL the replay of a capacity follows its optimum:
+					// cancel once it has run too.
+					if done++; done == tt.cancel && tt.ttl == 0 {
+						cancel()
+					}
+				}}
+			if tt.ttl > 0 {
+				cfg.jobDone = func() {
+					if done++; done == tt.cancel+1 {
+						cancel() // the first capacity's replay has finished
+					}
+				}
+			}
+			res, err := Run(ctx, cfg)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+			if res == nil || !res.Partial {
+				t.Fatalf("result %+v, want a partial one", res)
+			}
+			var got []int
+			for _, p := range res.Points {
+				got = append(got, p.Capacity)
+				if p.Hits+p.Misses != int64(len(keys)) || p.OptimalHitRate < p.HitRate {
+					t.Errorf("capacity %d is incomplete: %+v", p.Capacity, p)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("capacities %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

@@ -28,6 +28,8 @@ type Config struct {
 	Rate          float64       // requests per second; sets the simulated clock for TTL
 	TargetHitRate float64       // 0–1
 	Workers       int           // capacities evaluated at once; 0 means GOMAXPROCS
+
+	jobDone func() // tests: called after each capacity's optimum
 }
 
 // Point is the outcome at one capacity.
@@ -53,15 +55,22 @@ type Result struct {
 	// CapacityForTarget is the smallest capacity reaching the target, 0 when
 	// none does. Without a TTL it is exact (from the whole curve); with one
 	// it is the smallest of the evaluated capacities.
-	CapacityForTarget int     `json:"capacity_for_target"`
-	CapacityExact     bool    `json:"capacity_exact"`
-	Points            []Point `json:"points"`
+	CapacityForTarget int  `json:"capacity_for_target"`
+	CapacityExact     bool `json:"capacity_exact"`
+	// Partial: the run was cancelled and Points holds only the capacities
+	// finished by then (possibly none).
+	Partial bool    `json:"partial,omitempty"`
+	Points  []Point `json:"points"`
 }
 
 // Run evaluates every capacity. Without a TTL the LRU hit rates are exact,
 // from one stack-distance pass; with one, the trace is replayed through
 // resync's cache per capacity. Belady's optimum is computed per capacity.
 // Capacities run in parallel on cfg.Workers goroutines.
+//
+// Cancelled, Run stops starting capacities, waits for those under way and
+// returns the partial result (Partial set, the finished capacities only)
+// together with ctx's error.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if len(cfg.Keys) == 0 {
 		return nil, ErrEmptyTrace
@@ -105,8 +114,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Each job writes only its own capacity's flags; read after wg.Wait.
+	optDone, replayDone := make([]bool, len(caps)), make([]bool, len(caps))
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
@@ -123,7 +135,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	jobs := make(chan func(), 2*len(caps)+1)
 	if ttlReqs == 0 {
-		jobs <- func() { curve = NewLRUCurve(ids, distinct) }
+		jobs <- func() {
+			if ctx.Err() == nil {
+				curve = NewLRUCurve(ids, distinct)
+			}
+		}
 	}
 	for i, c := range caps {
 		res.Points[i].Capacity = c
@@ -131,6 +147,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		jobs <- func() {
 			if ctx.Err() == nil {
 				p.OptimalHitRate = float64(OptimalHits(ids, next, distinct, c, ttlReqs)) / float64(n)
+				optDone[i] = true
+			}
+			if cfg.jobDone != nil {
+				cfg.jobDone()
 			}
 		}
 		if ttlReqs > 0 {
@@ -140,11 +160,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 				}
 				got, err := ReplayCache(ctx, cfg.Keys, c, cfg.TTL, cfg.Rate)
 				if err != nil {
-					fail(err)
+					if parent.Err() == nil {
+						fail(err)
+					}
 					return
 				}
 				p.Hits, p.Misses, p.Sets = got.Hits, got.Misses, got.Sets
 				p.Evictions, p.Expirations = got.Evictions, got.Expirations
+				replayDone[i] = true
 			}
 		}
 	}
@@ -162,8 +185,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if first != nil {
 		return nil, first
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	interrupted := parent.Err()
+	if interrupted != nil {
+		res.Partial = true
+		kept := []Point{}
+		for i, p := range res.Points {
+			if optDone[i] && (replayDone[i] || curve != nil) {
+				kept = append(kept, p)
+			}
+		}
+		res.Points = kept
 	}
 
 	if curve != nil {
@@ -189,7 +220,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			res.CapacityForTarget = p.Capacity
 		}
 	}
-	return res, nil
+	return res, interrupted
 }
 
 // SweepCapacities returns up to n capacities spaced evenly on a log scale

@@ -3,57 +3,43 @@ package inspect
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"strings"
 
-	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
-// KindOf returns the inspector kind for a URL's scheme: postgres, mysql or
-// redis; "" with an error naming the scheme otherwise.
-func KindOf(rawURL string) (string, error) {
-	scheme, _, ok := strings.Cut(rawURL, ":")
-	if !ok {
-		return "", fmt.Errorf("%q is not a URL: use postgres://, mysql:// or redis://", redact.Text(rawURL))
+// Inspect runs the inspector that fits the target's kind (classified from
+// its URL when empty); o.Name defaults to t.Name. A SQLite target gives a
+// result with an info finding (SQLite has no server sessions); an HTTP one
+// is an error. Like the inspectors, it returns a result even with an error,
+// marked unreachable.
+func Inspect(ctx context.Context, t target.Target, o Options) (*Result, error) {
+	if t.Kind == "" {
+		k, err := target.KindOf(t.URL)
+		if err != nil {
+			return nil, err
+		}
+		t.Kind = k
 	}
-	switch strings.ToLower(scheme) {
-	case "postgres", "postgresql":
-		return KindPostgres, nil
-	case "mysql":
-		return KindMySQL, nil
-	case "redis", "rediss":
-		return KindRedis, nil
-	case "sqlite":
-		return "sqlite", nil
+	if o.Name == "" {
+		o.Name = t.Name
 	}
-	if _, err := url.Parse(rawURL); err != nil {
-		return "", fmt.Errorf("%q is not a URL: use postgres://, mysql:// or redis://", redact.Text(rawURL))
+	switch t.Kind {
+	case target.Postgres:
+		return Postgres(ctx, t.URL, o)
+	case target.MySQL:
+		return MySQL(ctx, t.URL, o)
+	case target.Redis:
+		return Redis(ctx, t.URL, o)
+	case target.SQLite:
+	default:
+		return nil, fmt.Errorf("%s: a %s target cannot be inspected: use postgres://, mysql:// or redis://", t.Redacted(), t.Kind)
 	}
-	return "", fmt.Errorf("%s: scheme %q cannot be inspected: use postgres://, mysql:// or redis://", redact.URL(rawURL), scheme)
-}
-
-// Inspect runs the inspector that fits the URL's scheme. A SQLite URL gives
-// a result with an info finding (SQLite has no server sessions). Like the
-// inspectors, it returns a result even with an error, marked unreachable.
-func Inspect(ctx context.Context, rawURL string, o Options) (*Result, error) {
-	kind, err := KindOf(rawURL)
+	o, err := o.withDefaults(string(t.Kind))
 	if err != nil {
 		return nil, err
 	}
-	switch kind {
-	case KindPostgres:
-		return Postgres(ctx, rawURL, o)
-	case KindMySQL:
-		return MySQL(ctx, rawURL, o)
-	case KindRedis:
-		return Redis(ctx, rawURL, o)
-	}
-	o, err = o.withDefaults(kind)
-	if err != nil {
-		return nil, err
-	}
-	r := newResult(o, kind, rawURL)
+	r := newResult(o, string(t.Kind), t.URL)
 	r.Reachable = true
 	r.Findings = append(r.Findings, Finding{
 		Severity: resources.SeverityInfo, Code: FindingNotInspected,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 const mysqlProcessSQL = `
@@ -42,7 +43,7 @@ func MySQL(ctx context.Context, rawURL string, o Options) (*Result, error) {
 		return nil, err
 	}
 	r := newResult(o, KindMySQL, rawURL)
-	cfg, err := mysqlConfig(rawURL)
+	cfg, err := target.MySQLConfig(rawURL)
 	if err != nil {
 		return unreachable(r, err), err
 	}

@@ -4,13 +4,14 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // Target kinds.
 const (
-	KindPostgres = "postgres"
-	KindMySQL    = "mysql"
-	KindRedis    = "redis"
+	KindPostgres = string(target.Postgres)
+	KindMySQL    = string(target.MySQL)
+	KindRedis    = string(target.Redis)
 )
 
 // Leak kinds found on servers (resources.Leak.Kind).
@@ -33,7 +34,7 @@ const (
 
 // Result is one target's inspection.
 type Result struct {
-	Name        string             `json:"name"` // "database", "database-2", "redis"
+	Name        string             `json:"name"` // "database", "database2", "redis"
 	Kind        string             `json:"kind"` // postgres | mysql | redis (or the URL's scheme when not inspected)
 	URL         string             `json:"url"`  // redacted
 	Reachable   bool               `json:"reachable"`

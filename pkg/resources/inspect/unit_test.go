@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/resources/inspect"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 func TestIsOwn(t *testing.T) {
@@ -20,21 +21,16 @@ func TestIsOwn(t *testing.T) {
 	}
 }
 
-func TestKindOf(t *testing.T) {
-	tests := []struct{ url, kind, err string }{
-		{"postgres://u@h/db", "postgres", ""},
-		{"postgresql://u@h/db", "postgres", ""},
-		{"mysql://root@127.0.0.1:3306/test", "mysql", ""},
-		{"redis://h:6379/0", "redis", ""},
-		{"rediss://:secret@h:6380", "redis", ""},
-		{"sqlite://app.db", "sqlite", ""},
-		{"http://example.test", "", `scheme "http" cannot be inspected`},
-		{"not a url", "", "is not a URL"},
+func TestInspectKinds(t *testing.T) {
+	tests := []struct{ url, err string }{
+		{"http://u:s3cret@example.test", "a http target cannot be inspected"},
+		{"not a url", "no scheme"},
+		{"ftp://u:s3cret@h", `unsupported scheme "ftp"`},
 	}
 	for _, tt := range tests {
-		kind, err := inspect.KindOf(tt.url)
-		if kind != tt.kind || (tt.err == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tt.err) {
-			t.Errorf("KindOf(%q) = %q, %v; want %q, %q", tt.url, kind, err, tt.kind, tt.err)
+		_, err := inspect.Inspect(context.Background(), target.Target{URL: tt.url}, inspect.Options{MaxLifetime: time.Hour})
+		if err == nil || !strings.Contains(err.Error(), tt.err) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("Inspect(%q): %v; want %q without the password", tt.url, err, tt.err)
 		}
 	}
 }
@@ -94,15 +90,15 @@ func TestDetectGrowth(t *testing.T) {
 }
 
 func TestOptionsValidation(t *testing.T) {
-	_, err := inspect.Inspect(context.Background(), "postgres://u@127.0.0.1:1/db", inspect.Options{})
+	_, err := inspect.Inspect(context.Background(), target.Target{Kind: target.Postgres, URL: "postgres://u@127.0.0.1:1/db"}, inspect.Options{})
 	if err == nil || !strings.Contains(err.Error(), "MaxLifetime") {
 		t.Fatalf("err = %v, want a MaxLifetime error", err)
 	}
 }
 
 func TestSQLiteIsNotInspected(t *testing.T) {
-	r, err := inspect.Inspect(context.Background(), "sqlite://app.db", inspect.Options{MaxLifetime: time.Hour})
-	if err != nil || len(r.Findings) != 1 || r.Findings[0].Code != inspect.FindingNotInspected || r.LeakCount() != 0 {
+	r, err := inspect.Inspect(context.Background(), target.Target{Name: "database", URL: "sqlite://app.db"}, inspect.Options{MaxLifetime: time.Hour})
+	if err != nil || len(r.Findings) != 1 || r.Findings[0].Code != inspect.FindingNotInspected || r.LeakCount() != 0 || r.Name != "database" {
 		t.Fatalf("result %+v, err %v", r, err)
 	}
 }
@@ -116,7 +112,7 @@ func TestUnreachable(t *testing.T) {
 		"redis://:s3cret-pw@127.0.0.1:1/0",
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		r, err := inspect.Inspect(ctx, u, inspect.Options{MaxLifetime: time.Hour})
+		r, err := inspect.Inspect(ctx, target.Target{URL: u}, inspect.Options{MaxLifetime: time.Hour})
 		cancel()
 		if err == nil || r == nil {
 			t.Fatalf("%s: err %v result %v, want both", u, err, r)

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -42,7 +43,7 @@ func opener(srv *httptest.Server) Opener {
 
 func urlOpener(rawURL string, op pools.Operation) Opener {
 	return func(_ context.Context, size int) (Target, error) {
-		return pools.Open("test", rawURL, pools.Options{
+		return pools.Open(target.Target{Name: "test", URL: rawURL}, pools.Options{
 			MinSize: size, MaxSize: size, ConnectTimeout: 5 * time.Second, IdleTimeout: time.Minute,
 			MaxLifetime: time.Hour, HealthCheckInterval: time.Minute,
 		}, op)

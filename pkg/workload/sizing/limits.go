@@ -4,10 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -15,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/resync-dev/resync/pkg/redact"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // ServerLimit reads a server's own connection limit over a short-lived
@@ -27,23 +25,23 @@ import (
 //
 // Other kinds (http, sqlite) have no such limit: it returns nil, nil.
 // Errors name the target with its password redacted.
-func ServerLimit(ctx context.Context, kind, rawURL string, timeout time.Duration) (*Limit, error) {
+func ServerLimit(ctx context.Context, t target.Target, timeout time.Duration) (*Limit, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var l *Limit
 	var err error
-	switch kind {
-	case "postgres":
-		l, err = postgresLimit(ctx, rawURL)
-	case "mysql":
-		l, err = mysqlLimit(ctx, rawURL)
-	case "redis":
-		l, err = redisLimit(ctx, rawURL)
+	switch t.Kind {
+	case target.Postgres:
+		l, err = postgresLimit(ctx, t.URL)
+	case target.MySQL:
+		l, err = mysqlLimit(ctx, t.URL)
+	case target.Redis:
+		l, err = redisLimit(ctx, t.URL)
 	default:
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read the connection limit of %s: %s", redact.URL(rawURL), redact.Text(err.Error()))
+		return nil, fmt.Errorf("read the connection limit of %s: %s", t.Redacted(), redact.Text(err.Error()))
 	}
 	return l, nil
 }
@@ -74,7 +72,7 @@ func postgresLimit(ctx context.Context, rawURL string) (*Limit, error) {
 }
 
 func mysqlLimit(ctx context.Context, rawURL string) (*Limit, error) {
-	cfg, err := MySQLConfig(rawURL)
+	cfg, err := target.MySQLConfig(rawURL)
 	if err != nil {
 		return nil, err
 	}
@@ -90,39 +88,6 @@ func mysqlLimit(ctx context.Context, rawURL string) (*Limit, error) {
 		return nil, err
 	}
 	return &Limit{Max: n, Source: fmt.Sprintf("@@max_connections %d", n)}, nil
-}
-
-// MySQLConfig converts a mysql://user:pass@host:port/db?params URL into the
-// driver's configuration (port 3306 by default; query parameters are passed
-// to the driver as DSN parameters).
-func MySQLConfig(rawURL string) (*mysql.Config, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, err
-	}
-	if u.Scheme != "mysql" {
-		return nil, fmt.Errorf("scheme %q is not mysql", u.Scheme)
-	}
-	cfg := mysql.NewConfig()
-	if u.User != nil {
-		cfg.User = u.User.Username()
-		cfg.Passwd, _ = u.User.Password()
-	}
-	host := u.Host
-	if u.Port() == "" {
-		host = net.JoinHostPort(strings.Trim(u.Hostname(), "[]"), "3306")
-	}
-	cfg.Net, cfg.Addr = "tcp", host
-	cfg.DBName = strings.TrimPrefix(u.Path, "/")
-	if u.RawQuery == "" {
-		return cfg, nil
-	}
-	dsn := cfg.FormatDSN()
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return mysql.ParseDSN(dsn + sep + u.RawQuery)
 }
 
 func redisLimit(ctx context.Context, rawURL string) (*Limit, error) {

@@ -8,21 +8,22 @@ import (
 
 	"github.com/resync-dev/resync/internal/testenv"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 func TestServerLimits(t *testing.T) {
 	tests := []struct {
-		kind   string
+		kind   target.Kind
 		url    func(testing.TB) string
 		source string
 	}{
-		{"postgres", testenv.PostgresURL, "max_connections"},
-		{"mysql", testenv.MySQLURL, "@@max_connections"},
-		{"redis", testenv.RedisURL, "maxclients"},
+		{target.Postgres, testenv.PostgresURL, "max_connections"},
+		{target.MySQL, testenv.MySQLURL, "@@max_connections"},
+		{target.Redis, testenv.RedisURL, "maxclients"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.kind, func(t *testing.T) {
-			l, err := ServerLimit(context.Background(), tt.kind, tt.url(t), 5*time.Second)
+		t.Run(string(tt.kind), func(t *testing.T) {
+			l, err := ServerLimit(context.Background(), target.Target{Name: "database", Kind: tt.kind, URL: tt.url(t)}, 5*time.Second)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -32,13 +33,13 @@ func TestServerLimits(t *testing.T) {
 			t.Logf("%s: %d (%s)", tt.kind, l.Max, l.Source)
 		})
 	}
-	if l, err := ServerLimit(context.Background(), "http", "http://127.0.0.1:1/", time.Second); l != nil || err != nil {
+	if l, err := ServerLimit(context.Background(), target.Target{Name: "http", Kind: target.HTTP, URL: "http://127.0.0.1:1/"}, time.Second); l != nil || err != nil {
 		t.Errorf("http has no limit, got %+v %v", l, err)
 	}
 }
 
 func TestServerLimitErrorIsRedacted(t *testing.T) {
-	_, err := ServerLimit(context.Background(), "postgres", "postgres://app:s3cret@127.0.0.1:1/db?sslmode=disable", 2*time.Second)
+	_, err := ServerLimit(context.Background(), target.Target{Name: "database", Kind: target.Postgres, URL: "postgres://app:s3cret@127.0.0.1:1/db?sslmode=disable"}, 2*time.Second)
 	if err == nil {
 		t.Fatal("no error from a closed port")
 	}

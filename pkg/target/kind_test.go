@@ -1,36 +1,37 @@
-package config_test
+package target_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
-func TestParseTargetURL(t *testing.T) {
+func TestKindOf(t *testing.T) {
 	tests := []struct {
 		raw     string
-		kind    string
+		kind    target.Kind
 		wantErr string // substring; "" = valid
 	}{
-		{"postgres://app:pw@db:5432/app?sslmode=disable", config.TargetPostgres, ""},
-		{"postgresql://db/app", config.TargetPostgres, ""},
-		{"POSTGRES://db/app", config.TargetPostgres, ""},
-		{"postgres://h1,h2:5433/app", config.TargetPostgres, ""},
-		{"postgres:///app?host=/var/run/postgresql", config.TargetPostgres, ""},
+		{"postgres://app:pw@db:5432/app?sslmode=disable", target.Postgres, ""},
+		{"postgresql://db/app", target.Postgres, ""},
+		{"POSTGRES://db/app", target.Postgres, ""},
+		{"postgres://h1,h2:5433/app", target.Postgres, ""},
+		{"postgres:///app?host=/var/run/postgresql", target.Postgres, ""},
 		{"postgres:///app", "", "no host"},
-		{"mysql://root@127.0.0.1:3306/test", config.TargetMySQL, ""},
+		{"mysql://root@127.0.0.1:3306/test", target.MySQL, ""},
 		{"mysql:///test", "", "no host"},
-		{"sqlite://data/app.db", config.TargetSQLite, ""},
-		{"sqlite:///var/lib/app.db", config.TargetSQLite, ""},
-		{"sqlite::memory:", config.TargetSQLite, ""},
+		{"mysql://app@/test?socket=/run/mysqld/mysqld.sock", target.MySQL, ""},
+		{"sqlite://data/app.db", target.SQLite, ""},
+		{"sqlite:///var/lib/app.db", target.SQLite, ""},
+		{"sqlite::memory:", target.SQLite, ""},
 		{"sqlite://", "", "SQLite URL without a path"},
 		{"sqlite:app.db", "", `"sqlite:" must be followed by "//"`},
-		{"redis://127.0.0.1:6379/0", config.TargetRedis, ""},
-		{"rediss://:pw@cache:6380", config.TargetRedis, ""},
+		{"redis://127.0.0.1:6379/0", target.Redis, ""},
+		{"rediss://:pw@cache:6380", target.Redis, ""},
 		{"redis://", "", "no host: use redis:// or rediss://"},
-		{"http://localhost:8080/health", config.TargetHTTP, ""},
-		{"https://api.example.com", config.TargetHTTP, ""},
+		{"http://localhost:8080/health", target.HTTP, ""},
+		{"https://api.example.com", target.HTTP, ""},
 		{"https://", "", "no host"},
 		{"", "", "empty URL"},
 		{"  ", "", "empty URL"},
@@ -44,7 +45,7 @@ func TestParseTargetURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
-			kind, err := config.ParseTargetURL(tt.raw)
+			kind, err := target.KindOf(tt.raw)
 			if tt.wantErr == "" {
 				if err != nil || kind != tt.kind {
 					t.Fatalf("= %q, %v; want %q", kind, err, tt.kind)

@@ -1,0 +1,128 @@
+package cmdutil
+
+import (
+	"errors"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/resync-dev/resync/pkg/target"
+)
+
+func TestTargetFlags(t *testing.T) {
+	tests := []struct {
+		name     string
+		tf       TargetFlags
+		args     []string
+		wantDB   []string
+		wantHTTP []string
+		bindings map[string]string
+	}{
+		{
+			name:   "repeatable: a comma stays in the URL",
+			tf:     TargetFlags{DB: "db help", Redis: "redis help", HTTP: "http help"},
+			args:   []string{"--db", "postgres://h1,h2/app", "--db", "sqlite::memory:", "--http", "http://a/"},
+			wantDB: []string{"postgres://h1,h2/app", "sqlite::memory:"}, wantHTTP: []string{"http://a/"},
+			bindings: map[string]string{"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "http": "TARGETS.HTTP_URLS", "x": "X.Y"},
+		},
+		{
+			name:   "comma-separated",
+			tf:     TargetFlags{DB: "db", Redis: "redis", HTTP: "http", CommaSeparated: true},
+			args:   []string{"--db", "postgres://a/x,mysql://b/y", "--http", "http://a/,http://b/"},
+			wantDB: []string{"postgres://a/x", "mysql://b/y"}, wantHTTP: []string{"http://a/", "http://b/"},
+			bindings: map[string]string{"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "http": "TARGETS.HTTP_URLS", "x": "X.Y"},
+		},
+		{
+			name:     "no --http",
+			tf:       TargetFlags{DB: "db", Redis: "redis"},
+			args:     []string{"--db", "postgres://a/x"},
+			wantDB:   []string{"postgres://a/x"},
+			bindings: map[string]string{"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "x": "X.Y"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fl := pflag.NewFlagSet("test", pflag.ContinueOnError)
+			tt.tf.Register(fl)
+			if err := fl.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			values := func(name string) []string {
+				f := fl.Lookup(name)
+				if f == nil {
+					return nil
+				}
+				return f.Value.(pflag.SliceValue).GetSlice()
+			}
+			if got := values("db"); !equal(got, tt.wantDB) {
+				t.Errorf("--db = %q, want %q", got, tt.wantDB)
+			}
+			if got := values("http"); !equal(got, tt.wantHTTP) {
+				t.Errorf("--http = %q, want %q", got, tt.wantHTTP)
+			}
+			if tt.tf.HTTP == "" && fl.Lookup("http") != nil {
+				t.Error("--http declared without a help text")
+			}
+			if f := fl.Lookup("db"); f.Usage != tt.tf.DB {
+				t.Errorf("--db help %q, want %q", f.Usage, tt.tf.DB)
+			}
+			extra := map[string]string{"x": "X.Y"}
+			if got := tt.tf.Bindings(extra); !maps.Equal(got, tt.bindings) {
+				t.Errorf("bindings %v, want %v", got, tt.bindings)
+			}
+			if len(extra) != 1 {
+				t.Error("Bindings modified its argument")
+			}
+		})
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestTargets(t *testing.T) {
+	ts, err := Targets([]string{"postgres://a/x", "sqlite::memory:"}, "redis://c:6379", []string{"http://h/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tg := range ts {
+		names = append(names, tg.Name)
+	}
+	if got := strings.Join(names, " "); got != "database database2 redis http" {
+		t.Errorf("names %q", got)
+	}
+	tests := []struct {
+		db    []string
+		redis string
+		http  []string
+		want  string
+	}{
+		{db: []string{"redis://:s3cret@c"}, want: "--db / TARGETS.DATABASE_URLS[0]: redis://:***@c is a redis URL"},
+		{redis: "http://u:s3cret@h", want: "--redis / TARGETS.REDIS_URL: http://u:***@h is a http URL"},
+		{http: []string{"http://h/", "gopher://h"}, want: `--http / TARGETS.HTTP_URLS[1]: unsupported scheme "gopher"`},
+	}
+	for _, tt := range tests {
+		_, err := Targets(tt.db, tt.redis, tt.http)
+		var ue *UsageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("err = %v, want a usage error containing %q without the password", err, tt.want)
+		}
+	}
+	for key, flag := range map[string]string{target.KeyDatabaseURLs: "--db", target.KeyRedisURL: "--redis", target.KeyHTTPURLs: "--http", "WORKLOAD.RATE": ""} {
+		if got := TargetFlagFor(key); got != flag {
+			t.Errorf("TargetFlagFor(%s) = %q, want %q", key, got, flag)
+		}
+	}
+}

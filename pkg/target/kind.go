@@ -1,0 +1,113 @@
+package target
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/resync-dev/resync/pkg/redact"
+)
+
+// Kind is what a target speaks: the protocol resync's pools, inspectors and
+// sizing use with it.
+type Kind string
+
+// The kinds of target resync speaks.
+const (
+	Postgres Kind = "postgres"
+	MySQL    Kind = "mysql"
+	SQLite   Kind = "sqlite"
+	Redis    Kind = "redis"
+	HTTP     Kind = "http"
+)
+
+// SQLiteMemory is the URL of an in-memory SQLite database.
+const SQLiteMemory = "sqlite::memory:"
+
+// schemeKinds maps every accepted URL scheme to its kind; it is the one
+// place that decides which schemes resync speaks.
+var schemeKinds = map[string]Kind{
+	"postgres":   Postgres,
+	"postgresql": Postgres,
+	"mysql":      MySQL,
+	"sqlite":     SQLite,
+	"redis":      Redis,
+	"rediss":     Redis,
+	"http":       HTTP,
+	"https":      HTTP,
+}
+
+// schemeHelp lists the accepted forms per kind, for messages.
+var schemeHelp = map[Kind]string{
+	Postgres: "postgres:// or postgresql://",
+	MySQL:    "mysql://",
+	SQLite:   "sqlite://PATH or sqlite::memory:",
+	Redis:    "redis:// or rediss://",
+	HTTP:     "http:// or https://",
+}
+
+const allSchemes = "postgres://, postgresql://, mysql://, sqlite://PATH, sqlite::memory:, redis://, rediss:// or http(s)://"
+
+// Schemes is how URLs of kind k are written, for messages
+// ("redis:// or rediss://").
+func (k Kind) Schemes() string { return schemeHelp[k] }
+
+// Database reports whether k is one of the SQL kinds (TARGETS.DATABASE_URLS).
+func (k Kind) Database() bool { return k == Postgres || k == MySQL || k == SQLite }
+
+// KindOf checks a target URL and classifies it by its scheme. Errors never
+// contain the URL's password; they say what is wrong and which forms are
+// accepted.
+func KindOf(raw string) (Kind, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", errors.New("empty URL: give a URL such as postgres://user@host:5432/db")
+	}
+	if strings.EqualFold(raw, SQLiteMemory) {
+		return SQLite, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("malformed URL: %s: check for unescaped characters (percent-encode @, :, / and spaces in passwords)", urlReason(err))
+	}
+	kind, ok := schemeKinds[strings.ToLower(u.Scheme)]
+	switch {
+	case u.Scheme == "" || (!ok && u.Opaque != ""):
+		return "", fmt.Errorf("no scheme: start the URL with one of %s", allSchemes)
+	case !ok:
+		return "", fmt.Errorf("unsupported scheme %q: use %s", u.Scheme, allSchemes)
+	case u.Opaque != "":
+		return "", fmt.Errorf("malformed URL: %q must be followed by \"//\": use %s", u.Scheme+":", schemeHelp[kind])
+	}
+	switch kind {
+	case SQLite:
+		if u.Host == "" && u.Path == "" {
+			return "", errors.New("SQLite URL without a path: use sqlite://PATH (e.g. sqlite://data/app.db), or sqlite::memory: for an in-memory database")
+		}
+	case Postgres:
+		// libpq allows the host in the query (a Unix socket directory).
+		if u.Host == "" && u.Query().Get("host") == "" {
+			return "", errors.New("no host: use postgres://user@host:5432/db")
+		}
+	case MySQL:
+		if u.Hostname() == "" && u.Query().Get("socket") == "" {
+			return "", errors.New("no host: use mysql://user@host:3306/db, or mysql://user@/db?socket=/path/to/mysqld.sock")
+		}
+	default:
+		if u.Hostname() == "" {
+			return "", fmt.Errorf("no host: use %s followed by host[:port]", schemeHelp[kind])
+		}
+	}
+	return kind, nil
+}
+
+// urlReason is a url.Parse error without the URL it quotes (password
+// included), redacted all the same.
+func urlReason(err error) string {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	return redact.Text(err.Error())
+}
