@@ -95,7 +95,7 @@ func targetsFrom(cfg *config.Config) ([]poolTarget, error) {
 // openRunner opens t's pool with its CONNECTION_POOL settings (size
 // overrides min and max when positive) and the operation for its kind.
 func openRunner(t poolTarget, op opFlags, size int, opTimeout time.Duration) (pools.Runner, error) {
-	o := pools.OptionsFrom(t.Pool)
+	o := t.Pool.Options()
 	if size > 0 {
 		o.MinSize, o.MaxSize = size, size
 	}

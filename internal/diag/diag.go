@@ -75,7 +75,7 @@ func Open(ctx context.Context, cfg *config.Config) (_ *Session, err error) {
 	}
 	s.tracker = resources.New(resources.Options{CaptureStacks: true})
 	s.mgr, err = pools.OpenAll(s.targets, func(t target.Target) pools.Options {
-		o := pools.OptionsFrom(cfg.Pools.For(t.Kind))
+		o := cfg.Pools.For(t.Kind).Options()
 		o.Tracker = s.tracker
 		return o
 	})

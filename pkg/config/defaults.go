@@ -1,9 +1,8 @@
 package config
 
 import (
-	"time"
-
 	"github.com/resync-dev/resync/pkg/cache"
+	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/workload"
 )
 
@@ -22,15 +21,15 @@ const (
 	DefaultWorkloadDistribution = workload.DefaultDist
 )
 
-// The [CONNECTION_POOL] defaults are pkg/pools' DefaultDB…, DefaultRedis…
-// and DefaultHTTP… constants. pkg/pools still imports this package (its
-// FromConfig and OptionsFrom adapters), so they cannot be referenced here
-// yet without an import cycle; TestPoolDefaultsArePools keeps the two
-// equal until those adapters move out of pkg/pools.
+// The [CONNECTION_POOL] defaults are pkg/pools' documented DefaultDB…,
+// DefaultRedis… and DefaultHTTP… constants.
 var (
-	defaultDBPool    = PoolConfig{20, 100, 60 * time.Second, 1200 * time.Second, 1800 * time.Second, 60 * time.Second}
-	defaultRedisPool = PoolConfig{5, 20, 30 * time.Second, 300 * time.Second, 1800 * time.Second, 60 * time.Second}
-	defaultHTTPPool  = PoolConfig{10, 100, 10 * time.Second, 300 * time.Second, 1800 * time.Second, 60 * time.Second}
+	defaultDBPool = PoolConfig{pools.DefaultDBMinSize, pools.DefaultDBMaxSize, pools.DefaultDBConnectTimeout,
+		pools.DefaultDBIdleTimeout, pools.DefaultDBMaxLifetime, pools.DefaultDBHealthCheckInterval}
+	defaultRedisPool = PoolConfig{pools.DefaultRedisMinSize, pools.DefaultRedisMaxSize, pools.DefaultRedisConnectTimeout,
+		pools.DefaultRedisIdleTimeout, pools.DefaultRedisMaxLifetime, pools.DefaultRedisHealthCheckInterval}
+	defaultHTTPPool = PoolConfig{pools.DefaultHTTPMinSize, pools.DefaultHTTPMaxSize, pools.DefaultHTTPConnectTimeout,
+		pools.DefaultHTTPIdleTimeout, pools.DefaultHTTPMaxLifetime, pools.DefaultHTTPHealthCheckInterval}
 )
 
 // Defaults returns the configuration with every value at its default: the

@@ -7,22 +7,22 @@ import (
 	"github.com/resync-dev/resync/pkg/pools"
 )
 
-// TestPoolDefaultsArePools: the pool defaults are pkg/pools' constants
-// (see defaults.go for why they are not referenced directly yet).
+// TestPoolDefaultsArePools: the pool defaults, as pool options, are
+// pkg/pools' documented constants.
 func TestPoolDefaultsArePools(t *testing.T) {
 	d := config.Defaults()
 	tests := []struct {
 		name string
-		got  config.PoolConfig
-		want config.PoolConfig
+		got  pools.Options
+		want pools.Options
 	}{
-		{"DB", d.Pools.DB, config.PoolConfig{MinSize: pools.DefaultDBMinSize, MaxSize: pools.DefaultDBMaxSize,
+		{"DB", d.Pools.DB.Options(), pools.Options{MinSize: pools.DefaultDBMinSize, MaxSize: pools.DefaultDBMaxSize,
 			ConnectTimeout: pools.DefaultDBConnectTimeout, IdleTimeout: pools.DefaultDBIdleTimeout,
 			MaxLifetime: pools.DefaultDBMaxLifetime, HealthCheckInterval: pools.DefaultDBHealthCheckInterval}},
-		{"REDIS", d.Pools.Redis, config.PoolConfig{MinSize: pools.DefaultRedisMinSize, MaxSize: pools.DefaultRedisMaxSize,
+		{"REDIS", d.Pools.Redis.Options(), pools.Options{MinSize: pools.DefaultRedisMinSize, MaxSize: pools.DefaultRedisMaxSize,
 			ConnectTimeout: pools.DefaultRedisConnectTimeout, IdleTimeout: pools.DefaultRedisIdleTimeout,
 			MaxLifetime: pools.DefaultRedisMaxLifetime, HealthCheckInterval: pools.DefaultRedisHealthCheckInterval}},
-		{"HTTP", d.Pools.HTTP, config.PoolConfig{MinSize: pools.DefaultHTTPMinSize, MaxSize: pools.DefaultHTTPMaxSize,
+		{"HTTP", d.Pools.HTTP.Options(), pools.Options{MinSize: pools.DefaultHTTPMinSize, MaxSize: pools.DefaultHTTPMaxSize,
 			ConnectTimeout: pools.DefaultHTTPConnectTimeout, IdleTimeout: pools.DefaultHTTPIdleTimeout,
 			MaxLifetime: pools.DefaultHTTPMaxLifetime, HealthCheckInterval: pools.DefaultHTTPHealthCheckInterval}},
 	}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/target"
 )
 
@@ -21,29 +20,6 @@ type Manager struct {
 
 // NewManager returns an empty Manager.
 func NewManager() *Manager { return &Manager{runners: map[string]Runner{}} }
-
-// FromConfig opens one pool per configured target, named by
-// config.TargetsConfig.List ("database", "database2", …, "redis", "http",
-// "http2", …), with the DB_POOL_*, REDIS_POOL_* and HTTP_POOL_* settings of
-// its kind. tracker may be nil. No server is contacted (see Open).
-func FromConfig(cfg *config.Config, tracker Tracker) (*Manager, error) {
-	return FromConfigWith(cfg, Options{Tracker: tracker})
-}
-
-// FromConfigWith is FromConfig with the optional fields of base (Tracker,
-// Logger, TLSConfig, UserAgent, OperationTimeout) applied to every pool.
-func FromConfigWith(cfg *config.Config, base Options) (*Manager, error) {
-	ts, err := cfg.Targets.List()
-	if err != nil {
-		return nil, err
-	}
-	return OpenAll(ts, func(t target.Target) Options {
-		o := OptionsFrom(cfg.Pools.For(t.Kind))
-		o.OperationTimeout, o.Tracker, o.Logger, o.TLSConfig, o.UserAgent =
-			base.OperationTimeout, base.Tracker, base.Logger, base.TLSConfig, base.UserAgent
-		return o
-	})
-}
 
 // OpenAll opens one pool per target, with the options optsFor gives it and
 // the kind's default operation, in a new Manager. On an error the pools

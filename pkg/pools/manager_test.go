@@ -6,28 +6,36 @@ import (
 	"testing"
 	"time"
 
-	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
-func smallConfig() *config.Config {
-	cfg := config.Defaults()
-	small := config.PoolConfig{MinSize: 0, MaxSize: 2, ConnectTimeout: 5 * time.Second,
-		IdleTimeout: time.Minute, MaxLifetime: time.Hour, HealthCheckInterval: time.Minute}
-	cfg.Pools.DB, cfg.Pools.Redis, cfg.Pools.HTTP = small, small, small
-	cfg.Pools.HTTP.MaxSize = 3
-	return &cfg
+// smallOptions are every pool's options in these tests: at most 2
+// connections (3 for HTTP), none kept open, with tracker.
+func smallOptions(tracker Tracker) func(target.Target) Options {
+	return func(t target.Target) Options {
+		o := Options{MinSize: 0, MaxSize: 2, ConnectTimeout: 5 * time.Second,
+			IdleTimeout: time.Minute, MaxLifetime: time.Hour, HealthCheckInterval: time.Minute, Tracker: tracker}
+		if t.Kind == target.HTTP {
+			o.MaxSize = 3
+		}
+		return o
+	}
 }
 
-func TestFromConfigNamesAndSettings(t *testing.T) {
-	srv, _ := newHTTPServer(t, false)
-	cfg := smallConfig()
-	cfg.Targets = config.TargetsConfig{
-		DatabaseURLs: []string{"sqlite::memory:", "postgres://app:hunter2@127.0.0.1:1/app?sslmode=disable"},
-		RedisURL:     "redis://127.0.0.1:1/0",
-		HTTPURLs:     []string{srv.URL, srv.URL + "/other"},
+func openAll(t *testing.T, dbURLs []string, redisURL string, httpURLs []string, optsFor func(target.Target) Options) (*Manager, error) {
+	t.Helper()
+	ts, err := target.FromURLs(dbURLs, redisURL, httpURLs)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return OpenAll(ts, optsFor)
+}
+
+func TestOpenAllNamesAndSettings(t *testing.T) {
+	srv, _ := newHTTPServer(t, false)
 	tr := &recTracker{live: map[uint64]string{}}
-	m, err := FromConfig(cfg, tr)
+	m, err := openAll(t, []string{"sqlite::memory:", "postgres://app:hunter2@127.0.0.1:1/app?sslmode=disable"},
+		"redis://127.0.0.1:1/0", []string{srv.URL, srv.URL + "/other"}, smallOptions(tr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,48 +82,31 @@ func TestFromConfigNamesAndSettings(t *testing.T) {
 	}
 }
 
-func TestFromConfigRejectsWrongKinds(t *testing.T) {
-	tests := []struct {
-		name    string
-		targets config.TargetsConfig
-		want    string
-	}{
-		{"redis as database", config.TargetsConfig{DatabaseURLs: []string{"sqlite::memory:", "redis://:hunter2@h:6379"}},
-			"TARGETS.DATABASE_URLS[1]: redis://:***@h:6379 is a redis URL"},
-		{"http as redis", config.TargetsConfig{RedisURL: "http://h"}, "TARGETS.REDIS_URL"},
-		{"unsupported", config.TargetsConfig{HTTPURLs: []string{"gopher://h"}}, `TARGETS.HTTP_URLS[0]: unsupported scheme "gopher"`},
-		{"bad database URL", config.TargetsConfig{DatabaseURLs: []string{"mysql://u:hunter2@/x"}}, "TARGETS.DATABASE_URLS[0]: no host"},
+// OpenAll refuses options a pool refuses, and closes what it opened.
+func TestOpenAllRejectsBadOptions(t *testing.T) {
+	bad := func(tg target.Target) Options {
+		o := smallOptions(nil)(tg)
+		if tg.Name == "database2" {
+			o.MinSize = 5
+		}
+		return o
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := smallConfig()
-			cfg.Targets = tt.targets
-			m, err := FromConfig(cfg, nil)
-			if err == nil {
-				_ = m.Close(context.Background())
-				t.Fatal("FromConfig accepted it")
-			}
-			if !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "hunter2") {
-				t.Errorf("error %q, want %q and no password", err, tt.want)
-			}
-		})
-	}
-	cfg := smallConfig()
-	cfg.Pools.DB.MinSize = 5
-	cfg.Targets.DatabaseURLs = []string{"sqlite::memory:"}
-	if _, err := FromConfig(cfg, nil); err == nil || !strings.Contains(err.Error(), "min size 5 is larger than max size 2") {
-		t.Errorf("FromConfig with DB min > max: %v", err)
+	m, err := openAll(t, []string{"sqlite::memory:", "sqlite::memory:"}, "", nil, bad)
+	if err == nil || !strings.Contains(err.Error(), "min size 5 is larger than max size 2") {
+		if m != nil {
+			_ = m.Close(context.Background())
+		}
+		t.Errorf("OpenAll with a min > max: %v", err)
 	}
 }
 
 func TestEmptyManager(t *testing.T) {
-	cfg := smallConfig()
-	m, err := FromConfig(cfg, nil)
+	m, err := OpenAll(nil, smallOptions(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(m.Runners()) != 0 || len(m.Snapshots()) != 0 {
-		t.Error("a config without targets made pools")
+		t.Error("no targets made pools")
 	}
 	if err := m.Close(context.Background()); err != nil {
 		t.Error(err)

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/resync-dev/resync/pkg/config"
 )
 
 // Options configures a Pool. MaxSize and the four timeouts must be positive
@@ -49,19 +48,6 @@ type Options struct {
 	TLSConfig *tls.Config
 	// UserAgent is sent by the HTTP connector; DefaultUserAgent() when empty.
 	UserAgent string
-}
-
-// OptionsFrom converts one pool's settings (DB_POOL_*, REDIS_POOL_*,
-// HTTP_POOL_*) into Options.
-func OptionsFrom(c config.PoolConfig) Options {
-	return Options{
-		MinSize:             c.MinSize,
-		MaxSize:             c.MaxSize,
-		ConnectTimeout:      c.ConnectTimeout,
-		IdleTimeout:         c.IdleTimeout,
-		MaxLifetime:         c.MaxLifetime,
-		HealthCheckInterval: c.HealthCheckInterval,
-	}
 }
 
 // validate reports every problem with o at once, naming the setting and

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/resync-dev/resync/pkg/config"
 )
 
 func TestNewRejectsBadOptions(t *testing.T) {
@@ -54,19 +52,5 @@ func TestNewRejectsBadOptions(t *testing.T) {
 	}
 	if _, err := New[*memConn]("db", "mem", nil, valid); err == nil {
 		t.Error("New with a nil connector: want an error")
-	}
-}
-
-func TestOptionsFrom(t *testing.T) {
-	d := config.Defaults()
-	o := OptionsFrom(d.Pools.Redis)
-	want := Options{MinSize: 5, MaxSize: 20, ConnectTimeout: 30 * time.Second, IdleTimeout: 300 * time.Second,
-		MaxLifetime: 1800 * time.Second, HealthCheckInterval: 60 * time.Second}
-	if o.MinSize != want.MinSize || o.MaxSize != want.MaxSize || o.ConnectTimeout != want.ConnectTimeout ||
-		o.IdleTimeout != want.IdleTimeout || o.MaxLifetime != want.MaxLifetime || o.HealthCheckInterval != want.HealthCheckInterval {
-		t.Errorf("OptionsFrom(redis defaults) = %+v, want %+v", o, want)
-	}
-	if err := o.validate(); err != nil {
-		t.Errorf("spec defaults do not validate: %v", err)
 	}
 }
