@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
-
 )
 
 // Options configures a Pool. MaxSize and the four timeouts must be positive
