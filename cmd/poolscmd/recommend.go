@@ -13,7 +13,6 @@ import (
 
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
-	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/target"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
@@ -265,10 +264,10 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 // probeOne checks that t answers within its connect timeout, with a pool of
 // one connection that is closed again.
 func probeOne(ctx context.Context, t poolTarget, o *RecommendOptions) error {
-	r, err := openRunner(t, o.Op, 1, o.OpTimeout)
+	p, err := openPools([]poolTarget{t}, o.Op, 1, o.OpTimeout)
 	if err != nil {
 		return err
 	}
-	defer closeAll([]pools.Runner{r}, nil)
-	return probeAll(ctx, []poolTarget{t}, []pools.Runner{r})[0]
+	defer closePools(p, nil)
+	return probeAll(ctx, []poolTarget{t}, p)[0]
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/diag"
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
@@ -156,18 +157,16 @@ type statsRun struct {
 // runStats probes the targets, runs the workload on the reachable ones,
 // prints the report and maps the outcome to an error.
 func runStats(ctx context.Context, o *StatsOptions) error {
-	runs := make([]*statsRun, len(o.Targets))
-	runners := make([]pools.Runner, len(o.Targets))
-	for i, t := range o.Targets {
-		r, err := openRunner(t, o.Op, 0, o.OpTimeout)
-		if err != nil {
-			closeAll(runners, nil)
-			return err
-		}
-		runs[i], runners[i] = &statsRun{t: t, runner: r}, r
+	ps, err := openPools(o.Targets, o.Op, 0, o.OpTimeout)
+	if err != nil {
+		return err
 	}
 	// A second Ctrl-C stops waiting for the pools to close.
-	defer closeAll(runners, cmdutil.Aborted(ctx))
+	defer closePools(ps, cmdutil.Aborted(ctx))
+	runs := make([]*statsRun, len(o.Targets))
+	for i, r := range ps.Runners() {
+		runs[i] = &statsRun{t: o.Targets[i], runner: r}
+	}
 	defer func() {
 		for _, r := range runs {
 			if r.cache != nil {
@@ -177,7 +176,7 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 	}()
 
 	started := o.Now()
-	unreachable := probeTargets(ctx, o, runs)
+	unreachable := probeTargets(ctx, o, ps, runs)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -206,14 +205,9 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 
 // probeTargets pings every target; unreachable ones are reported on stderr
 // (unless quiet) and left out of the workload. It returns their names.
-func probeTargets(ctx context.Context, o *StatsOptions, runs []*statsRun) []string {
-	ts := make([]poolTarget, len(runs))
-	rs := make([]pools.Runner, len(runs))
-	for i, r := range runs {
-		ts[i], rs[i] = r.t, r.runner
-	}
+func probeTargets(ctx context.Context, o *StatsOptions, ps *diag.Pools, runs []*statsRun) []string {
 	var names []string
-	for i, err := range probeAll(ctx, ts, rs) {
+	for i, err := range probeAll(ctx, o.Targets, ps) {
 		if err == nil || ctx.Err() != nil {
 			continue
 		}

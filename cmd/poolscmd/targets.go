@@ -4,15 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/internal/diag"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
-	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/target"
 )
 
@@ -92,44 +91,60 @@ func targetsFrom(cfg *config.Config) ([]poolTarget, error) {
 	return out, nil
 }
 
-// openRunner opens t's pool with its CONNECTION_POOL settings (size
-// overrides min and max when positive) and the operation for its kind.
-func openRunner(t poolTarget, op opFlags, size int, opTimeout time.Duration) (pools.Runner, error) {
-	o := t.Pool.Options()
-	if size > 0 {
-		o.MinSize, o.MaxSize = size, size
+// openPools opens one pool per target through the session layer
+// (diag.OpenPools), each with its kind's CONNECTION_POOL settings (size,
+// when positive, overrides min and max), --timeout as the operation bound
+// and the operation the flags give its kind.
+func openPools(ts []poolTarget, op opFlags, size int, opTimeout time.Duration) (*diag.Pools, error) {
+	settings := make(map[string]config.PoolConfig, len(ts))
+	list := make([]target.Target, len(ts))
+	for i, t := range ts {
+		list[i], settings[t.Name] = t.Target, t.Pool
 	}
-	o.OperationTimeout = opTimeout
-	r, err := pools.Open(t.Target, o, op.operation(t.Kind))
+	p, err := diag.OpenPools(list, func(t target.Target) pools.Options {
+		o := settings[t.Name].Options()
+		if size > 0 {
+			o.MinSize, o.MaxSize = size, size
+		}
+		o.OperationTimeout = opTimeout
+		return o
+	}, func(t target.Target) pools.Operation { return op.operation(t.Kind) })
 	if err != nil {
 		return nil, cmdutil.Usagef("%v", err)
 	}
-	return r, nil
+	return p, nil
 }
 
-// probeAll pings every runner at once, each bounded by its connect timeout,
-// and returns one error per runner (nil when it answered). Errors name the
-// target, redacted.
-func probeAll(ctx context.Context, ts []poolTarget, rs []pools.Runner) []error {
-	errs := make([]error, len(rs))
-	var wg sync.WaitGroup
-	for i, r := range rs {
-		wg.Go(func() {
-			pctx, cancel := context.WithTimeout(ctx, ts[i].Pool.ConnectTimeout)
-			defer cancel()
-			if err := r.Ping(pctx); err != nil {
-				errs[i] = fmt.Errorf("%s (%s) is unreachable within its connect timeout %v: %s",
-					ts[i].Name, ts[i].Redacted(), ts[i].Pool.ConnectTimeout, redact.Text(err.Error()))
-			}
-		})
+// openRunner is openPools of one target: the pool a sweep step measures.
+func openRunner(t poolTarget, op opFlags, size int, opTimeout time.Duration) (pools.Runner, error) {
+	p, err := openPools([]poolTarget{t}, op, size, opTimeout)
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
+	return p.Runners()[0], nil
+}
+
+// probeAll pings every pool at once, each bounded by its connect timeout,
+// and returns one error per target (nil when it answered). Errors name the
+// target, redacted.
+func probeAll(ctx context.Context, ts []poolTarget, p *diag.Pools) []error {
+	timeouts := make(map[string]time.Duration, len(ts))
+	for _, t := range ts {
+		timeouts[t.Name] = t.Pool.ConnectTimeout
+	}
+	errs := p.Ping(ctx, func(t target.Target) time.Duration { return timeouts[t.Name] })
+	for i, err := range errs {
+		if err != nil {
+			errs[i] = fmt.Errorf("%s (%s) is unreachable within its connect timeout %v: %s",
+				ts[i].Name, ts[i].Redacted(), ts[i].Pool.ConnectTimeout, err)
+		}
+	}
 	return errs
 }
 
-// closeAll closes runners concurrently within closeTimeout, or at once when
-// abort is closed (a second Ctrl-C).
-func closeAll(rs []pools.Runner, abort <-chan struct{}) {
+// closePools closes the pools within closeTimeout, or at once when abort
+// is closed (a second Ctrl-C).
+func closePools(p *diag.Pools, abort <-chan struct{}) {
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
 	go func() {
@@ -139,13 +154,7 @@ func closeAll(rs []pools.Runner, abort <-chan struct{}) {
 		case <-ctx.Done():
 		}
 	}()
-	var wg sync.WaitGroup
-	for _, r := range rs {
-		if r != nil {
-			wg.Go(func() { _ = r.Close(ctx) })
-		}
-	}
-	wg.Wait()
+	_ = p.Close(ctx)
 }
 
 // closeTimeout bounds closing the pools at the end of a command.

@@ -6,6 +6,7 @@
 package diag
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -40,7 +41,7 @@ const CacheName = "default"
 type Session struct {
 	targets  []target.Target // configured, or the embedded ones when none was
 	embedded *embedded.Targets
-	mgr      *pools.Manager
+	pools    *Pools
 	cache    *cache.Cache[uint64, []byte]
 	tracker  *resources.Tracker
 	started  time.Time
@@ -74,11 +75,11 @@ func Open(ctx context.Context, cfg *config.Config) (_ *Session, err error) {
 		return nil, &ConfigError{err}
 	}
 	s.tracker = resources.New(resources.Options{CaptureStacks: true})
-	s.mgr, err = pools.OpenAll(s.targets, func(t target.Target) pools.Options {
+	s.pools, err = OpenPools(s.targets, func(t target.Target) pools.Options {
 		o := cfg.Pools.For(t.Kind).Options()
 		o.Tracker = s.tracker
 		return o
-	})
+	}, nil)
 	if err != nil {
 		return nil, &ConfigError{err}
 	}
@@ -108,7 +109,7 @@ func (s *Session) Embedded() bool { return s.embedded != nil }
 func (s *Session) Targets() []target.Target { return slices.Clone(s.targets) }
 
 // Runners are the targets' pools, sorted by name.
-func (s *Session) Runners() []pools.Runner { return s.mgr.Runners() }
+func (s *Session) Runners() []pools.Runner { return s.pools.sortedRunners() }
 
 // Cache is the read-through cache as the workload uses it.
 func (s *Session) Cache() workload.Cache {
@@ -118,21 +119,15 @@ func (s *Session) Cache() workload.Cache {
 // Ping checks every pool's reachability concurrently, each bounded by
 // InspectTimeout. Errors are redacted.
 func (s *Session) Ping(ctx context.Context) []report.Target {
-	runners := s.mgr.Runners()
-	targets := make([]report.Target, len(runners))
-	var wg sync.WaitGroup
-	for i, r := range runners {
-		wg.Go(func() {
-			pctx, cancel := context.WithTimeout(ctx, InspectTimeout)
-			defer cancel()
-			t := report.Target{Name: r.Name(), Kind: r.Kind(), URL: r.Target(), Reachable: true}
-			if err := r.Ping(pctx); err != nil {
-				t.Reachable, t.Error = false, redact.Text(err.Error())
-			}
-			targets[i] = t
-		})
+	errs := s.pools.Ping(ctx, func(target.Target) time.Duration { return InspectTimeout })
+	targets := make([]report.Target, len(errs))
+	for i, r := range s.pools.Runners() {
+		targets[i] = report.Target{Name: r.Name(), Kind: r.Kind(), URL: r.Target(), Reachable: errs[i] == nil}
+		if errs[i] != nil {
+			targets[i].Error = errs[i].Error()
+		}
 	}
-	wg.Wait()
+	slices.SortFunc(targets, func(a, b report.Target) int { return cmp.Compare(a.Name, b.Name) })
 	return targets
 }
 
@@ -155,7 +150,7 @@ func (s *Session) Input(ctx context.Context, maxLifetime time.Duration) report.I
 		Resources: s.tracker.Stats(),
 		Leaks:     leaks,
 	}
-	for _, r := range s.mgr.Runners() {
+	for _, r := range s.Runners() {
 		in.Pools = append(in.Pools, report.PoolInput{Snapshot: r.Snapshot()})
 	}
 	return in
@@ -197,9 +192,7 @@ func (s *Session) Leaks(ctx context.Context, maxLifetime time.Duration) ([]resou
 func (s *Session) Close(ctx context.Context) error {
 	s.closing.Do(func() {
 		var errs []error
-		if s.mgr != nil {
-			errs = append(errs, s.mgr.Close(ctx))
-		}
+		errs = append(errs, s.pools.Close(ctx))
 		if s.cache != nil {
 			errs = append(errs, s.cache.Close())
 		}

@@ -1,7 +1,7 @@
 // Package pools is resync's own connection pool: one generic, instrumented
 // pool (Pool) over a Connector, real-driver connectors for PostgreSQL,
-// MySQL/MariaDB, SQLite, Redis and HTTP(S), a type-erased Runner per target
-// and a Manager of named pools built from the CONNECTION_POOL settings.
+// MySQL/MariaDB, SQLite, Redis and HTTP(S), and a type-erased Runner per
+// target (Open). internal/diag opens one per target for the commands.
 //
 // Every target kind gets the same settings (min/max size, connect, idle and
 // lifetime timeouts, health checks) and the same metrics (Snapshot), so the
