@@ -71,6 +71,7 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 		// the pool's own, not the workload's (which count cache hits).
 		if res := results[in.Pools[i].Snapshot.Name]; res != nil && res.Cache == nil {
 			in.Pools[i].LatencyMs = latency(res.Latency)
+			in.Pools[i].LatencyHistogram = res.LatencyHistogram
 			in.Pools[i].Throughput = res.Throughput
 		}
 	}

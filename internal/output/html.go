@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // writeHTML renders d as one self-contained page: styles and pictures are
@@ -334,7 +335,16 @@ func svgBars(b *strings.Builder, c *Chart) {
 	ns := len(c.Series)
 	groupH := ns*barRowH + barGap
 	h := padT + len(cats)*groupH + padB
-	x := func(v float64) float64 { return padL + 40 + min(max(v/top, 0), 1)*(plotW-40) }
+	// The values are written after their bars: keep room for the longest
+	// (about 7 px a character at 12 px) inside the picture.
+	textW := 0
+	for _, s := range c.Series {
+		for _, p := range s.Points {
+			textW = max(textW, utf8.RuneCountInString(p.Text))
+		}
+	}
+	barW := float64(plotW - 40 - max(textW*7+8-padR, 0))
+	x := func(v float64) float64 { return padL + 40 + min(max(v/top, 0), 1)*barW }
 	fmt.Fprintf(b, `<svg viewBox="0 0 %d %d" role="img" %s>`+"\n", svgW, h, svgFont)
 	for _, t := range niceTicks(top) {
 		if t > top {

@@ -11,6 +11,7 @@ import (
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/workload"
 )
 
 // Input is everything a report is built from: snapshots taken once the
@@ -40,6 +41,9 @@ type PoolInput struct {
 	// LatencyMs is the workload's operation latency through this pool; nil
 	// when not measured.
 	LatencyMs *pools.Quantiles
+	// LatencyHistogram is the same latency in bins, for charts; nil when
+	// not measured.
+	LatencyHistogram []workload.LatencyBin
 	// Throughput is operations per second measured by the workload; 0 falls
 	// back to Snapshot.Throughput().
 	Throughput float64
@@ -158,6 +162,7 @@ func buildPool(p PoolInput) PoolEntry {
 			HoldMs:          roundQ(s.HoldMs),
 			ConnectMs:       roundQ(s.ConnectMs),
 			LatencyMs:       latency,
+			LatencyBins:     p.LatencyHistogram,
 			Errors:          s.Errors.Total(),
 			ErrorsByKind:    s.Errors,
 			ErrorRate:       round(s.ErrorRate(), 4),

@@ -7,6 +7,7 @@ import (
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/workload"
 )
 
 // plantedPassword appears in fixture URLs and error texts; no rendering
@@ -45,7 +46,10 @@ func healthyInput() Input {
 		Now: fixtureNow, Duration: 10 * time.Second,
 		Targets: []Target{{Name: "database", Kind: "postgres", URL: "postgres://app:" + plantedPassword + "@db:5432/app", Reachable: true}},
 		Caches:  []CacheInput{{Name: "default", Stats: goodCache()}},
-		Pools:   []PoolInput{{Snapshot: goodPool(), LatencyMs: &lat, Throughput: 5400}},
+		Pools: []PoolInput{{Snapshot: goodPool(), LatencyMs: &lat, Throughput: 5400, LatencyHistogram: []workload.LatencyBin{
+			{UpperMs: 0.5, Count: 0}, {UpperMs: 1, Count: 9400}, {UpperMs: 2.5, Count: 38000}, {UpperMs: 5, Count: 6000},
+			{UpperMs: 10, Count: 480}, {UpperMs: 25, Count: 100}, {UpperMs: 50, Count: 20},
+		}}},
 		Resources: resources.Stats{Active: 12, ByKind: map[string]resources.KindStats{
 			"postgres.conn": {Created: 20, Released: 8, Active: 12, PeakActive: 20, LifetimeP50: 0.0011, LifetimeP95: 0.0025, LifetimeP99: 0.0042},
 		}},

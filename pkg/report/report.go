@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/workload"
 )
 
 // SchemaVersion is the version of the report JSON. Fields are only ever
@@ -119,6 +120,9 @@ type PoolMetrics struct {
 	AcquireWaitBuckets    []pools.Bucket `json:"-"`
 	AcquireWaitCount      uint64         `json:"-"`
 	AcquireWaitSumSeconds float64        `json:"-"`
+	// LatencyBins is the workload's operation latency in bins, for the
+	// HTML histogram; not part of the report JSON.
+	LatencyBins []workload.LatencyBin `json:"-"`
 }
 
 // Resources are the tracker's figures and the potential leaks.

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -139,7 +140,7 @@ func scoreCell(score float64, rating string) output.Spans {
 // PoolBlocks are the pools table and its pictures: a latency line per pool
 // (p50 → p95 → p99 → max of the operation when the workload measured it,
 // of the acquire wait otherwise) and, for HTML, each pool's acquire-wait
-// histogram.
+// and operation-latency histograms.
 func (r *Report) PoolBlocks() []output.Block {
 	names := r.PoolNames()
 	if len(names) == 0 {
@@ -187,6 +188,20 @@ func (r *Report) PoolBlocks() []output.Block {
 			for _, b := range bins {
 				hs.Points = append(hs.Points, output.Point{Y: float64(b.Count), Label: "≤ " + output.Ms(b.UpperMs) + " ms",
 					Text: output.Uint(b.Count)})
+			}
+			h.Series = []output.Series{hs}
+			blocks = append(blocks, h)
+		}
+		if len(m.LatencyBins) > 0 {
+			h := &output.Chart{Title: n + ": operation latency histogram (operations per bucket)", Kind: output.Bars,
+				YLabel: "operations", TextHidden: true}
+			hs := output.Series{Name: "operations"}
+			for i, b := range m.LatencyBins {
+				label := "≤ " + output.Ms(b.UpperMs) + " ms"
+				if math.IsInf(b.UpperMs, 1) && i > 0 {
+					label = "> " + output.Ms(m.LatencyBins[i-1].UpperMs) + " ms"
+				}
+				hs.Points = append(hs.Points, output.Point{Y: float64(b.Count), Label: label, Text: output.Uint(b.Count)})
 			}
 			h.Series = []output.Series{hs}
 			blocks = append(blocks, h)

@@ -1,6 +1,8 @@
 package workload
 
 import (
+	"math"
+	"slices"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
@@ -29,6 +31,47 @@ func quantilesOf(h *hdrhistogram.Histogram) Quantiles {
 		P95: ms(h.ValueAtQuantile(95)), P99: ms(h.ValueAtQuantile(99)),
 		P999: ms(h.ValueAtQuantile(99.9)), Max: ms(h.Max()), Mean: h.Mean() / 1e6,
 	}
+}
+
+// LatencyBounds are the upper bounds, in milliseconds, of the bins of
+// Result.LatencyHistogram: 50 µs to 10 s in 1-2.5-5 steps. Treat it as
+// read-only.
+var LatencyBounds = []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000}
+
+// LatencyBin counts the operations that took more than the previous bin's
+// bound and at most UpperMs; the last bin of a histogram may have UpperMs
+// +Inf (everything above the last bound).
+type LatencyBin struct {
+	UpperMs float64
+	Count   uint64
+}
+
+// binsOf counts h's values per bound (ms), from the first bin to the last
+// one with a count; values above the last bound go to a +Inf bin. A value
+// is binned by the lowest value of its histogram bucket (three significant
+// digits), so one up to 0.1 % above a bound may be counted under it.
+func binsOf(h *hdrhistogram.Histogram, bounds []float64) []LatencyBin {
+	if h == nil || h.TotalCount() == 0 {
+		return nil
+	}
+	bins := make([]LatencyBin, len(bounds)+1)
+	for i, b := range bounds {
+		bins[i].UpperMs = b
+	}
+	bins[len(bounds)].UpperMs = math.Inf(1)
+	for _, bar := range h.Distribution() {
+		if bar.Count == 0 {
+			continue
+		}
+		ms := float64(bar.From) / 1e6 // the bar holds From..To ns
+		i, _ := slices.BinarySearch(bounds, ms)
+		bins[i].Count += uint64(bar.Count)
+	}
+	last := len(bins) - 1
+	for last > 0 && bins[last].Count == 0 {
+		last--
+	}
+	return bins[:last+1]
 }
 
 // Point is one second of the measured phase.
@@ -76,6 +119,9 @@ type Result struct {
 	// and the scheduler's own wake-up delay (timer resolution, up to about
 	// 1 ms), which ServiceTime does not.
 	Latency Quantiles `json:"latency_ms"`
+	// LatencyHistogram is the same distribution in bins at LatencyBounds
+	// (for charts); not in the JSON, which has the quantiles.
+	LatencyHistogram []LatencyBin `json:"-"`
 	// ServiceTime (open model) runs from the actual start: Latency minus
 	// the time spent waiting for a free worker.
 	ServiceTime *Quantiles `json:"service_time_ms,omitempty"`
@@ -150,6 +196,7 @@ func merge(res *Result, recs []*recorder, open bool, window time.Duration) {
 		res.Throughput = float64(res.Operations) / res.Elapsed.Seconds()
 	}
 	res.Latency = quantilesOf(lat)
+	res.LatencyHistogram = binsOf(lat, LatencyBounds)
 	if svc != nil {
 		q := quantilesOf(svc)
 		res.ServiceTime = &q
