@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -8,6 +9,19 @@ import (
 
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/workload"
+)
+
+// Upper bounds of the workload flags. Past them a run would not measure
+// anything more, only exhaust memory (the open model's backlog is sized
+// from --rate, the closed model starts one goroutine per worker).
+const (
+	// MaxRate is the largest --rate: arrivals per second per target.
+	MaxRate = config.MaxWorkloadRate
+	// MaxConcurrency is the largest --concurrency: workers or operations in
+	// flight per target.
+	MaxConcurrency = config.MaxWorkloadConcurrency
+	// MaxRequests is the largest --requests: operations per target.
+	MaxRequests = 1_000_000_000
 )
 
 // WorkloadFlag selects which workload flags a command takes.
@@ -93,15 +107,15 @@ func (w *WorkloadFlags) Register(fs *pflag.FlagSet, which WorkloadFlag) {
 	}
 	if which&WorkloadConcurrency != 0 {
 		fs.IntVar(&w.Concurrency, "concurrency", w.Concurrency,
-			"workers per target (closed model), or the most operations in flight (open model); overrides WORKLOAD.CONCURRENCY")
+			fmt.Sprintf("workers per target (closed model), or the most operations in flight (open model), at most %d; overrides WORKLOAD.CONCURRENCY", MaxConcurrency))
 	}
 	if which&WorkloadRate != 0 {
 		fs.Float64Var(&w.Rate, "rate", w.Rate,
-			"operations per second per target: the open model (0: closed model); overrides WORKLOAD.RATE")
+			fmt.Sprintf("operations per second per target: the open model (0: closed model), at most %g; overrides WORKLOAD.RATE", float64(MaxRate)))
 	}
 	if which&WorkloadRequests != 0 {
 		fs.Uint64Var(&w.Requests, "requests", w.Requests,
-			"stop after this many operations per target, the warm-up's included (0: run for --duration)")
+			fmt.Sprintf("stop after this many operations per target, the warm-up's included, at most %d (0: run for --duration)", MaxRequests))
 	}
 	if which&WorkloadKeys != 0 {
 		fs.IntVar(&w.Keys, "keys", w.Keys, "key space of the cached workload; overrides WORKLOAD.KEYS")
@@ -152,8 +166,14 @@ func (w *WorkloadFlags) Check() error {
 	switch {
 	case w.which&WorkloadConcurrency != 0 && set("concurrency") && w.Concurrency < 1:
 		return Usagef("--concurrency %d: use 1 or more workers%s", w.Concurrency, key(WorkloadConcurrency, "WORKLOAD.CONCURRENCY"))
+	case w.which&WorkloadConcurrency != 0 && set("concurrency") && w.Concurrency > MaxConcurrency:
+		return Usagef("--concurrency %d is above the limit of %d per target: use %d or fewer", w.Concurrency, MaxConcurrency, MaxConcurrency)
 	case w.which&WorkloadRate != 0 && set("rate") && (w.Rate < 0 || math.IsNaN(w.Rate) || math.IsInf(w.Rate, 0)):
 		return Usagef("--rate %v: use 0 (closed model) or a positive number of operations per second", w.Rate)
+	case w.which&WorkloadRate != 0 && set("rate") && w.Rate > MaxRate:
+		return Usagef("--rate %g is above the limit of %g operations per second per target: use %g or less", w.Rate, float64(MaxRate), float64(MaxRate))
+	case w.which&WorkloadRequests != 0 && set("requests") && w.Requests > MaxRequests:
+		return Usagef("--requests %d is above the limit of %d per target: use %d or fewer, or --duration", w.Requests, MaxRequests, MaxRequests)
 	case w.which&WorkloadKeys != 0 && set("keys") && w.Keys < 1:
 		return Usagef("--keys %d: the cached workload needs at least 1 key (WORKLOAD.KEYS)", w.Keys)
 	case w.which&WorkloadOpTimeout != 0 && w.OpTimeout <= 0:

@@ -84,7 +84,7 @@ func TestPrecedence(t *testing.T) {
 		// list, the alias, and a comma-separated variable
 		{"TARGETS.DATABASE_URLS", layer{}, []string{}, src(config.FromDefault, "")},
 		{"TARGETS.DATABASE_URLS", layer{file: `["postgres://file@db/app", "sqlite::memory:"]`}, []string{"postgres://file@db/app", "sqlite::memory:"}, src(config.FromFile, "settings.toml:2")},
-		{"TARGETS.DATABASE_URLS", layer{file: `"mysql://f@db/a"`}, []string{"mysql://f@db/a"}, src(config.FromFile, "settings.toml:2")},
+		{"TARGETS.DATABASE_URLS", layer{file: `["mysql://f@db/a"]`}, []string{"mysql://f@db/a"}, src(config.FromFile, "settings.toml:2")},
 		{"TARGETS.DATABASE_URLS", layer{file: `["postgres://file@db/app"]`, envName: "DATABASE_URL", envVal: "mysql://env@db/app, sqlite://x.db"}, []string{"mysql://env@db/app", "sqlite://x.db"}, src(config.FromEnv, "DATABASE_URL")},
 		{"TARGETS.DATABASE_URLS", layer{envName: "DATABASE_URL", envVal: "postgres://h1,h2:5433/app"}, []string{"postgres://h1,h2:5433/app"}, src(config.FromEnv, "DATABASE_URL")},
 		{"TARGETS.DATABASE_URLS", layer{file: `["postgres://file@db/app"]`, flag: "postgres://flag@db/app,sqlite::memory:"}, []string{"postgres://flag@db/app", "sqlite::memory:"}, src(config.FromFlag, "--flag")},

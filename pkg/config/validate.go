@@ -38,6 +38,17 @@ var minimums = map[string]int{
 	"WORKLOAD.KEYS":                1,
 }
 
+// Upper bounds of the workload settings: past them a run measures nothing
+// more and only exhausts memory. The --rate and --concurrency flags share
+// them (internal/cmdutil).
+const (
+	// MaxWorkloadConcurrency bounds WORKLOAD.CONCURRENCY: workers or
+	// operations in flight per target.
+	MaxWorkloadConcurrency = 10_000
+	// MaxWorkloadRate bounds WORKLOAD.RATE: arrivals per second per target.
+	MaxWorkloadRate = 1e6
+)
+
 func minimum(k Key) int {
 	if m, ok := minimums[k.Name]; ok {
 		return m
@@ -65,10 +76,14 @@ func (c *Config) validate(skip map[string]bool) []Problem {
 		case *int:
 			if m := minimum(k); *p < m {
 				bad(k, intBoundReason(k, m))
+			} else if k.Name == "WORKLOAD.CONCURRENCY" && *p > MaxWorkloadConcurrency {
+				bad(k, fmt.Sprintf("is above the limit of %d per target: use %d or fewer", MaxWorkloadConcurrency, MaxWorkloadConcurrency))
 			}
 		case *float64:
 			if *p < 0 {
 				bad(k, fmt.Sprintf("must not be negative: use 0 for %s or a positive rate", "a closed loop"))
+			} else if *p > MaxWorkloadRate {
+				bad(k, fmt.Sprintf("is above the limit of %g per second per target: use %g or less", float64(MaxWorkloadRate), float64(MaxWorkloadRate)))
 			}
 		case *time.Duration:
 			if reason := durationReason(k, *p); reason != "" {

@@ -54,7 +54,16 @@ func (k Key) fromTOML(v any) (any, error) {
 	case TypeURLList:
 		switch l := v.(type) {
 		case string:
-			return splitURLs(l), nil
+			// A settings file has lists; only an environment variable
+			// (one string) separates URLs with commas.
+			quoted := make([]string, 0, 1)
+			for _, u := range splitURLs(l) {
+				quoted = append(quoted, strconv.Quote(redact.URL(u)))
+			}
+			if len(quoted) == 0 {
+				quoted = append(quoted, strconv.Quote(k.Example))
+			}
+			return nil, fmt.Errorf("expected a list of URLs, got a string: write it as a list, %s = [%s]", k.Field(), strings.Join(quoted, ", "))
 		case []any:
 			out := make([]string, 0, len(l))
 			for i, e := range l {
