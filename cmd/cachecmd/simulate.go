@@ -27,6 +27,18 @@ const (
 	maxCapacities   = 200
 )
 
+// Upper bounds of "cache simulate": the synthetic workload is generated in
+// memory (8 bytes a request, and about as much again for the replay), so
+// these keep a run within a few gigabytes instead of failing to allocate.
+const (
+	// maxRequests bounds --requests: 50 million requests are about 1 GB.
+	maxRequests = 50_000_000
+	// maxKeys bounds --keys, the distinct keys of the synthetic workload.
+	maxKeys = 50_000_000
+	// maxCapacity bounds each --capacity value, in items.
+	maxCapacity = 100_000_000
+)
+
 // SimulateOptions are the parsed flags of "cache simulate" and what the
 // run needs from outside.
 type SimulateOptions struct {
@@ -103,11 +115,11 @@ partial, and exits 130.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Trace, "trace", "", `key trace file, one integer key per line (.gz accepted; "-" for stdin)`)
 	fl.Var(dist, "dist", "synthetic workload instead of a trace: zipf, uniform or hotset (80 % of requests on 20 % of keys)")
-	fl.IntVar(&opts.Keys, "keys", defaultKeys, "distinct keys of the synthetic workload")
-	fl.IntVar(&opts.Requests, "requests", defaultRequests, "requests of the synthetic workload")
+	fl.IntVar(&opts.Keys, "keys", defaultKeys, fmt.Sprintf("distinct keys of the synthetic workload, at most %d", maxKeys))
+	fl.IntVar(&opts.Requests, "requests", defaultRequests, fmt.Sprintf("requests of the synthetic workload, at most %d", maxRequests))
 	fl.Float64Var(&opts.ZipfS, "zipf-s", defaultZipfS, "zipf exponent s (> 0) for --dist zipf")
 	fl.Uint64Var(&opts.Seed, "seed", 1, "random seed of the synthetic workload (same seed, same trace)")
-	fl.StringSliceVar(&opts.Capacities, "capacity", nil, "item capacities to evaluate, e.g. 1000,10k,1m (default: a sweep)")
+	fl.StringSliceVar(&opts.Capacities, "capacity", nil, "item capacities to evaluate, e.g. 1000,10k,1m, each at most 100m (default: a sweep)")
 	fl.IntVar(&opts.Sweep, "sweep", defaultSweep, "number of capacities, log-spaced up to the distinct keys, when --capacity is not given")
 	fl.Var(cmdutil.NewDuration(&opts.TTL, 0), "ttl", "entry TTL, e.g. 30s; 0 means entries never expire")
 	fl.Float64Var(&opts.Rate, "rate", defaultRate, "requests per second: the simulated clock that --ttl runs on")
@@ -126,8 +138,12 @@ func (o *SimulateOptions) validate() error {
 		return cmdutil.Usagef("--trace is empty: give a file name, or \"-\" for stdin")
 	case o.distSet && o.Keys < 1:
 		return cmdutil.Usagef("--keys %d: the workload needs at least 1 key", o.Keys)
+	case o.distSet && o.Keys > maxKeys:
+		return cmdutil.Usagef("--keys %d is above the limit of %d distinct keys: use %d or fewer", o.Keys, maxKeys, maxKeys)
 	case o.distSet && o.Requests < 1:
 		return cmdutil.Usagef("--requests %d: the workload needs at least 1 request", o.Requests)
+	case o.distSet && o.Requests > maxRequests:
+		return cmdutil.Usagef("--requests %d is above the limit of %d (the workload is held in memory): use %d or fewer, or replay a --trace", o.Requests, maxRequests, maxRequests)
 	case o.distSet && o.Dist == sim.DistZipf && !(o.ZipfS > 0):
 		return cmdutil.Usagef("--zipf-s %v: the zipf exponent must be greater than 0 (1.01 is typical)", o.ZipfS)
 	case len(o.Capacities) > 0 && o.sweepSet:
@@ -169,8 +185,8 @@ func parseCapacity(s string) (int, error) {
 		return 0, errors.New("not a number of items: use digits, optionally with k or m (e.g. 5000, 10k, 1m)")
 	case n < 1:
 		return 0, errors.New("a capacity must be at least 1 item")
-	case n > (1<<31-1)/mult:
-		return 0, errors.New("too large: at most 2147483647 items")
+	case n > maxCapacity/mult:
+		return 0, fmt.Errorf("too large: above the limit of %d items (100m)", maxCapacity)
 	}
 	return n * mult, nil
 }
