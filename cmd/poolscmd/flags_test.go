@@ -2,6 +2,7 @@ package poolscmd
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,17 +68,30 @@ func TestStatsFlagErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
+		want string // in the message; "" = any error
 	}{
-		{"zero concurrency", []string{"--concurrency", "0"}},
-		{"negative rate", []string{"--rate", "-1"}},
-		{"zero timeout", []string{"--timeout", "0"}},
-		{"bad dist", []string{"--dist", "pareto"}},
+		{"zero concurrency", []string{"--concurrency", "0"}, ""},
+		{"negative rate", []string{"--rate", "-1"}, ""},
+		{"zero timeout", []string{"--timeout", "0"}, ""},
+		{"bad dist", []string{"--dist", "pareto"}, ""},
+		{"rate above the limit", []string{"--rate", "1e12"}, "above the limit of 1e+06"},
+		{"concurrency above the limit", []string{"--concurrency", "1000000"}, "above the limit of 10000"},
+		{"requests above the limit", []string{"--requests", "9223372036854775807"}, "above the limit of 1000000000"},
+		{"empty --query", []string{"--query", ""}, "--query is empty"},
+		{"blank --redis-command", []string{"--redis-command", " "}, "--redis-command is empty"},
+		{"blank --http-method", []string{"--http-method", " "}, "--http-method must not be empty"},
+		{"empty --db", []string{"--db", ""}, "--db is empty"},
+		{"empty --http", []string{"--http", ""}, "--http is empty"},
+		{"empty --redis", []string{"--redis", ""}, "--redis is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := parseStats(t, nil, append([]string{"--http", "http://127.0.0.1:1/"}, tt.args...)...)
 			if err == nil {
 				t.Fatal("accepted")
+			}
+			if tt.want != "" && (!strings.Contains(err.Error(), tt.want) || cmdutil.ExitCode(err) != cmdutil.ExitUsage) {
+				t.Errorf("error %q (exit %d), want a usage error with %q", err, cmdutil.ExitCode(err), tt.want)
 			}
 		})
 	}

@@ -33,9 +33,12 @@ type opFlags struct {
 	RedisCommand string
 	HTTPMethod   string
 	HTTPPath     string
+
+	fs *pflag.FlagSet // to tell an explicitly empty --query from none
 }
 
 func (o *opFlags) register(fl *pflag.FlagSet) {
+	o.fs = fl
 	fl.StringVar(&o.Query, "query", "", `SQL each database operation runs (default "SELECT 1")`)
 	fl.StringVar(&o.RedisCommand, "redis-command", "", `Redis command each operation runs, words separated by spaces (default PING; e.g. "GET k")`)
 	fl.StringVar(&o.HTTPMethod, "http-method", "GET", "HTTP method of each operation")
@@ -55,6 +58,13 @@ func (o opFlags) operation(kind target.Kind) pools.Operation {
 }
 
 func (o opFlags) validate() error {
+	set := func(name string) bool { return o.fs != nil && o.fs.Changed(name) }
+	if set("query") && strings.TrimSpace(o.Query) == "" {
+		return cmdutil.Usagef(`--query is empty: give the SQL each operation runs, or leave the flag out for "SELECT 1"`)
+	}
+	if set("redis-command") && strings.TrimSpace(o.RedisCommand) == "" {
+		return cmdutil.Usagef(`--redis-command is empty: give a command such as "GET k", or leave the flag out for PING`)
+	}
 	if o.HTTPPath != "" && !strings.HasPrefix(o.HTTPPath, "/") {
 		return cmdutil.Usagef("--http-path %q must start with /", o.HTTPPath)
 	}

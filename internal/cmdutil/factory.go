@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -91,6 +92,7 @@ func (f *Factory) Getenv(name string) (string, bool) {
 // "WORKLOAD.DURATION"); only flags the user actually set take part.
 func (f *Factory) Config(cmd *cobra.Command, bindings map[string]string) (*config.Config, error) {
 	var flags []config.FlagValue
+	var empty error
 	cmd.Flags().Visit(func(fl *pflag.Flag) {
 		key, ok := bindings[fl.Name]
 		if !ok {
@@ -99,9 +101,17 @@ func (f *Factory) Config(cmd *cobra.Command, bindings map[string]string) (*confi
 		val := fl.Value.String()
 		if sv, ok := fl.Value.(pflag.SliceValue); ok {
 			val = strings.Join(sv.GetSlice(), ",")
+			if empty == nil && targetFlag(fl.Name) && (len(sv.GetSlice()) == 0 || slices.ContainsFunc(sv.GetSlice(), isBlank)) {
+				empty = emptyTargetFlag(fl.Name)
+			}
+		} else if empty == nil && targetFlag(fl.Name) && isBlank(val) {
+			empty = emptyTargetFlag(fl.Name)
 		}
 		flags = append(flags, config.FlagValue{Key: key, Flag: "--" + fl.Name, Value: val})
 	})
+	if empty != nil {
+		return nil, empty
+	}
 	o := f.loadOptions()
 	o.Flags = flags
 	return config.Load(o)
@@ -121,4 +131,15 @@ func (f *Factory) loadOptions() config.LoadOptions {
 		LookupEnv: f.LookupEnv,
 		WorkDir:   f.WorkDir,
 	}
+}
+
+// targetFlag reports whether name is one of the target flags.
+func targetFlag(name string) bool { _, ok := targetKeys[name]; return ok }
+
+func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// emptyTargetFlag is the error for --db ” and its kin: an explicitly empty
+// URL is a mistake (an unset variable in a script), not "no target".
+func emptyTargetFlag(name string) error {
+	return Usagef("--%s is empty: give a URL, or leave the flag out to use the configured targets", name)
 }

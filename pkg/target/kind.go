@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/resync-dev/resync/pkg/redact"
@@ -87,19 +88,39 @@ func KindOf(raw string) (Kind, error) {
 		}
 	case Postgres:
 		// libpq allows the host in the query (a Unix socket directory).
-		if u.Host == "" && u.Query().Get("host") == "" {
-			return "", errors.New("no host: use postgres://user@host:5432/db")
+		// A port alone (postgres://:5432/x) is no host: the driver would
+		// quietly use the local socket.
+		if u.Hostname() == "" && u.Query().Get("host") == "" {
+			return "", errors.New("no host: add a host, e.g. postgres://user@host:5432/db")
 		}
 	case MySQL:
 		if u.Hostname() == "" && u.Query().Get("socket") == "" {
-			return "", errors.New("no host: use mysql://user@host:3306/db, or mysql://user@/db?socket=/path/to/mysqld.sock")
+			return "", errors.New("no host: add a host, e.g. mysql://user@host:3306/db, or mysql://user@/db?socket=/path/to/mysqld.sock")
 		}
 	default:
 		if u.Hostname() == "" {
-			return "", fmt.Errorf("no host: use %s followed by host[:port]", schemeHelp[kind])
+			return "", fmt.Errorf("no host: add a host, e.g. %s followed by host[:port]", schemeHelp[kind])
+		}
+	}
+	if kind != SQLite {
+		if err := checkPort(u.Port()); err != nil {
+			return "", err
 		}
 	}
 	return kind, nil
+}
+
+// checkPort refuses a port url.Parse accepts (any digits) but no network
+// does: 0 and above 65535.
+func checkPort(p string) error {
+	if p == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("invalid port %s: use a port from 1 to 65535", p)
+	}
+	return nil
 }
 
 // urlReason is a url.Parse error without the URL it quotes (password

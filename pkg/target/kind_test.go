@@ -29,7 +29,7 @@ func TestKindOf(t *testing.T) {
 		{"sqlite:app.db", "", `"sqlite:" must be followed by "//"`},
 		{"redis://127.0.0.1:6379/0", target.Redis, ""},
 		{"rediss://:pw@cache:6380", target.Redis, ""},
-		{"redis://", "", "no host: use redis:// or rediss://"},
+		{"redis://", "", "no host: add a host, e.g. redis:// or rediss://"},
 		{"http://localhost:8080/health", target.HTTP, ""},
 		{"https://api.example.com", target.HTTP, ""},
 		{"https://", "", "no host"},
@@ -42,6 +42,16 @@ func TestKindOf(t *testing.T) {
 		{"postgres://u:se cret@db/app", "", "malformed URL"},
 		{"postgres://u:secret@db:port/app", "", "invalid port"},
 		{"postgres://u:p%zz@db/app", "", "malformed URL"},
+		{"redis://127.0.0.1:65536", "", "invalid port 65536: use a port from 1 to 65535"},
+		{"redis://127.0.0.1:0", "", "invalid port 0"},
+		{"http://h:99999/x", "", "invalid port 99999"},
+		{"postgres://u:secret@db:70000/app", "", "invalid port 70000"},
+		{"redis://127.0.0.1:65535", target.Redis, ""},
+		{"postgres://:5432/x", "", "no host: add a host"},
+		{"postgres://u:secret@:5432/x", "", "no host: add a host"},
+		{"mysql://:3306/x", "", "no host: add a host"},
+		{"redis://:6379", "", "no host: add a host"},
+		{"http://", "", "no host: add a host"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
