@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -64,6 +65,13 @@ func runInit(_ context.Context, opts *InitOptions) error {
 	path := opts.Path
 	if !filepath.IsAbs(path) && opts.WorkDir != "" {
 		path = filepath.Join(opts.WorkDir, path)
+	}
+	// A directory is refused before anything is created: writeAtomic would
+	// make "dir/" and only then find the name taken.
+	if fi, err := os.Stat(path); strings.HasSuffix(opts.Path, "/") || strings.HasSuffix(opts.Path, string(filepath.Separator)) ||
+		(err == nil && fi.IsDir()) {
+		return cmdutil.Usagef("--path %s is a directory: give a file name, e.g. --path %s", opts.Path,
+			filepath.Join(opts.Path, config.SettingsFileName))
 	}
 	if err := writeAtomic(path, data, opts.Force); err != nil {
 		if errors.Is(err, fs.ErrExist) {

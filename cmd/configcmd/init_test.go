@@ -85,6 +85,38 @@ func TestInitPaths(t *testing.T) {
 	}
 }
 
+func TestInitRefusesDirectories(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "existing"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path   string
+		force        bool
+		mustNotExist string // created by nothing
+	}{
+		{"trailing slash, new", "newdir/", false, "newdir"},
+		{"trailing slash, existing", "existing/", false, ""},
+		{"existing directory", "existing", false, ""},
+		{"existing directory, --force", "existing", true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			io, _, _, _ := cmdutil.Test()
+			err := runInit(context.Background(), &InitOptions{IO: io, Path: tt.path, Force: tt.force, WorkDir: dir})
+			if cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), "is a directory: give a file name") {
+				t.Fatalf("err = %v, want exit 2 saying it is a directory", err)
+			}
+			if tt.mustNotExist != "" {
+				if _, err := os.Stat(filepath.Join(dir, tt.mustNotExist)); err == nil {
+					t.Errorf("%s was created", tt.mustNotExist)
+				}
+			}
+			assertNoTempFiles(t, filepath.Join(dir, "existing"))
+		})
+	}
+}
+
 func assertNoTempFiles(t *testing.T, dir string) {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
