@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -24,7 +25,8 @@ func (t Thresholds) Validate() error {
 	if _, ok := healthRank[t.FailOn]; t.FailOn != "" && (!ok || t.FailOn == HealthHealthy) {
 		return fmt.Errorf("--fail-on %q is not a health level: use none, degraded or critical", t.FailOn)
 	}
-	if t.FailUnderScore < 0 || t.FailUnderScore > 100 || t.FailUnderScore != t.FailUnderScore {
+	// NaN passes both comparisons and would silently disable the gate.
+	if math.IsNaN(t.FailUnderScore) || t.FailUnderScore < 0 || t.FailUnderScore > 100 {
 		return fmt.Errorf("--fail-under-score %g is out of range: give a score from 0 to 100", t.FailUnderScore)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -66,6 +67,10 @@ func TestThresholdsValidate(t *testing.T) {
 		{Thresholds{FailOn: "bad"}, `--fail-on "bad" is not a health level: use none, degraded or critical`},
 		{Thresholds{FailUnderScore: -1}, "--fail-under-score -1 is out of range: give a score from 0 to 100"},
 		{Thresholds{FailUnderScore: 101}, "--fail-under-score 101 is out of range: give a score from 0 to 100"},
+		// NaN compares false with every score: it would turn the gate off.
+		{Thresholds{FailUnderScore: math.NaN()}, "--fail-under-score NaN is out of range: give a score from 0 to 100"},
+		{Thresholds{FailUnderScore: math.Inf(1)}, "--fail-under-score +Inf is out of range: give a score from 0 to 100"},
+		{Thresholds{FailUnderScore: math.Inf(-1)}, "--fail-under-score -Inf is out of range: give a score from 0 to 100"},
 	}
 	for _, tt := range tests {
 		err := tt.th.Validate()
