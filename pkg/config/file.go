@@ -39,6 +39,11 @@ type lineProblem struct {
 func parseFile(name string, data []byte) *settingsFile {
 	f := &settingsFile{name: name, envs: map[string][]entry{}}
 	var doc map[string]any
+	if line, ok := tooDeep(data); !ok {
+		f.problem(0, Problem{Source: Source{Kind: FromFile, Detail: fmt.Sprintf("%s:%d", name, line)},
+			Reason: fmt.Sprintf("malformed TOML: arrays or tables nested more than %d deep: no setting needs that; fix the brackets at that line", maxNesting)})
+		return f
+	}
 	ls, dupLine := locate(data)
 	if err := toml.Unmarshal(data, &doc); err != nil {
 		f.problem(0, syntaxProblem(name, err, dupLine))
@@ -221,4 +226,46 @@ func join(specific, general string) string {
 		return general
 	}
 	return specific + " (" + general + ")"
+}
+
+// maxNesting bounds the depth of [ and { in a settings file. The deepest
+// real setting is a list of URLs (depth 1 inside a table header's 2); the
+// bound refuses a pathological file (100,000 "[") at once, before the
+// decoder and the messages spend seconds on it.
+const maxNesting = 32
+
+// tooDeep scans data for brackets outside strings and comments and returns
+// the line where the nesting first passes maxNesting, and false; true when
+// it never does. Multi-line strings are approximated by their quotes, which
+// is enough for a bound this far above any real file.
+func tooDeep(data []byte) (int, bool) {
+	line, depth := 1, 0
+	var quote byte // the open string's quote, 0 outside strings
+	comment := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case c == '\n':
+			line++
+			comment = false
+		case comment:
+		case quote != 0:
+			if c == '\\' && quote == '"' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#':
+			comment = true
+		case c == '[' || c == '{':
+			if depth++; depth > maxNesting {
+				return line, false
+			}
+		case c == ']' || c == '}':
+			depth = max(depth-1, 0)
+		}
+	}
+	return line, true
 }

@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/resync-dev/resync/pkg/redact"
@@ -39,7 +41,7 @@ func (p Problem) Error() string {
 		b.WriteString(w + ": ")
 	}
 	if p.Value != "" {
-		fmt.Fprintf(&b, "%s = %s: ", p.Key, p.Value)
+		fmt.Fprintf(&b, "%s = %s: ", p.Key, clip(p.Value))
 	}
 	b.WriteString(p.Reason)
 	return redact.Text(b.String())
@@ -59,10 +61,44 @@ func (e *Error) Error() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "invalid configuration (%d problems):", len(e.Problems))
-	for _, p := range e.Problems {
+	shown := e.Problems[:min(len(e.Problems), MaxProblemsShown)]
+	for _, p := range shown {
 		b.WriteString("\n  " + p.Error())
 	}
+	if rest := e.Problems[len(shown):]; len(rest) > 0 {
+		what := "problems"
+		if !slices.ContainsFunc(rest, func(p Problem) bool { return !strings.HasPrefix(p.Reason, "unknown key ") }) {
+			what = "unknown keys"
+		}
+		fmt.Fprintf(&b, "\n  … and %s more %s (fix the first ones, or run resync config validate -o json for the full list)", thousands(len(rest)), what)
+	}
 	return b.String()
+}
+
+// MaxProblemsShown is how many problems Error lists one per line; a summary
+// line counts the rest (a file of 5,000 unknown keys is one mistake, not a
+// screenful). Problems still holds every one.
+const MaxProblemsShown = 20
+
+// maxValueText is the most of a value a message quotes; longer values are
+// cut with "…" so a pathological line cannot flood the terminal.
+const maxValueText = 120
+
+// clip shortens s to maxValueText runes.
+func clip(s string) string {
+	if r := []rune(s); len(r) > maxValueText {
+		return string(r[:maxValueText]) + "…"
+	}
+	return s
+}
+
+// thousands renders n with comma separators: 4980 → "4,980".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Unwrap exposes each Problem to errors.As.

@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -172,6 +173,15 @@ func TestBadInput(t *testing.T) {
 			file: "[default.WORKLOAD]\nKEYS = 5\n[production.WORKLOAD]\nKEYS = 6\n",
 			opt:  func(o *config.LoadOptions) { o.Env = "prodution" },
 			want: []string{"flag --env: environment \"prodution\" is not in settings.toml, which has [default], [production]", "did you mean \"production\"?"}},
+		{name: "deeply nested array",
+			file: "[default.WORKLOAD]\nKEYS = " + strings.Repeat("[", 50_000) + strings.Repeat("]", 50_000) + "\n",
+			want: []string{"settings.toml:2: malformed TOML: arrays or tables nested more than 32 deep"}},
+		{name: "deeply nested table header",
+			file: strings.Repeat("[", 100_000) + "\n",
+			want: []string{"settings.toml:1: malformed TOML: arrays or tables nested more than 32 deep"}},
+		{name: "long value is cut in the message",
+			file: "[default.WORKLOAD]\nDISTRIBUTION = \"" + strings.Repeat("z", 200_000) + "\"\n",
+			want: []string{"WORKLOAD.DISTRIBUTION = \"" + strings.Repeat("z", 119) + "…: must be one of"}},
 		{name: "environment without a file",
 			vars: map[string]string{"RESYNC_ENV": "staging"},
 			want: []string{"env RESYNC_ENV: environment \"staging\" was selected but no settings file was found", "unset RESYNC_ENV"}},
@@ -288,5 +298,56 @@ func TestValidateDirect(t *testing.T) {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("message lacks %q:\n%v", w, err)
 		}
+	}
+}
+
+// A file of thousands of unknown keys is one mistake: the message lists
+// the first config.MaxProblemsShown and counts the rest; Problems keeps all.
+func TestManyProblemsAreSummarised(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[default.ASYNC_CACHE]\n")
+	for i := range 5000 {
+		fmt.Fprintf(&b, "K%d = 1\n", i)
+	}
+	tests := []struct {
+		name, file string
+		problems   int
+		lines      int // of the message
+		summary    string
+	}{
+		{"5,000 unknown keys", b.String(), 5000, 1 + config.MaxProblemsShown + 1, "  … and 4,980 more unknown keys"},
+		{"20 unknown keys: no summary", "[default.ASYNC_CACHE]\n" + strings.Repeat("X = 1\n", 1) +
+			func() string {
+				var s strings.Builder
+				for i := range 19 {
+					fmt.Fprintf(&s, "Y%d = 1\n", i)
+				}
+				return s.String()
+			}(), 20, 21, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, "settings.toml", tt.file)
+			_, err := config.Load(config.LoadOptions{WorkDir: dir, LookupEnv: env(nil)})
+			var cerr *config.Error
+			if !errors.As(err, &cerr) {
+				t.Fatalf("error %v is not a *config.Error", err)
+			}
+			if len(cerr.Problems) != tt.problems {
+				t.Errorf("%d problems, want %d", len(cerr.Problems), tt.problems)
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != tt.lines {
+				t.Errorf("%d lines, want %d", len(lines), tt.lines)
+			}
+			last := lines[len(lines)-1]
+			if tt.summary != "" && !strings.HasPrefix(last, tt.summary) {
+				t.Errorf("last line %q, want %q", last, tt.summary)
+			}
+			if tt.summary == "" && strings.Contains(last, "more") {
+				t.Errorf("summary line without a cut: %q", last)
+			}
+		})
 	}
 }
