@@ -17,8 +17,9 @@ var (
 	// unescaped @ may sit inside the password.
 	userinfoRE = regexp.MustCompile(`(?i)([a-z][a-z0-9+.-]*://[^:/@\s]*:)\S*@`)
 	// redis://TOKEN@ and https://TOKEN@: in these schemes a bare user is
-	// the password (Redis before ACLs, a web token).
-	bareUserRE = regexp.MustCompile(`(?i)\b(rediss?|https?)://[^:/?#@\s]+@`)
+	// the password (Redis before ACLs, a web token). A Redis URL has no
+	// path that could hold an @, so its token may hold a / or ?.
+	bareUserRE = regexp.MustCompile(`(?i)\b(rediss?://\S*|https?://[^:/?#@\s]+)@`)
 	// go-sql-driver/mysql DSNs: user:PASSWORD@tcp(host)/db, @unix(…).
 	mysqlDSNRE = regexp.MustCompile(`(?i)((?:^|[\s"'=(])[^\s:@/"'=(]*:)[^\s@]*@((?:tcp|tcp6|unix)\()`)
 	// password=…, token=… in query strings and key=value DSNs, quoted or
@@ -108,7 +109,12 @@ func query(s string) string {
 // text, such as a driver's error message.
 func Text(s string) string {
 	s = userinfoRE.ReplaceAllString(s, "${1}"+Mask+"@")
-	s = bareUserRE.ReplaceAllString(s, "${1}://"+Mask+"@")
+	s = bareUserRE.ReplaceAllStringFunc(s, func(m string) string {
+		if strings.HasSuffix(m, ":"+Mask+"@") {
+			return m // user:*** already
+		}
+		return m[:strings.Index(m, "://")+3] + Mask + "@"
+	})
 	s = mysqlDSNRE.ReplaceAllString(s, "${1}"+Mask+"@${2}")
 	return query(s)
 }

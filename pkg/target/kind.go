@@ -69,9 +69,14 @@ func KindOf(raw string) (Kind, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("malformed URL: %s: check for unescaped characters (percent-encode @, :, / and spaces in passwords)", urlReason(err))
+		return "", malformed(raw, err)
 	}
 	kind, ok := schemeKinds[strings.ToLower(u.Scheme)]
+	if ok && kind != HTTP && u.User == nil && hasUserinfo(raw) {
+		// postgres://u:/secret@host/db parses, with host "u:" and the
+		// password in the path: refuse it rather than dial the wrong host.
+		return "", errors.New(userinfoHelp)
+	}
 	switch {
 	case u.Scheme == "" || (!ok && u.Opaque != ""):
 		return "", fmt.Errorf("no scheme: start the URL with one of %s", allSchemes)
@@ -100,6 +105,44 @@ func KindOf(raw string) (Kind, error) {
 		}
 	}
 	return kind, nil
+}
+
+// userinfoHelp explains a URL whose user:password part does not parse,
+// without quoting any of it.
+const userinfoHelp = "malformed URL: the user:password part (before the last @) contains a character that must be percent-encoded: / as %2F, # as %23, ? as %3F, @ as %40, : as %3A, % as %25, space as %20"
+
+// malformed explains url.Parse's err about raw without quoting any of raw's
+// user:password part: url.Parse's reason would quote a piece of the
+// password (`invalid port ":S3cr" after host`), so it is asked again about
+// the URL without it.
+func malformed(raw string, err error) error {
+	if masked, ok := withoutUserinfo(raw); ok {
+		if _, err = url.Parse(masked); err == nil {
+			return errors.New(userinfoHelp)
+		}
+	}
+	return fmt.Errorf("malformed URL: %s: check for unescaped characters (percent-encode @, :, / and spaces in passwords)", urlReason(err))
+}
+
+// withoutUserinfo is raw with everything between "://" and the last @
+// replaced by "user"; false when raw has no such @.
+func withoutUserinfo(raw string) (string, bool) {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return "", false
+	}
+	at := strings.LastIndexByte(raw[i+3:], '@')
+	if at < 0 {
+		return "", false
+	}
+	return raw[:i+3] + "user" + raw[i+3+at:], true
+}
+
+// hasUserinfo reports whether raw has an @ after "://", so that the text
+// before it may be a user and password.
+func hasUserinfo(raw string) bool {
+	i := strings.Index(raw, "://")
+	return i >= 0 && strings.Contains(raw[i+3:], "@")
 }
 
 // urlReason is a url.Parse error without the URL it quotes (password
