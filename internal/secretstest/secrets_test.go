@@ -302,4 +302,3 @@ func TestBadURLsExitUsage(t *testing.T) {
 		}
 	}
 }
-
