@@ -72,9 +72,14 @@ func KindOf(raw string) (Kind, error) {
 		return "", malformed(raw, err)
 	}
 	kind, ok := schemeKinds[strings.ToLower(u.Scheme)]
-	if ok && kind != HTTP && u.User == nil && hasUserinfo(raw) {
+	switch {
+	case ok && kind != HTTP && u.User == nil && strings.Contains(raw, "@"):
 		// postgres://u:/secret@host/db parses, with host "u:" and the
 		// password in the path: refuse it rather than dial the wrong host.
+		return "", errors.New(userinfoHelp)
+	case u.User != nil && strings.Contains(rawUserinfo(raw), "@"):
+		// postgres://u:p@ss@host: net/url splits at the last @, drivers
+		// may split at the first and dial (and print) "ss@host".
 		return "", errors.New(userinfoHelp)
 	}
 	switch {
@@ -124,25 +129,29 @@ func malformed(raw string, err error) error {
 	return fmt.Errorf("malformed URL: %s: check for unescaped characters (percent-encode @, :, / and spaces in passwords)", urlReason(err))
 }
 
-// withoutUserinfo is raw with everything between "://" and the last @
-// replaced by "user"; false when raw has no such @.
+// withoutUserinfo is raw with its userinfo (rawUserinfo) replaced by
+// "user"; false when raw has none.
 func withoutUserinfo(raw string) (string, bool) {
+	ui := rawUserinfo(raw)
+	if ui == "" {
+		return "", false
+	}
+	i := strings.Index(raw, "://") + 3
+	return raw[:i] + "user" + raw[i+len(ui):], true
+}
+
+// rawUserinfo is what may be a user and password in raw, as text: between
+// "://" and the last @ ("" when there is no such @).
+func rawUserinfo(raw string) string {
 	i := strings.Index(raw, "://")
 	if i < 0 {
-		return "", false
+		return ""
 	}
 	at := strings.LastIndexByte(raw[i+3:], '@')
 	if at < 0 {
-		return "", false
+		return ""
 	}
-	return raw[:i+3] + "user" + raw[i+3+at:], true
-}
-
-// hasUserinfo reports whether raw has an @ after "://", so that the text
-// before it may be a user and password.
-func hasUserinfo(raw string) bool {
-	i := strings.Index(raw, "://")
-	return i >= 0 && strings.Contains(raw[i+3:], "@")
+	return raw[i+3 : i+3+at]
 }
 
 // urlReason is a url.Parse error without the URL it quotes (password

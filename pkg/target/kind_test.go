@@ -49,6 +49,8 @@ func TestKindOf(t *testing.T) {
 		{"postgres://u:/secret@host/db", "", "must be percent-encoded"},
 		{"postgres://u:1234?secret@host/db", "", "must be percent-encoded"},
 		{"https://api.example.com/users/@me", target.HTTP, ""},
+		{"postgres://app:p@secret@h/db", "", "must be percent-encoded"},
+		{"postgres://app:p%40secret@h/db", target.Postgres, ""},
 		{"postgres://app:S3cr%2Fet@h:5432/db", target.Postgres, ""},
 	}
 	for _, tt := range tests {
