@@ -46,15 +46,15 @@ func URL(raw string) string {
 	if err != nil || u.Scheme == "" || u.Opaque != "" {
 		return redactRaw(raw)
 	}
+	if atAfterAuthority(raw) {
+		// "postgres://u:/secret@host", "redis://:?tok@host" or
+		// "http://u:@#tok@host" parse, but part of the password became a
+		// path, query or fragment: the last @ is taken for the end of the
+		// userinfo.
+		return redactRaw(raw)
+	}
 	switch {
 	case u.User == nil:
-		// "postgres://u:/secret@host", "redis://:?tok@host" or
-		// "redis://TO/KEN@host" parse with no userinfo at all (the
-		// password became a port, path or query): an @ after "://" is
-		// taken for the end of a userinfo.
-		if i := strings.Index(raw, "://"); i >= 0 && strings.Contains(raw[i+3:], "@") {
-			return redactRaw(raw)
-		}
 	case hasPassword(u.User):
 		u.User = url.UserPassword(u.User.Username(), Mask)
 	case bareUserIsSecret(u.Scheme):
@@ -66,6 +66,18 @@ func URL(raw string) string {
 	out = strings.Replace(out, ":%2A%2A%2A@", ":"+Mask+"@", 1)
 	out = strings.Replace(out, "//%2A%2A%2A@", "//"+Mask+"@", 1)
 	return query(out)
+}
+
+// atAfterAuthority reports whether raw has an @ after its authority (which
+// ends at the first /, ? or # after "://").
+func atAfterAuthority(raw string) bool {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return false
+	}
+	rest := raw[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	return end >= 0 && strings.Contains(rest[end:], "@")
 }
 
 func hasPassword(u *url.Userinfo) bool {

@@ -39,6 +39,7 @@ func TestURL(t *testing.T) {
 		{"redis://:?secret@host:6379", "redis://***@host:6379"},
 		{"redis://TO/KEN@host:6379", "redis://***@host:6379"},
 		{"https://u:#tok@h/", "https://***@h/"},
+		{"http://app:@#00@127.0.0.1:1/db", "http://***@127.0.0.1:1/db"}, // found by FuzzRedactURL
 		// query secrets
 		{"https://h/cb?jwt=eyJ.x.y&id_token=a&refresh_token=b&session=c&page=2", "https://h/cb?jwt=***&id_token=***&refresh_token=***&session=***&page=2"},
 		{"https://h/x?SAS=s1&Sig=s2&pass=p&PWD=q&bypass=ok", "https://h/x?SAS=***&Sig=***&pass=***&PWD=***&bypass=ok"},
