@@ -39,7 +39,7 @@ type form struct {
 // specials are the password shapes planted in every userinfo form: each
 // character that breaks a URL raw, then percent-encoded, and unicode. The
 // password is "<a><sep><b>"; neither half may appear in any output.
-var specials = []string{"", "/", "#", "?", "@", ":", "%", " ", "ü€", "%2F", "%23", "%3F", "%40", "%3A", "%25", "%20", "%C3%BC"}
+var specials = []string{"", "/", "#", "?", "@", ":", "%", " ", ",", "\"", "\\", "\t", "[", "ü€", "%2F", "%23", "%3F", "%40", "%3A", "%25", "%20", "%C3%BC"}
 
 // queryNames are the parameters that carry secrets, in mixed case.
 var queryNames = []string{"password", "Pass", "pwd", "secret", "token", "access_token", "JWT", "session",
@@ -120,10 +120,10 @@ func (p planted) leak(s string) string {
 	return ""
 }
 
-// hasSpace: free text cannot tell where a URL with a raw space in its
+// hasSpace: free text cannot tell where a URL with raw white space in its
 // password ends, so redact.Text is not asked about it (every error path
 // redacts such a URL with redact.URL before it becomes text).
-func (p planted) hasSpace() bool { return strings.Contains(p.raw, " ") }
+func (p planted) hasSpace() bool { return strings.ContainsAny(p.raw, " \t\n") }
 
 var keys = map[string]struct{ key, env, flag string }{
 	"db":    {target.KeyDatabaseURLs, "DATABASE_URL", "--db"},
