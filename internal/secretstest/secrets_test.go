@@ -264,9 +264,13 @@ func TestPlantedPasswordNeverPrinted(t *testing.T) {
 					args = append(args, p.raw)
 				}
 				_, stdout, stderr := runResync(t, args...)
+				name := args[0]
+				if !strings.HasPrefix(args[1], "-") {
+					name += " " + args[1]
+				}
 				for _, out := range []string{stdout, stderr} {
 					if sec := p.leak(out); sec != "" {
-						t.Errorf("resync %s prints %q of the password:\n%s", strings.Join(args[:2], " "), sec, out)
+						t.Errorf("resync %s prints %q of the password:\n%s", name, sec, out)
 					}
 				}
 			}
