@@ -11,6 +11,7 @@ import (
 var (
 	unreachableRE = regexp.MustCompile(`^target (\S+)(?: \((\w+)\))? is unreachable`)
 	errorRateRE   = regexp.MustCompile(`^pool (\S+) error rate .* is above (\S+)`)
+	outageRE      = regexp.MustCompile(`^pool (\S+) had an outage`)
 	scoreRE       = regexp.MustCompile(`^(cache|pool) (\S+) score .* is below (\d+)`)
 	recRE         = regexp.MustCompile(`^\[(\w+)\] (\S+): (.*)$`)
 	leaksRE       = regexp.MustCompile(`^(\d+ (?:critical )?potential leaks?)\b`)
@@ -41,6 +42,9 @@ func publicReason(r *report.Report, reason string) string {
 	}
 	if m := errorRateRE.FindStringSubmatch(reason); m != nil {
 		return fmt.Sprintf("pool %s: error rate above %s", m[1], m[2])
+	}
+	if m := outageRE.FindStringSubmatch(reason); m != nil {
+		return fmt.Sprintf("pool %s: outage (no successful operation for a while)", m[1])
 	}
 	if m := scoreRE.FindStringSubmatch(reason); m != nil {
 		return fmt.Sprintf("%s %s: score below %s", m[1], m[2], m[3])

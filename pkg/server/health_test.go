@@ -89,6 +89,7 @@ func TestPublicReason(t *testing.T) {
 		{"target redis (redis) is unreachable: dial tcp 10.0.0.1:6379: connection refused", "target redis (redis): unreachable"},
 		{"target redis is unreachable", "target redis: unreachable"},
 		{"pool database error rate 40.0% is above 5%", "pool database: error rate above 5%"},
+		{"pool redis had an outage: no successful operation from second 3 to 6", "pool redis: outage (no successful operation for a while)"},
 		{"cache default score 40.0 (fair) is below 60", "cache default: score below 60"},
 		{"pool http2 score 12.0 (poor) is below 60", "pool http2: score below 60"},
 		{"[warning] redis: Redis at 10.0.0.1:6379 said no", "redis: warning recommendation"},
