@@ -28,7 +28,7 @@ const AppName = "resync"
 func parseURL(rawURL string) (*url.URL, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("invalid URL %s: fix its syntax (special characters in a password must be percent-encoded)", redact.Text(rawURL))
+		return nil, fmt.Errorf("invalid URL %s: fix its syntax (special characters in a password must be percent-encoded)", redact.URL(rawURL))
 	}
 	if u.Host == "" {
 		return nil, fmt.Errorf("URL %s has no host: write %s://host[:port]/…", redact.URL(rawURL), u.Scheme)

@@ -23,17 +23,33 @@ func TestURL(t *testing.T) {
 		{"https://a.blob.core.windows.net/c/b?sv=2024&sig=abc%2Bdef&se=x", "https://a.blob.core.windows.net/c/b?sv=2024&sig=***&se=x"},
 		{"https://maps.example.com/api?key=AIzaXYZ&q=1", "https://maps.example.com/api?key=***&q=1"},
 		{"https://h/x?sort_key=name&design=a", "https://h/x?sort_key=name&design=a"},
-		// unparseable: the password is still hidden
-		{"postgres://app:pa ss@db/app", "postgres://app:***@db/app"},
-		{"postgres://app:pa/ss@db/app", "postgres://app:***@db/app"},
-		{"postgres://app:p#ss@db/app", "postgres://app:***@db/app"},
-		{"postgres://app:p%zz@db/app", "postgres://app:***@db/app"},
-		{"redis://:pw word@cache:port", "redis://:***@cache:port"},
+		// unparseable: the whole userinfo is hidden (scheme://***@…)
+		{"postgres://app:pa ss@db/app", "postgres://***@db/app"},
+		{"postgres://app:pa/ss@db/app", "postgres://***@db/app"},
+		{"postgres://app:S3cr/et@h:5432/db", "postgres://***@h:5432/db"},
+		{"postgres://app:p#ss@db/app", "postgres://***@db/app"},
+		{"mysql://u:p#w@h/db", "mysql://***@h/db"},
+		{"redis://:a?b@h:6379", "redis://***@h:6379"},
+		{"postgres://app:p%zz@db/app", "postgres://***@db/app"},
+		{"redis://:pw word@cache:port", "redis://***@cache:port"},
+		{"postgres://app:p/w@db/app?password=x", "postgres://***@db/app?password=***"},
 		// parseable, but the password became a port, path, query or fragment
-		{"postgres://u:/secret@host/db", "postgres://u:***@host/db"},
-		{"postgres://u:1234?x@host/db", "postgres://u:***@host/db"},
-		{"redis://:?secret@host:6379", "redis://:***@host:6379"},
-		{"https://u:#tok@h/", "https://u:***@h/"},
+		{"postgres://u:/secret@host/db", "postgres://***@host/db"},
+		{"postgres://u:1234?x@host/db", "postgres://***@host/db"},
+		{"redis://:?secret@host:6379", "redis://***@host:6379"},
+		{"redis://TO/KEN@host:6379", "redis://***@host:6379"},
+		{"https://u:#tok@h/", "https://***@h/"},
+		{"http://app:@#00@127.0.0.1:1/db", "http://***@127.0.0.1:1/db"}, // found by FuzzRedactURL
+		// query secrets
+		{"https://h/cb?jwt=eyJ.x.y&id_token=a&refresh_token=b&session=c&page=2", "https://h/cb?jwt=***&id_token=***&refresh_token=***&session=***&page=2"},
+		{"https://h/x?SAS=s1&Sig=s2&pass=p&PWD=q&bypass=ok", "https://h/x?SAS=***&Sig=***&pass=***&PWD=***&bypass=ok"},
+		{"sqlite://data/app.db?_auth&_auth_user=u&_auth_pass=s3cret", "sqlite://data/app.db?_auth&_auth_user=u&_auth_pass=***"},
+		{"sqlite://data/app.db?_pragma=key=s3cret&_pragma=busy_timeout(500)", "sqlite://data/app.db?_pragma=key=***&_pragma=busy_timeout(500)"},
+		{"sqlite://data/app.db?_pragma=key%3Ds3cret", "sqlite://data/app.db?_pragma=key=***"},
+		{"sqlite://data/app.db?_pragma=hexkey(%27abcd%27)", "sqlite://data/app.db?_pragma=hexkey=***"},
+		// redis://TOKEN@host: the user part alone is the password
+		{"redis://s3cretTOKEN@cache:6379/0", "redis://***@cache:6379/0"},
+		{"rediss://s3cretTOKEN@cache", "rediss://***@cache"},
 		// a bare username in a web URL is a token; in a database URL a user
 		{"https://ghp_TOKEN@github.example/x", "https://***@github.example/x"},
 		{"http://127.0.0.1:8080/health", "http://127.0.0.1:8080/health"},
@@ -62,6 +78,10 @@ func TestText(t *testing.T) {
 		{`nothing secret at 10:30 here@there`, `nothing secret at 10:30 here@there`},
 		{`SELECT * FROM t JOIN u ON t.pkey=u.fkey`, `SELECT * FROM t JOIN u ON t.pkey=u.fkey`},
 		{`AccountName=a;AccountKey=c2VjcmV0;EndpointSuffix=x`, `AccountName=a;AccountKey=***`},
+		{`dial redis://s3cretTOKEN@cache:6379: refused`, `dial redis://***@cache:6379: refused`},
+		{`dial postgres://app@db:5432/app: refused`, `dial postgres://app@db:5432/app: refused`},
+		{`GET https://h/cb?jwt=a.b.c&session=s 401`, `GET https://h/cb?jwt=***&session=*** 401`},
+		{`open sqlite://a.db?_pragma=key=k1&x=1`, `open sqlite://a.db?_pragma=key=***&x=1`},
 	}
 	for _, tt := range tests {
 		if got := redact.Text(tt.in); got != tt.want {

@@ -97,7 +97,7 @@ func degradedReport() *report.Report {
 			},
 		},
 		OverallHealth: report.HealthDegraded,
-		HealthReasons: []string{"pool database: warning pool.lower_min"},
+		HealthReasons: []string{"[warning] database: Utilization is 12%, below 20%: lower the minimum size."},
 	}
 }
 
@@ -109,7 +109,10 @@ func criticalReport() *report.Report {
 	p.Metrics.LastError = "dial tcp 10.0.0.1:6379: connection refused"
 	r.Pools["redis"] = p
 	r.OverallHealth = report.HealthCritical
-	r.HealthReasons = []string{"target redis is unreachable", "pool database: warning pool.lower_min"}
+	r.HealthReasons = []string{
+		"target redis (redis) is unreachable: dial tcp 10.0.0.1:6379: connection refused",
+		"[warning] database: Utilization is 12%, below 20%: lower the minimum size.",
+	}
 	return r
 }
 

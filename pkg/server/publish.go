@@ -34,7 +34,8 @@ type ResourceStats struct {
 	ByKind      map[string]report.KindStats `json:"by_kind"`
 }
 
-// Health is the body of /health.
+// Health is the body of /health, public: the status and generic reasons
+// (publicReasons).
 type Health struct {
 	Status  string   `json:"status"` // healthy | degraded | critical
 	Reasons []string `json:"reasons"`
@@ -90,7 +91,7 @@ func encodeReport(r *report.Report) (*published, error) {
 		{&p.poolMetrics, poolMetrics},
 		{&p.poolRecs, poolRecs},
 		{&p.resourceStats, ResourceStats{ActiveCount: r.Resources.ActiveCount, ByKind: byKind}},
-		{&p.health, Health{Status: r.OverallHealth, Reasons: nonNil(r.HealthReasons)}},
+		{&p.health, Health{Status: r.OverallHealth, Reasons: publicReasons(r)}},
 	}
 	for _, part := range parts {
 		b, err := encodeJSON(part.v)

@@ -70,9 +70,19 @@ func KindOf(raw string) (Kind, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("malformed URL: %s: check for unescaped characters (percent-encode @, :, / and spaces in passwords)", urlReason(err))
+		return "", malformed(raw, err)
 	}
 	kind, ok := schemeKinds[strings.ToLower(u.Scheme)]
+	switch {
+	case ok && kind != HTTP && u.User == nil && strings.Contains(raw, "@"):
+		// postgres://u:/secret@host/db parses, with host "u:" and the
+		// password in the path: refuse it rather than dial the wrong host.
+		return "", errors.New(userinfoHelp)
+	case u.User != nil && strings.Contains(rawUserinfo(raw), "@"):
+		// postgres://u:p@ss@host: net/url splits at the last @, drivers
+		// may split at the first and dial (and print) "ss@host".
+		return "", errors.New(userinfoHelp)
+	}
 	switch {
 	case u.Scheme == "" || (!ok && u.Opaque != ""):
 		return "", fmt.Errorf("no scheme: start the URL with one of %s", allSchemes)
@@ -121,6 +131,48 @@ func checkPort(p string) error {
 		return fmt.Errorf("invalid port %s: use a port from 1 to 65535", p)
 	}
 	return nil
+}
+
+// userinfoHelp explains a URL whose user:password part does not parse,
+// without quoting any of it.
+const userinfoHelp = "malformed URL: the user:password part (before the last @) contains a character that must be percent-encoded: / as %2F, # as %23, ? as %3F, @ as %40, : as %3A, % as %25, space as %20"
+
+// malformed explains url.Parse's err about raw without quoting any of raw's
+// user:password part: url.Parse's reason would quote a piece of the
+// password (`invalid port ":S3cr" after host`), so it is asked again about
+// the URL without it.
+func malformed(raw string, err error) error {
+	if masked, ok := withoutUserinfo(raw); ok {
+		if _, err = url.Parse(masked); err == nil {
+			return errors.New(userinfoHelp)
+		}
+	}
+	return fmt.Errorf("malformed URL: %s: check for unescaped characters (percent-encode @, :, / and spaces in passwords)", urlReason(err))
+}
+
+// withoutUserinfo is raw with its userinfo (rawUserinfo) replaced by
+// "user"; false when raw has none.
+func withoutUserinfo(raw string) (string, bool) {
+	ui := rawUserinfo(raw)
+	if ui == "" {
+		return "", false
+	}
+	i := strings.Index(raw, "://") + 3
+	return raw[:i] + "user" + raw[i+len(ui):], true
+}
+
+// rawUserinfo is what may be a user and password in raw, as text: between
+// "://" and the last @ ("" when there is no such @).
+func rawUserinfo(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return ""
+	}
+	at := strings.LastIndexByte(raw[i+3:], '@')
+	if at < 0 {
+		return ""
+	}
+	return raw[i+3 : i+3+at]
 }
 
 // urlReason is a url.Parse error without the URL it quotes (password

@@ -52,6 +52,16 @@ func TestKindOf(t *testing.T) {
 		{"mysql://:3306/x", "", "no host: add a host"},
 		{"redis://:6379", "", "no host: add a host"},
 		{"http://", "", "no host: add a host"},
+		{"postgres://app:S3cr/et@h:5432/db", "", "must be percent-encoded: / as %2F"},
+		{"mysql://u:p#w@h/db", "", "must be percent-encoded"},
+		{"redis://:a?b@h:6379", "", "must be percent-encoded"},
+		{"redis://TO/KEN@h:6379", "", "must be percent-encoded"},
+		{"postgres://u:/secret@host/db", "", "must be percent-encoded"},
+		{"postgres://u:1234?secret@host/db", "", "must be percent-encoded"},
+		{"https://api.example.com/users/@me", target.HTTP, ""},
+		{"postgres://app:p@secret@h/db", "", "must be percent-encoded"},
+		{"postgres://app:p%40secret@h/db", target.Postgres, ""},
+		{"postgres://app:S3cr%2Fet@h:5432/db", target.Postgres, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
@@ -65,7 +75,7 @@ func TestKindOf(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("= %q, %v; want an error containing %q", kind, err, tt.wantErr)
 			}
-			for _, secret := range []string{"secret", "se cret", "p%zz"} {
+			for _, secret := range []string{"secret", "se cret", "p%zz", "S3cr", "p#w", "a?b", "TO/KEN"} {
 				if strings.Contains(err.Error(), secret) {
 					t.Errorf("error leaks %q: %v", secret, err)
 				}

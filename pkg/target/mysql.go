@@ -23,7 +23,7 @@ const DefaultMySQLPort = "3306"
 func MySQLConfig(raw string) (*mysql.Config, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("parse MySQL URL %s: %s", redact.URL(raw), urlReason(err))
+		return nil, fmt.Errorf("parse MySQL URL %s: %w", redact.URL(raw), malformed(raw, err))
 	}
 	if !strings.EqualFold(u.Scheme, "mysql") {
 		return nil, fmt.Errorf("MySQL URL %s must start with mysql://", redact.URL(raw))
