@@ -19,10 +19,13 @@ func TestOpenModelIncludesQueueing(t *testing.T) {
 	if over.Model != ModelOpen || over.ServiceTime == nil {
 		t.Fatalf("model %s service time %v, want open with service times", over.Model, over.ServiceTime)
 	}
-	// The schedule offers exactly Rate × Duration measured arrivals; none
-	// is dropped with a backlog this large.
-	if over.Operations+over.Dropped != 200 || over.Dropped != 0 {
-		t.Errorf("operations %d + dropped %d, want 200 + 0", over.Operations, over.Dropped)
+	// The schedule offers exactly Rate × Duration measured arrivals; with a
+	// backlog this large none is dropped during the window, but the ones
+	// still queued when it ends cannot start in time and are dropped then
+	// (the server finishes only about 100 in the second).
+	if over.Operations+over.Dropped+over.Abandoned != 200 || over.Dropped == 0 {
+		t.Errorf("operations %d + dropped %d + abandoned %d, want 200 with some dropped",
+			over.Operations, over.Dropped, over.Abandoned)
 	}
 	// The server finishes at most one request per 10 ms, so once the four
 	// workers are busy every further arrival waits: most are late.
