@@ -208,6 +208,60 @@ func TestStatsTargetDiesMidRun(t *testing.T) {
 	}
 }
 
+// A target that stops serving early in a run shows as an outage window: a
+// critical pool.outage recommendation naming the seconds, and critical
+// health, however small the error rate would look averaged over a longer run.
+func TestStatsOutageWindow(t *testing.T) {
+	var proxy *faultproxy.Proxy
+	var once sync.Once
+	srv := newServer(t, 64, 0, func(n int64) {
+		if n == 50 {
+			once.Do(func() {
+				_ = proxy.RefuseNew(true)
+				proxy.CutAll()
+			})
+		}
+	})
+	var err error
+	proxy, err = faultproxy.New(srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proxy.Close()
+	code, stdout, stderr := run(t, map[string]string{"HTTP_POOL_CONNECT_TIMEOUT": "1"}, "pools", "stats",
+		"--http", "http://"+proxy.Addr()+"/", "--duration", "3500ms", "--warmup", "0", "--concurrency", "2", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var out struct {
+		OverallHealth string   `json:"overall_health"`
+		HealthReasons []string `json:"health_reasons"`
+		Pools         map[string]struct {
+			Recommendations []struct {
+				ID, Severity, Message string
+			} `json:"recommendations"`
+		} `json:"connection_pools"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, r := range out.Pools["http"].Recommendations {
+		if r.ID == "pool.outage" {
+			found = true
+			if r.Severity != "critical" || !strings.Contains(r.Message, "No successful operation from second ") {
+				t.Errorf("outage recommendation %+v", r)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no pool.outage recommendation among %+v", out.Pools["http"].Recommendations)
+	}
+	if out.OverallHealth != "critical" || !strings.Contains(strings.Join(out.HealthReasons, "\n"), "pool http had an outage") {
+		t.Errorf("health %s, reasons %q", out.OverallHealth, out.HealthReasons)
+	}
+}
+
 // Ctrl-C prints the partial figures and exits 130.
 func TestStatsInterrupted(t *testing.T) {
 	sig := make(chan os.Signal, 2)

@@ -67,9 +67,17 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	in.Targets = mergeTargets(targets, in.Targets)
 	in.Duration = measured(results, o.Config.Workload.Duration)
 	for i := range in.Pools {
+		res := results[in.Pools[i].Snapshot.Name]
+		if res == nil {
+			continue
+		}
+		// The outage rule needs seconds with no success at all, which
+		// cache hits (never failing) rule out by themselves: the
+		// workload's series serves with or without a cache.
+		in.Pools[i].Series = res.Series
 		// A pool behind the cache sees only the misses: its figures are
 		// the pool's own, not the workload's (which count cache hits).
-		if res := results[in.Pools[i].Snapshot.Name]; res != nil && res.Cache == nil {
+		if res.Cache == nil {
 			in.Pools[i].LatencyMs = latency(res.Latency)
 			in.Pools[i].LatencyHistogram = res.LatencyHistogram
 			in.Pools[i].Throughput = res.Throughput

@@ -64,9 +64,9 @@ func (s *fakeSession) Input(_ context.Context, maxLifetime time.Duration) report
 	}
 }
 
-func (s *fakeSession) Leaks(ctx context.Context, maxLifetime time.Duration) ([]resources.Leak, error) {
+func (s *fakeSession) Leaks(ctx context.Context, maxLifetime time.Duration) (report.LeakScan, error) {
 	s.leaks.Add(1)
-	return s.Input(ctx, maxLifetime).Leaks, nil
+	return report.LeakScan{Leaks: s.Input(ctx, maxLifetime).Leaks}, nil
 }
 
 func (s *fakeSession) Cache() workload.Cache { return s.cache }

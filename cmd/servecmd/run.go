@@ -14,7 +14,6 @@ import (
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
-	"github.com/resync-dev/resync/pkg/resources"
 	"github.com/resync-dev/resync/pkg/server"
 )
 
@@ -138,7 +137,7 @@ func (lv *live) session() Session {
 
 // leaks is the API's fresh leak scan; it holds the session until the scan
 // ends, so a reload never closes a session under a running scan.
-func (lv *live) leaks(ctx context.Context, maxLifetime time.Duration) ([]resources.Leak, error) {
+func (lv *live) leaks(ctx context.Context, maxLifetime time.Duration) (report.LeakScan, error) {
 	lv.mu.RLock()
 	defer lv.mu.RUnlock()
 	return lv.sess.Leaks(ctx, maxLifetime)

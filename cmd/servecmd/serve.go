@@ -90,7 +90,10 @@ rebuild the report every --interval and serve it until SIGINT or SIGTERM:
   GET /api/performance/resources/stats         {active_count, by_kind}
   GET /api/performance/resources/leaks?max_lifetime_seconds=3600
                                                a fresh leak scan with that threshold
-                                               (default --max-lifetime)
+                                               (default --max-lifetime): potential_leaks,
+                                               inspected_targets, and not_inspected
+                                               [{name, kind, url, reason}] for servers
+                                               it could not inspect (leaks unknown)
   GET /metrics                                 Prometheus exposition (resync_pool_*,
                                                resync_cache_*, resync_resources_*, …)
 

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/report"
-	"github.com/resync-dev/resync/pkg/resources"
 	"github.com/resync-dev/resync/pkg/workload"
 )
 
@@ -21,8 +20,9 @@ type Session interface {
 	// Input snapshots the pools, the cache and the tracker and scans for
 	// leaks older than maxLifetime (on the servers too).
 	Input(ctx context.Context, maxLifetime time.Duration) report.Input
-	// Leaks is a fresh leak scan with the given threshold.
-	Leaks(ctx context.Context, maxLifetime time.Duration) ([]resources.Leak, error)
+	// Leaks is a fresh leak scan with the given threshold: the leaks
+	// found and the targets inspected and not inspected.
+	Leaks(ctx context.Context, maxLifetime time.Duration) (report.LeakScan, error)
 	// Cache is the read-through cache the probes of database pools go
 	// through; nil for none.
 	Cache() workload.Cache

@@ -135,10 +135,10 @@ func (s *Session) Ping(ctx context.Context) []report.Target {
 // and scans for leaks older than maxLifetime, in-process and on the servers.
 func (s *Session) Input(ctx context.Context, maxLifetime time.Duration) report.Input {
 	var targets []report.Target
-	var leaks []resources.Leak
+	var scan report.LeakScan
 	var wg sync.WaitGroup
 	wg.Go(func() { targets = s.Ping(ctx) })
-	wg.Go(func() { leaks, _ = s.Leaks(ctx, maxLifetime) })
+	wg.Go(func() { scan, _ = s.Leaks(ctx, maxLifetime) })
 	wg.Wait()
 	in := report.Input{
 		Now:       time.Now(),
@@ -148,7 +148,7 @@ func (s *Session) Input(ctx context.Context, maxLifetime time.Duration) report.I
 		Targets:   targets,
 		Caches:    []report.CacheInput{{Name: CacheName, Stats: s.cache.Stats()}},
 		Resources: s.tracker.Stats(),
-		Leaks:     leaks,
+		Leaks:     scan.Leaks,
 	}
 	for _, r := range s.Runners() {
 		in.Pools = append(in.Pools, report.PoolInput{Snapshot: r.Snapshot()})
@@ -158,16 +158,19 @@ func (s *Session) Input(ctx context.Context, maxLifetime time.Duration) report.I
 
 // Leaks is the tracker's leaks plus a server-side inspection of every
 // database and Redis target (SQLite and HTTP have no sessions to inspect;
-// the embedded Redis has no CLIENT LIST). An unreachable server is not an
-// error here: it shows in the report's targets.
-func (s *Session) Leaks(ctx context.Context, maxLifetime time.Duration) ([]resources.Leak, error) {
-	leaks := s.tracker.DetectLeaks(maxLifetime)
+// the embedded Redis has no CLIENT LIST). A server that could not be
+// inspected is not an error here: it is named, with the reason (redacted),
+// in the scan's NotInspected, so that "no leaks" never stands for "not
+// looked at"; the report shows it in its targets too.
+func (s *Session) Leaks(ctx context.Context, maxLifetime time.Duration) (report.LeakScan, error) {
+	scan := report.LeakScan{Leaks: s.tracker.DetectLeaks(maxLifetime)}
 	if s.Embedded() {
-		return leaks, ctx.Err()
+		return scan, ctx.Err()
 	}
-	var mu sync.Mutex
+	results := make([]*inspect.Result, len(s.targets))
+	errs := make([]error, len(s.targets))
 	var wg sync.WaitGroup
-	for _, t := range s.targets {
+	for i, t := range s.targets {
 		switch t.Kind {
 		case target.Postgres, target.MySQL, target.Redis:
 		default:
@@ -176,16 +179,33 @@ func (s *Session) Leaks(ctx context.Context, maxLifetime time.Duration) ([]resou
 		wg.Go(func() {
 			ictx, cancel := context.WithTimeout(ctx, InspectTimeout)
 			defer cancel()
-			res, _ := inspect.Inspect(ictx, t, inspect.Options{MaxLifetime: maxLifetime})
-			if res != nil {
-				mu.Lock()
-				leaks = append(leaks, res.Leaks...)
-				mu.Unlock()
+			results[i], errs[i] = inspect.Inspect(ictx, t, inspect.Options{MaxLifetime: maxLifetime})
+			if results[i] == nil && errs[i] == nil {
+				errs[i] = errors.New("the inspector returned nothing")
 			}
 		})
 	}
 	wg.Wait()
-	return leaks, ctx.Err()
+	for i, t := range s.targets {
+		res, err := results[i], errs[i]
+		switch {
+		case res == nil && err == nil: // not a kind with server sessions
+		case res != nil && res.Reachable:
+			scan.Inspected = append(scan.Inspected, t.Name)
+			scan.Leaks = append(scan.Leaks, res.Leaks...)
+		default:
+			reason := "unreachable"
+			if res != nil && res.Error != "" {
+				reason = res.Error
+			} else if err != nil {
+				reason = err.Error()
+			}
+			scan.NotInspected = append(scan.NotInspected, report.NotInspected{
+				Name: t.Name, Kind: string(t.Kind), URL: t.Redacted(), Reason: redact.Text(reason),
+			})
+		}
+	}
+	return scan, ctx.Err()
 }
 
 // Close closes the pools, the cache and the embedded targets, within ctx.

@@ -76,8 +76,8 @@ func TestEmbeddedOpenPingClose(t *testing.T) {
 	if len(in.Targets) != 3 || len(in.Pools) != 3 || len(in.Caches) != 1 || !in.Embedded {
 		t.Errorf("input: %d targets, %d pools, %d caches, embedded %v", len(in.Targets), len(in.Pools), len(in.Caches), in.Embedded)
 	}
-	if leaks, err := s.Leaks(context.Background(), time.Hour); err != nil || len(leaks) != 0 {
-		t.Errorf("leaks of a fresh embedded session: %v, %v", leaks, err)
+	if scan, err := s.Leaks(context.Background(), time.Hour); err != nil || len(scan.Leaks) != 0 || len(scan.NotInspected) != 0 {
+		t.Errorf("leaks of a fresh embedded session: %+v, %v", scan, err)
 	}
 	first := s.Close(context.Background())
 	if first != nil {
@@ -165,18 +165,26 @@ func TestLeaksInspectsTheServers(t *testing.T) {
 	defer holder.Exec(ctx, "ROLLBACK") //nolint:errcheck
 
 	// A second, unreachable database must not keep the first from being
-	// inspected.
-	s := open(t, quickConfig(config.TargetsConfig{DatabaseURLs: []string{pgURL, "postgres://x:y@127.0.0.1:1/db?sslmode=disable"}}))
+	// inspected, and is named as not inspected, redacted.
+	s := open(t, quickConfig(config.TargetsConfig{DatabaseURLs: []string{pgURL, "postgres://x:planted-pw@127.0.0.1:1/db?sslmode=disable"}}))
 	if ts := s.Targets(); len(ts) != 2 || ts[1].Name != "database2" {
 		t.Fatalf("targets %v", ts)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		time.Sleep(50 * time.Millisecond)
-		leaks, err := s.Leaks(ctx, 20*time.Millisecond)
+		scan, err := s.Leaks(ctx, 20*time.Millisecond)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if strings.Join(scan.Inspected, ",") != "database" {
+			t.Errorf("inspected %v, want [database]", scan.Inspected)
+		}
+		if n := scan.NotInspected; len(n) != 1 || n[0].Name != "database2" || n[0].Kind != "postgres" || n[0].Reason == "" ||
+			strings.Contains(n[0].URL+n[0].Reason, "planted-pw") || !strings.Contains(n[0].URL, "***") {
+			t.Errorf("not inspected %+v, want database2 with a reason, redacted", n)
+		}
+		leaks := scan.Leaks
 		for _, l := range leaks {
 			if l.Owner == app {
 				if l.Source != "database" || l.Kind != inspect.LeakIdleInTransaction {

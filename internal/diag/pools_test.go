@@ -4,12 +4,15 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/resync-dev/resync/internal/diag"
+	"github.com/resync-dev/resync/internal/faultproxy"
+	"github.com/resync-dev/resync/internal/testenv"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/target"
 )
@@ -91,5 +94,88 @@ func TestClosingNilPools(t *testing.T) {
 	var p *diag.Pools
 	if err := p.Close(context.Background()); err != nil {
 		t.Error(err)
+	}
+}
+
+// behind starts a fault proxy in front of rawURL's server and returns it
+// with the URL rewritten to go through it.
+func behind(t *testing.T, rawURL string) (*faultproxy.Proxy, string) {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := faultproxy.New(u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	u.Host = p.Addr()
+	return p, u.String()
+}
+
+// The reachability check after a run must not call a healthy server
+// unreachable because the pool's idle connections died (a reset by a
+// middlebox, a server-side timeout): it checks on a fresh connection. A
+// server that is really down is still unreachable.
+func TestPingUsesAFreshConnection(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name string
+		url  func(testing.TB) string
+	}{
+		{"postgres", testenv.PostgresURL},
+		{"mysql", testenv.MySQLURL},
+		{"redis", testenv.RedisURL},
+		{"http", func(testing.TB) string { return srv.URL }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			proxy, raw := behind(t, tc.url(t))
+			ts, err := target.FromURLs(nil, "", []string{raw})
+			if tc.name == "redis" {
+				ts, err = target.FromURLs(nil, raw, nil)
+			} else if tc.name != "http" {
+				ts, err = target.FromURLs([]string{raw}, "", nil)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := diag.OpenPools(ts, func(target.Target) pools.Options {
+				return pools.Options{MaxSize: 2, ConnectTimeout: 2 * time.Second, IdleTimeout: time.Minute,
+					MaxLifetime: time.Hour, HealthCheckInterval: time.Hour}
+			}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = p.Close(context.Background()) }()
+			ctx := context.Background()
+			r := p.Runners()[0]
+			for range 5 {
+				if err := r.Do(ctx); err != nil {
+					t.Fatalf("operation before the cut: %v", err)
+				}
+			}
+			timeout := func(target.Target) time.Duration { return 5 * time.Second }
+
+			proxy.CutAll() // the idle connection is dead; the server is fine
+			if errs := p.Ping(ctx, timeout); errs[0] != nil {
+				t.Errorf("healthy server behind cut connections: ping says %v", errs[0])
+			}
+			if s := r.Snapshot(); !s.Reachable {
+				t.Errorf("snapshot after a good ping: Reachable = false")
+			}
+
+			if err := proxy.RefuseNew(true); err != nil {
+				t.Fatal(err)
+			}
+			proxy.CutAll()
+			if errs := p.Ping(ctx, timeout); errs[0] == nil {
+				t.Error("server down: ping says reachable")
+			}
+			if s := r.Snapshot(); s.Reachable {
+				t.Errorf("snapshot after a failed ping: Reachable = true")
+			}
+		})
 	}
 }

@@ -36,8 +36,10 @@ type Runner interface {
 	// an operation interrupted by the caller's own ctx is not counted as
 	// the target's error.
 	Do(ctx context.Context) error
-	// Ping checks reachability by validating one connection (dialling it if
-	// none is open).
+	// Ping checks reachability on a fresh connection, dialled outside the
+	// pool (it is not counted in the pool's size or metrics) and closed
+	// again: a dead idle connection does not make a healthy server look
+	// down. It is bounded by ctx and the ConnectTimeout.
 	Ping(ctx context.Context) error
 	Snapshot() Snapshot
 	// Close closes the pool: see Pool.Close.
@@ -172,26 +174,33 @@ func (r *runner[C]) Do(ctx context.Context) error {
 }
 
 func (r *runner[C]) Ping(ctx context.Context) error {
-	c, err := r.pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
+	// A fresh connection, outside the pool's books: an idle pooled one may
+	// have died (reset by a middlebox, closed by the server's own idle
+	// timeout) while the server is fine, and a check on it would report an
+	// outage that is not there. The pool finds and replaces its dead
+	// connections by itself, on use or at the next health check.
 	pctx, cancel := context.WithTimeout(ctx, r.opts.ConnectTimeout)
-	err = r.drv.Ping(pctx, c.Value())
-	cancel()
+	defer cancel()
+	c, err := r.drv.Dial(pctx)
+	dialed := err == nil
+	if dialed {
+		err = r.drv.Ping(pctx, c)
+		if cerr := r.drv.Close(c); cerr != nil {
+			r.pool.log.Debug("pool: close ping connection", "pool", r.pool.name, "err", redactErr(cerr).Error())
+		}
+	}
 	if err == nil {
 		r.pool.reachable.Store(true)
-		c.Release()
 		return nil
 	}
 	err = fmt.Errorf("pool %s: ping %s: %w", r.pool.name, r.target, redactErr(err))
 	if ctx.Err() == nil {
+		if !dialed { // counted as the pool's own failed dial would be
+			r.pool.mu.Lock()
+			r.pool.count.errors.Dial++
+			r.pool.mu.Unlock()
+		}
 		r.pool.noteError(err)
-	}
-	if r.drv.broken(c.Value(), err) {
-		c.Destroy()
-	} else {
-		c.Release()
 	}
 	return err
 }

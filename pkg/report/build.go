@@ -47,6 +47,10 @@ type PoolInput struct {
 	// Throughput is operations per second measured by the workload; 0 falls
 	// back to Snapshot.Throughput().
 	Throughput float64
+	// Series is the workload's per-second operations and errors through
+	// this pool, for the outage-window rule (OutageRecommendation); nil
+	// when not measured.
+	Series []workload.Point
 }
 
 // Build computes scores, ratings, recommendations and the overall health
@@ -182,8 +186,18 @@ func buildPool(p PoolInput) PoolEntry {
 		},
 		EfficiencyScore: score,
 		Rating:          Rating(score),
-		Recommendations: PoolRecommendations(s, EnvPrefix(s.Kind)),
+		Recommendations: poolRecommendations(s, p.Series),
 	}
+}
+
+// poolRecommendations are the snapshot's rules and the outage-window rule
+// on the workload's series.
+func poolRecommendations(s pools.Snapshot, series []workload.Point) []Recommendation {
+	recs := PoolRecommendations(s, EnvPrefix(s.Kind))
+	if rec, ok := OutageRecommendation(s.Name, series); ok {
+		recs = append(recs, rec)
+	}
+	return recs
 }
 
 func roundQ(q pools.Quantiles) pools.Quantiles {

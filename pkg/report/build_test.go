@@ -32,6 +32,7 @@ func TestBuildFixtures(t *testing.T) {
 		{"critical", HealthCritical, []string{
 			"target orders (mysql) is unreachable: dial mysql://root:***@10.0.0.9:3306/app",
 			"pool orders error rate 100.0% is above 5%",
+			"pool database had an outage: no successful operation from second 1 to 3",
 			"1 critical potential leak (idle_in_transaction ×1)",
 			"pool orders score 30.0 (poor) is below 60",
 		}},

@@ -113,11 +113,19 @@ func degradedInput() Input {
 }
 
 // criticalInput: an interrupted run with an unreachable target (its URL and
-// error carry a password), a failing pool and a session idle in transaction.
+// error carry a password), a failing pool, a pool whose target refused
+// every operation for two seconds (an outage window, though its error rate
+// is about 1 %) and a session idle in transaction.
 func criticalInput() Input {
 	in := healthyInput()
 	in.Partial = true
 	in.Duration = 4200 * time.Millisecond
+	in.Pools[0].Snapshot.Errors = pools.ErrorCounts{Dial: 580}
+	in.Pools[0].Series = []workload.Point{
+		{Second: 0, Ops: 14000, MeanMs: 1.4}, {Second: 1, Ops: 300, Errors: 300, MeanMs: 0.2},
+		{Second: 2, Ops: 280, Errors: 280, MeanMs: 0.2}, {Second: 3, Ops: 13500, MeanMs: 1.5},
+		{Second: 4, Ops: 2900, MeanMs: 1.4},
+	}
 	badURL := "mysql://root:" + plantedPassword + "@10.0.0.9:3306/app"
 	in.Targets = append(in.Targets, Target{Name: "orders", Kind: "mysql", URL: badURL, Reachable: false,
 		Error: "dial " + badURL + ": connect: connection refused"})

@@ -16,7 +16,10 @@ const HealthScoreFloor = 60
 // Health decides the overall health of a built report and says why:
 //
 //   - critical: a target is unreachable, a pool's error rate is above 5 %,
-//     or a leak is critical (e.g. a session idle in transaction);
+//     a pool's workload had an outage window (no successful operation for
+//     OutageMinSeconds or more: the target was unreachable then, however
+//     small the error rate over the whole run), or a leak is critical (e.g.
+//     a session idle in transaction);
 //   - degraded: a cache or pool scores below 60, a recommendation is a
 //     warning or worse (an exhausted pool's critical advice counts here), or
 //     there is any other potential leak;
@@ -40,6 +43,12 @@ func Health(r *Report) (health string, reasons []string) {
 			crit = append(crit, fmt.Sprintf("pool %s error rate %s is above 5%%", name, output.Percent(m.ErrorRate)))
 		}
 	}
+	for _, rec := range r.Recommendations() {
+		if rec.ID == RulePoolOutage {
+			crit = append(crit, fmt.Sprintf("pool %s had an outage: no successful operation from second %.0f to %.0f",
+				rec.Subject, rec.Evidence["from_second"], rec.Evidence["to_second"]))
+		}
+	}
 	leaks := r.Resources.PotentialLeaks
 	if s := leakSummary(leaks, "critical ", func(l Leak) bool { return l.Severity == SeverityCritical }); s != "" {
 		crit = append(crit, s)
@@ -56,7 +65,7 @@ func Health(r *Report) (health string, reasons []string) {
 		}
 	}
 	for _, rec := range r.Recommendations() {
-		if SeverityRank(rec.Severity) >= SeverityRank(SeverityWarning) && rec.ID != RulePoolErrors {
+		if SeverityRank(rec.Severity) >= SeverityRank(SeverityWarning) && rec.ID != RulePoolErrors && rec.ID != RulePoolOutage {
 			degr = append(degr, fmt.Sprintf("[%s] %s: %s", rec.Severity, rec.Subject, rec.Message))
 		}
 	}

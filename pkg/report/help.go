@@ -17,7 +17,10 @@ RECOMMENDATIONS
   Pool: utilization > 90 % → raise *_POOL_MAX_SIZE (warning); < 20 % → lower
     *_POOL_MIN_SIZE (info); p95 acquire wait > 100 ms → grow the pool or optimize
     queries (warning); error rate > 5 % → check backend health (critical); any
-    exhaustion → raise max now (critical from 1 % of acquires, warning below).
+    exhaustion → raise max now (critical from 1 % of acquires, warning below);
+    an outage window — 2 s or more in a row with errors and no successful
+    operation, from the workload's per-second series → the target was down or
+    refusing connections (critical).
   Cache: hit rate < 70 % → larger ASYNC_CACHE_MAX_ITEMS or longer ASYNC_CACHE_TTL
     (warning below 50 %); eviction rate > 10 % → larger capacity (warning);
     memory > 80 % of the bound → raise ASYNC_CACHE_MAX_MEMORY_MB or shrink values
@@ -25,8 +28,9 @@ RECOMMENDATIONS
   New sizes aim at 70 % utilization.
 
 OVERALL HEALTH
-  critical: a target is unreachable, a pool's error rate is above 5 %, or a leak
-    is critical (e.g. a session idle in transaction);
+  critical: a target is unreachable, a pool's error rate is above 5 %, a pool
+    had an outage window, or a leak is critical (e.g. a session idle in
+    transaction);
   degraded: a score below 60, a warning or critical recommendation, or any other
     potential leak;
   healthy otherwise.

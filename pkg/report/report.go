@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/resources"
 	"github.com/resync-dev/resync/pkg/workload"
 )
 
@@ -146,6 +147,25 @@ type Leak struct {
 	Resolved        bool              `json:"resolved"`
 	Stack           string            `json:"stack,omitempty"`
 	Evidence        map[string]string `json:"evidence,omitempty"` // redacted
+}
+
+// LeakScan is one fresh leak scan: the potential leaks found, and which
+// targets' server sessions were inspected and which could not be. A scan
+// that could not reach a server finds no leaks there, which is not the same
+// as finding none, so the targets it missed are named.
+type LeakScan struct {
+	Leaks        []resources.Leak
+	Inspected    []string       // target names, in target order
+	NotInspected []NotInspected // in target order
+}
+
+// NotInspected is a target whose server sessions a leak scan could not
+// inspect (unreachable, timed out, refused the inspector's login).
+type NotInspected struct {
+	Name   string `json:"name"`   // "database", "redis", …
+	Kind   string `json:"kind"`   // postgres | mysql | redis
+	URL    string `json:"url"`    // redacted
+	Reason string `json:"reason"` // redacted
 }
 
 // KindStats are the tracker's figures for one kind of resource.

@@ -7,7 +7,10 @@
 // a request then costs a copy of bytes, not a rebuild or an encoding. Only
 // /api/performance/resources/leaks does work per request: a fresh leak scan
 // with the caller's threshold, through Options.Leaks, bounded in time and
-// shared by concurrent callers asking for the same threshold.
+// shared by concurrent callers asking for the same threshold. Its body names
+// the targets whose server sessions were inspected and those that could not
+// be (with the reason, redacted), so that "no leaks" never stands for "not
+// looked at".
 //
 // The API is read-only and meant for loopback or a trusted network: GET and
 // HEAD only, no request bodies, strict query parameters, JSON errors, server

@@ -120,6 +120,8 @@ type fakeLeaks struct {
 	calls []time.Duration
 	err   error
 	block bool // wait for ctx to end before answering
+	// missed are the targets the scan says it could not inspect.
+	missed []report.NotInspected
 }
 
 var allLeaks = []resources.Leak{
@@ -130,21 +132,21 @@ var allLeaks = []resources.Leak{
 		Evidence: map[string]string{"state": "idle in transaction", "dsn": "postgres://app:hunter2@db/app"}},
 }
 
-func (f *fakeLeaks) scan(ctx context.Context, maxLifetime time.Duration) ([]resources.Leak, error) {
+func (f *fakeLeaks) scan(ctx context.Context, maxLifetime time.Duration) (report.LeakScan, error) {
 	f.mu.Lock()
 	f.calls = append(f.calls, maxLifetime)
 	f.mu.Unlock()
 	if f.block {
 		<-ctx.Done()
-		return nil, ctx.Err()
+		return report.LeakScan{}, ctx.Err()
 	}
 	if f.err != nil {
-		return nil, f.err
+		return report.LeakScan{}, f.err
 	}
-	var out []resources.Leak
+	out := report.LeakScan{Inspected: []string{"database"}, NotInspected: f.missed}
 	for _, l := range allLeaks {
 		if l.Lifetime > maxLifetime {
-			out = append(out, l)
+			out.Leaks = append(out.Leaks, l)
 		}
 	}
 	return out, nil

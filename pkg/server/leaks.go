@@ -14,7 +14,6 @@ import (
 
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
-	"github.com/resync-dev/resync/pkg/resources"
 )
 
 // MaxConcurrentScans bounds the leak scans running at once (each queries
@@ -22,11 +21,18 @@ import (
 const MaxConcurrentScans = 2
 
 // LeaksBody is the body of /resources/leaks: the potential leaks found by a
-// fresh scan with the requested threshold, in the report's form.
+// fresh scan with the requested threshold, in the report's form, and which
+// targets' server sessions were inspected. A target the scan could not
+// inspect is listed in not_inspected with the reason (redacted) — the
+// answer is still 200, but its leaks are unknown, not absent: the API's
+// form of "resync leaks" calling it unreachable (exit 3 with
+// --fail-on-leaks).
 type LeaksBody struct {
-	MaxLifetimeSeconds float64        `json:"max_lifetime_seconds"`
-	PotentialLeaks     []report.Leak  `json:"potential_leaks"` // most severe, then oldest, first
-	LeaksBySeverity    map[string]int `json:"leaks_by_severity"`
+	MaxLifetimeSeconds float64               `json:"max_lifetime_seconds"`
+	PotentialLeaks     []report.Leak         `json:"potential_leaks"` // most severe, then oldest, first
+	LeaksBySeverity    map[string]int        `json:"leaks_by_severity"`
+	InspectedTargets   []string              `json:"inspected_targets"` // target order; [] for none
+	NotInspected       []report.NotInspected `json:"not_inspected"`     // target order; [] for none
 }
 
 func (s *Server) serveLeaks(w http.ResponseWriter, r *http.Request, q url.Values) {
@@ -39,7 +45,7 @@ func (s *Server) serveLeaks(w http.ResponseWriter, r *http.Request, q url.Values
 		}
 		threshold = d
 	}
-	leaks, err := s.scans.do(r.Context(), threshold, func() ([]resources.Leak, error) {
+	scan, err := s.scans.do(r.Context(), threshold, func() (report.LeakScan, error) {
 		ctx, cancel := context.WithTimeout(s.base, s.opts.LeakTimeout)
 		defer cancel()
 		return s.opts.Leaks(ctx, threshold)
@@ -58,10 +64,16 @@ func (s *Server) serveLeaks(w http.ResponseWriter, r *http.Request, q url.Values
 	}
 	body := LeaksBody{
 		MaxLifetimeSeconds: threshold.Seconds(),
-		PotentialLeaks:     report.LeaksFrom(leaks),
+		PotentialLeaks:     report.LeaksFrom(scan.Leaks),
 		LeaksBySeverity: map[string]int{
 			report.SeverityCritical: 0, report.SeverityWarning: 0, report.SeverityInfo: 0,
 		},
+		InspectedTargets: append([]string{}, scan.Inspected...),
+		NotInspected:     make([]report.NotInspected, 0, len(scan.NotInspected)),
+	}
+	for _, n := range scan.NotInspected { // redacted by the scan; once more, as every API body is
+		n.URL, n.Reason = redact.URL(n.URL), redact.Text(n.Reason)
+		body.NotInspected = append(body.NotInspected, n)
 	}
 	for _, l := range body.PotentialLeaks {
 		body.LeaksBySeverity[l.Severity]++
@@ -102,16 +114,16 @@ type scanGroup struct {
 }
 
 type scan struct {
-	done  chan struct{}
-	leaks []resources.Leak
-	err   error
+	done chan struct{}
+	res  report.LeakScan
+	err  error
 }
 
 func newScanGroup(n int) *scanGroup {
 	return &scanGroup{flying: make(map[time.Duration]*scan), slots: make(chan struct{}, n)}
 }
 
-func (g *scanGroup) do(ctx context.Context, key time.Duration, fn func() ([]resources.Leak, error)) ([]resources.Leak, error) {
+func (g *scanGroup) do(ctx context.Context, key time.Duration, fn func() (report.LeakScan, error)) (report.LeakScan, error) {
 	g.mu.Lock()
 	if sc, ok := g.flying[key]; ok {
 		g.joiners++
@@ -123,9 +135,9 @@ func (g *scanGroup) do(ctx context.Context, key time.Duration, fn func() ([]reso
 		}()
 		select {
 		case <-sc.done:
-			return sc.leaks, sc.err
+			return sc.res, sc.err
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return report.LeakScan{}, ctx.Err()
 		}
 	}
 	sc := &scan{done: make(chan struct{})}
@@ -143,10 +155,10 @@ func (g *scanGroup) do(ctx context.Context, key time.Duration, fn func() ([]reso
 		defer func() { <-g.slots }()
 	case <-ctx.Done():
 		sc.err = ctx.Err()
-		return nil, sc.err
+		return report.LeakScan{}, sc.err
 	}
-	sc.leaks, sc.err = fn()
-	return sc.leaks, sc.err
+	sc.res, sc.err = fn()
+	return sc.res, sc.err
 }
 
 // waiting is how many callers are waiting on a scan another one started.

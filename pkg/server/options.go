@@ -7,7 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/report"
 )
 
 // Defaults used when the matching Options field is zero.
@@ -40,9 +40,10 @@ const (
 const MaxLifetimeLimit = 1e9
 
 // LeakFunc scans for resources alive longer than maxLifetime — in resync's
-// own tracker and on the live servers — and returns them. It must honour
-// ctx. A monitoring session's leak scan satisfies it.
-type LeakFunc func(ctx context.Context, maxLifetime time.Duration) ([]resources.Leak, error)
+// own tracker and on the live servers — and returns them with the targets
+// it inspected and those it could not. It must honour ctx. A monitoring
+// session's leak scan satisfies it.
+type LeakFunc func(ctx context.Context, maxLifetime time.Duration) (report.LeakScan, error)
 
 // Options configure a Server. Zero values mean the documented defaults.
 type Options struct {

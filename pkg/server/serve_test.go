@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources"
 )
 
@@ -108,11 +109,11 @@ func TestScanSharing(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{})
 	var calls int
-	fn := func() ([]resources.Leak, error) {
+	fn := func() (report.LeakScan, error) {
 		calls++
 		close(started)
 		<-release
-		return []resources.Leak{{ID: "1"}}, nil
+		return report.LeakScan{Leaks: []resources.Leak{{ID: "1"}}}, nil
 	}
 	const n = 5
 	var wg sync.WaitGroup
@@ -121,7 +122,7 @@ func TestScanSharing(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		l, _ := g.do(context.Background(), time.Hour, fn)
-		results <- len(l)
+		results <- len(l.Leaks)
 	}()
 	<-started
 	for range n - 1 {
@@ -129,7 +130,7 @@ func TestScanSharing(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			l, _ := g.do(context.Background(), time.Hour, fn)
-			results <- len(l)
+			results <- len(l.Leaks)
 		}()
 	}
 	for g.waiting() < n-1 {

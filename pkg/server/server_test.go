@@ -277,3 +277,32 @@ func TestLeakScanErrors(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// A target the scan could not inspect is named in the body, with its
+// reason, redacted: its leaks are unknown, not absent.
+func TestLeaksNameTargetsNotInspected(t *testing.T) {
+	fl := &fakeLeaks{missed: []report.NotInspected{{
+		Name: "redis", Kind: "redis", URL: "redis://:hunter2@cache:6379/0",
+		Reason: "dial redis://:hunter2@cache:6379/0: connection refused",
+	}}}
+	s, _ := newTestServer(t, Options{Leaks: fl.scan}, degradedReport())
+	rec := do(t, s, http.MethodGet, PathResourcesLeaks+"?max_lifetime_seconds=60", nil, "")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("code = %d: %s", rec.Code, rec.Body)
+	}
+	if strings.Contains(rec.Body.String(), "hunter2") {
+		t.Errorf("password leaked: %s", rec.Body)
+	}
+	var body LeaksBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatal(err)
+	}
+	want := report.NotInspected{Name: "redis", Kind: "redis", URL: "redis://:***@cache:6379/0",
+		Reason: "dial redis://:***@cache:6379/0: connection refused"}
+	if len(body.NotInspected) != 1 || body.NotInspected[0] != want {
+		t.Errorf("not_inspected = %+v, want [%+v]", body.NotInspected, want)
+	}
+	if strings.Join(body.InspectedTargets, ",") != "database" {
+		t.Errorf("inspected_targets = %v, want [database]", body.InspectedTargets)
+	}
+}
