@@ -72,7 +72,10 @@ measured from each arrival, so queueing is never hidden (it also includes the
 scheduler's own timer resolution, up to about 1 ms; the JSON's
 service_time_ms leaves it out). Arrivals that start more than 2 ms late are
 counted as late; beyond a backlog of max(--concurrency, R) waiting arrivals
-they are dropped and counted.
+(at most 65536) they are dropped and counted, and so are arrivals still
+waiting when --duration ends. Operations in flight at the end get at most
+2 s (the drain) to finish, then are cancelled: every run ends within
+--warmup + --duration + 2 s.
 
 --requests N bounds the run to N operations per target, the warm-up's
 included. The --warmup period is excluded from every figure. With --cache, a

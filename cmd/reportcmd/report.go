@@ -70,7 +70,10 @@ in a temporary file, an in-process Redis-protocol server and an HTTP server on
 loopback, all removed on exit.
 
 The workload: WORKLOAD.CONCURRENCY workers per pool (closed loop) or
-WORKLOAD.RATE operations per second (open loop). Database pools sit behind
+WORKLOAD.RATE operations per second (open loop; arrivals that cannot start
+before --duration ends are dropped and counted, and operations still in
+flight then get at most 2 s, the drain, so the workload ends within
+--duration + 2 s). Database pools sit behind
 the read-through cache: keys are drawn from WORKLOAD.DISTRIBUTION over
 WORKLOAD.KEYS; a hit skips the pool, a miss runs the query and fills the cache.
 

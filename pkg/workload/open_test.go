@@ -19,10 +19,13 @@ func TestOpenModelIncludesQueueing(t *testing.T) {
 	if over.Model != ModelOpen || over.ServiceTime == nil {
 		t.Fatalf("model %s service time %v, want open with service times", over.Model, over.ServiceTime)
 	}
-	// The schedule offers exactly Rate × Duration measured arrivals; none
-	// is dropped with a backlog this large.
-	if over.Operations+over.Dropped != 200 || over.Dropped != 0 {
-		t.Errorf("operations %d + dropped %d, want 200 + 0", over.Operations, over.Dropped)
+	// The schedule offers exactly Rate × Duration measured arrivals; with a
+	// backlog this large none is dropped during the window, but the ones
+	// still queued when it ends cannot start in time and are dropped then
+	// (the server finishes only about 100 in the second).
+	if over.Operations+over.Dropped+over.Abandoned != 200 || over.Dropped == 0 {
+		t.Errorf("operations %d + dropped %d + abandoned %d, want 200 with some dropped",
+			over.Operations, over.Dropped, over.Abandoned)
 	}
 	// The server finishes at most one request per 10 ms, so once the four
 	// workers are busy every further arrival waits: most are late.
@@ -96,5 +99,96 @@ func TestOpenModelWarmup(t *testing.T) {
 	}
 	if res.Operations+res.Dropped != 100 {
 		t.Errorf("measured %d + dropped %d, want 100", res.Operations, res.Dropped)
+	}
+}
+
+// A run with a Duration ends within Warmup + Duration + Drain (plus slack
+// for a loaded machine) whatever the rate or the target: arrivals that
+// cannot start in time are dropped, never caught up afterwards, and every
+// arrival of the window is accounted for exactly once.
+func TestOpenModelEndsWithinDurationPlusDrain(t *testing.T) {
+	tests := []struct {
+		name        string
+		rate        float64
+		concurrency int
+		opDelay     time.Duration
+		duration    time.Duration
+		arrivals    uint64 // rate × duration
+	}{
+		// 20 000/s against 2 workers of 50 ms: 40 ops/s of capacity and a
+		// default backlog of 20 000 (one second) that used to be worked
+		// off after the end, for minutes.
+		{"slow op far over capacity", 20_000, 2, 50 * time.Millisecond, time.Second, 20_000},
+		// 10 million/s: the scheduler cannot emit arrivals one by one
+		// that fast, and used to try (and queue ten million of them).
+		{"very high rate", 1e7, 4, 0, 500 * time.Millisecond, 5_000_000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int64
+			began := time.Now()
+			res := run(t, Options{Op: countingOp(&calls, tt.opDelay), Rate: tt.rate, Concurrency: tt.concurrency, Duration: tt.duration})
+			took := time.Since(began)
+			if limit := tt.duration + DefaultDrain + 3*time.Second; took > limit {
+				t.Errorf("run took %v, want at most duration + drain + slack = %v", took, limit)
+			}
+			if got := res.Operations + res.Dropped + res.Abandoned; got != tt.arrivals {
+				t.Errorf("operations %d + dropped %d + abandoned %d = %d, want the window's %d arrivals",
+					res.Operations, res.Dropped, res.Abandoned, got, tt.arrivals)
+			}
+			if res.Dropped == 0 {
+				t.Errorf("nothing dropped at %g/s with %d workers", tt.rate, tt.concurrency)
+			}
+			if uint64(calls.Load()) != res.Operations+res.Abandoned {
+				t.Errorf("op ran %d times, want operations %d + abandoned %d", calls.Load(), res.Operations, res.Abandoned)
+			}
+		})
+	}
+}
+
+// Operations in flight when the window ends get at most Drain, then are
+// cancelled and counted as abandoned, in both models, even when OpTimeout
+// alone would let them run much longer.
+func TestDrainBoundsOperationsInFlight(t *testing.T) {
+	tests := []struct {
+		name string
+		rate float64
+	}{
+		{"closed", 0},
+		{"open", 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int64
+			const drain = 200 * time.Millisecond
+			began := time.Now()
+			res := run(t, Options{Op: countingOp(&calls, time.Minute), Rate: tt.rate, Concurrency: 3,
+				Duration: 300 * time.Millisecond, Drain: drain, OpTimeout: 5 * time.Minute})
+			took := time.Since(began)
+			if limit := 300*time.Millisecond + drain + 3*time.Second; took > limit {
+				t.Errorf("run took %v, want at most %v", took, limit)
+			}
+			if res.Abandoned == 0 || res.Abandoned != uint64(calls.Load()) {
+				t.Errorf("abandoned %d of %d started, want all of them", res.Abandoned, calls.Load())
+			}
+			if res.Operations != 0 || res.Drained != 0 || res.Partial {
+				t.Errorf("operations %d drained %d partial %v, want none measured and a complete run",
+					res.Operations, res.Drained, res.Partial)
+			}
+		})
+	}
+}
+
+// Operations in flight at the end that finish within the drain are
+// counted as drained (and, in the open model, measured).
+func TestDrainedOperationsAreCounted(t *testing.T) {
+	var calls atomic.Int64
+	res := run(t, Options{Op: countingOp(&calls, 150*time.Millisecond), Rate: 20, Concurrency: 8,
+		Duration: 300 * time.Millisecond, Drain: 5 * time.Second})
+	if res.Drained == 0 || res.Abandoned != 0 {
+		t.Errorf("drained %d abandoned %d, want some drained and none abandoned", res.Drained, res.Abandoned)
+	}
+	if res.Operations+res.Dropped != 6 {
+		t.Errorf("operations %d + dropped %d, want 20/s × 0.3 s = 6", res.Operations, res.Dropped)
 	}
 }

@@ -34,6 +34,16 @@ const (
 	// scheduler's own timer resolution (about 1 ms on Linux: Go timers wake
 	// up to a millisecond late), so only waits for a free worker count.
 	DefaultLateAfter = 2 * time.Millisecond
+	// DefaultDrain bounds how long operations still in flight when the
+	// measured window ends may take to finish, so a run lasts at most
+	// Warmup + Duration + Drain whatever the target does (a stalled target
+	// would otherwise hold it for OpTimeout). Operations cut by it are
+	// counted in Result.Abandoned and not measured.
+	DefaultDrain = 2 * time.Second
+	// DefaultMaxBacklogCap caps the default open-model backlog (one second
+	// of arrivals): at very high rates a larger queue only holds arrivals
+	// that would start far too late to mean anything, and costs memory.
+	DefaultMaxBacklogCap = 1 << 16
 	// DefaultKeys is the key space of the read-through cache mode.
 	DefaultKeys = 10_000
 	// DefaultDist is the key distribution when KeyDist.Kind is empty.
@@ -96,10 +106,16 @@ type Options struct {
 	// DefaultLateAfter.
 	LateAfter time.Duration
 	// MaxBacklog bounds, in the open model, the arrivals that are due but not
-	// yet started. Zero means max(Concurrency, ⌈Rate⌉): at most about one
-	// second of arrivals queue up; an arrival that finds the backlog full is
-	// dropped and counted in Result.Dropped, never run or measured.
+	// yet started. Zero means max(Concurrency, min(⌈Rate⌉,
+	// DefaultMaxBacklogCap)): at most about one second of arrivals queue up;
+	// an arrival that finds the backlog full is dropped and counted in
+	// Result.Dropped, never run or measured.
 	MaxBacklog int
+	// Drain bounds how long operations in flight at the end of Duration
+	// may still run; zero means DefaultDrain. When it runs out they are
+	// cancelled and counted in Result.Abandoned. It does not apply to runs
+	// bounded by Requests alone (they end when the budget is spent).
+	Drain time.Duration
 
 	// Cache, when set, puts a read-through cache in front of Op: each
 	// operation draws a key from KeyDist over Keys; a hit skips Op, a miss
@@ -168,6 +184,8 @@ func (o Options) Validate() error {
 		return bad("warm-up %v is negative", o.Warmup)
 	case o.MaxBacklog < 0:
 		return bad("max backlog %d is negative", o.MaxBacklog)
+	case o.Drain < 0:
+		return bad("drain %v is negative: use 0 for the default (%v) or a positive duration", o.Drain, DefaultDrain)
 	case o.Keys < 0:
 		return bad("keys %d is negative: use 1 or more", o.Keys)
 	}
@@ -198,7 +216,10 @@ func (o Options) withDefaults() Options {
 		o.LateAfter = DefaultLateAfter
 	}
 	if o.MaxBacklog == 0 {
-		o.MaxBacklog = max(o.Concurrency, int(math.Ceil(o.Rate)))
+		o.MaxBacklog = max(o.Concurrency, int(min(math.Ceil(o.Rate), DefaultMaxBacklogCap)))
+	}
+	if o.Drain == 0 {
+		o.Drain = DefaultDrain
 	}
 	if o.Keys == 0 {
 		o.Keys = DefaultKeys

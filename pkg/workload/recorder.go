@@ -42,6 +42,8 @@ type recorder struct {
 	errors    [numClasses]uint64
 	samples   [numClasses]string
 	late      uint64
+	drained   uint64 // in flight at the end of the window, finished in the drain
+	abandoned uint64 // in flight at the end of the drain, cancelled
 	hits      uint64
 	misses    uint64
 	series    []second

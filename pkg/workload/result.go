@@ -126,10 +126,19 @@ type Result struct {
 	// the time spent waiting for a free worker.
 	ServiceTime *Quantiles `json:"service_time_ms,omitempty"`
 	// Late (open model) counts operations that started more than LateAfter
-	// after their arrival; Dropped counts arrivals that found the backlog
-	// full and were never run.
+	// after their arrival; Dropped counts measured arrivals that could not
+	// start in time and were never run: they found the backlog full, or the
+	// window ended before a worker was free for them.
 	Late    uint64 `json:"late"`
 	Dropped uint64 `json:"dropped"`
+	// Drained counts operations in flight when the window ended that
+	// finished within the drain (Options.Drain); in the open model they
+	// are measured, in the closed model they end outside the window and
+	// are not. Abandoned counts those still running when the drain ran
+	// out: they were cancelled and are not measured. (Not in the JSON yet:
+	// the report schema does not list them.)
+	Drained   uint64 `json:"-"`
+	Abandoned uint64 `json:"-"`
 	// Clamped counts latencies beyond the histogram's one-hour range.
 	Clamped uint64 `json:"clamped,omitempty"`
 
@@ -158,6 +167,8 @@ func merge(res *Result, recs []*recorder, open bool, window time.Duration) {
 		}
 		res.Operations += r.measured
 		res.Late += r.late
+		res.Drained += r.drained
+		res.Abandoned += r.abandoned
 		res.Clamped += r.clamped
 		hits += r.hits
 		misses += r.misses

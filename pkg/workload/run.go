@@ -2,6 +2,7 @@ package workload
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -15,10 +16,14 @@ import (
 // Result holds the figures up to that point and Partial is true.
 //
 // When the duration ends, no new operation starts and operations in flight
-// finish (bounded by OpTimeout). The closed model measures the operations
-// that end inside the window [end of warm-up, end of Duration]; the open
-// model measures every arrival due after the warm-up, including queued
-// ones that finish after the end (see worker.done). On cancellation,
+// get at most Drain (DefaultDrain) to finish; then they are cancelled and
+// counted as abandoned, so a run with a Duration ends within Warmup +
+// Duration + Drain. The closed model measures the operations that end
+// inside the window [end of warm-up, end of Duration]; the open model
+// measures every arrival due after the warm-up that started before the end,
+// including those that finish in the drain (see worker.done). Arrivals that
+// cannot start in time — the backlog is full, or the window ended while
+// they waited — are dropped and counted, never run. On cancellation,
 // operations in flight see ctx cancelled and queued arrivals are discarded.
 func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := o.Validate(); err != nil {
@@ -36,17 +41,23 @@ type runner struct {
 	recs []*recorder
 
 	base      time.Time // start of the run (monotonic reference)
+	interval  float64   // open model: ns between arrivals
 	measureNs int64     // start of the measured phase, relative to base
 	endNs     int64     // end of the measured phase (0 = none)
 
 	issued    atomic.Uint64 // operations claimed against Requests
 	exhausted atomic.Bool   // the request budget ran out
 	stop      atomic.Bool   // no new operation may start (closed model)
-	dropped   atomic.Uint64 // open model: measured arrivals that found the backlog full
+	dropped   atomic.Uint64 // open model: measured arrivals that could not start in time
+
+	// opCtx is what operations run under: ctx, also cancelled when the
+	// drain after the window runs out.
+	opCtx     context.Context
+	cancelOps context.CancelFunc
 }
 
 func newRunner(o Options) *runner {
-	r := &runner{o: o, open: o.Rate > 0}
+	r := &runner{o: o, open: o.Rate > 0, interval: float64(time.Second) / o.Rate}
 	r.recs = make([]*recorder, o.Concurrency)
 	for i := range r.recs {
 		r.recs[i] = newRecorder(r.open)
@@ -57,6 +68,8 @@ func newRunner(o Options) *runner {
 func (r *runner) now() int64 { return int64(time.Since(r.base)) }
 
 func (r *runner) run(ctx context.Context) *Result {
+	r.opCtx, r.cancelOps = context.WithCancel(ctx)
+	defer r.cancelOps()
 	r.base = time.Now()
 	r.measureNs = int64(r.o.Warmup)
 	if r.o.Duration > 0 {
@@ -118,7 +131,9 @@ func (r *runner) run(ctx context.Context) *Result {
 	return res
 }
 
-// watch raises stop at the end of the measured phase or on cancellation.
+// watch raises stop at the end of the measured phase or on cancellation,
+// and cancels the operations still in flight when the drain after the end
+// runs out.
 func (r *runner) watch(ctx context.Context, done <-chan struct{}) {
 	var deadline <-chan time.Time
 	if r.endNs > 0 {
@@ -128,10 +143,22 @@ func (r *runner) watch(ctx context.Context, done <-chan struct{}) {
 	}
 	select {
 	case <-ctx.Done():
-	case <-deadline:
+		r.stop.Store(true)
+		return
 	case <-done:
+		r.stop.Store(true)
+		return
+	case <-deadline:
+		r.stop.Store(true)
 	}
-	r.stop.Store(true)
+	drain := time.NewTimer(r.o.Drain)
+	defer drain.Stop()
+	select {
+	case <-ctx.Done():
+	case <-done:
+	case <-drain.C:
+		r.cancelOps()
+	}
 }
 
 // claim reserves one operation against the request budget.
@@ -147,25 +174,58 @@ func (r *runner) claim() bool {
 	return true
 }
 
+// dueAt is when arrival i is due, in ns since base.
+func (r *runner) dueAt(i uint64) int64 { return int64(float64(i) * r.interval) }
+
+// arrivalsBefore is how many arrivals are due before t (ns since base).
+func (r *runner) arrivalsBefore(t int64) uint64 {
+	if t <= 0 {
+		return 0
+	}
+	k := uint64(math.Ceil(float64(t) / r.interval))
+	for k > 0 && r.dueAt(k-1) >= t {
+		k--
+	}
+	for r.dueAt(k) < t {
+		k++
+	}
+	return k
+}
+
+// dropRange counts arrivals [from, to) as dropped, those due in the
+// measured phase only.
+func (r *runner) dropRange(from, to uint64) {
+	from = max(from, r.arrivalsBefore(r.measureNs))
+	if to > from {
+		r.dropped.Add(to - from)
+	}
+}
+
 // schedule emits arrival times (ns since base) at the configured rate.
 // Arrival i is due at i/Rate; when the scheduler wakes late it emits every
 // due arrival at once, each with its own due time, so lateness shows in the
-// latency rather than shifting the schedule. An arrival that finds the
-// backlog full is dropped.
+// latency rather than shifting the schedule. When the backlog is full, the
+// rest of the arrivals due so far are dropped at once, and at the end of the
+// window every arrival not yet emitted is: the scheduler never catches up
+// missed arrivals one by one, so its work per wake-up is bounded by the
+// backlog and the workers' pace, whatever the rate.
 func (r *runner) schedule(ctx context.Context, arrivals chan<- int64) {
 	defer close(arrivals)
-	interval := float64(time.Second) / r.o.Rate
+	limit := uint64(math.MaxUint64)
+	if r.endNs > 0 {
+		limit = r.arrivalsBefore(r.endNs)
+	}
+	if r.o.Requests > 0 && r.o.Requests < limit {
+		limit = r.o.Requests
+		defer r.exhausted.Store(true)
+	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	for i := uint64(0); ; i++ {
-		due := int64(float64(i) * interval)
-		if r.endNs > 0 && due >= r.endNs {
+	for i := uint64(0); i < limit; {
+		if ctx.Err() != nil {
 			return
 		}
-		if ctx.Err() != nil || !r.claim() {
-			return
-		}
-		if wait := due - r.now(); wait > 0 {
+		if wait := r.dueAt(i) - r.now(); wait > 0 {
 			timer.Reset(time.Duration(wait))
 			select {
 			case <-timer.C:
@@ -173,12 +233,25 @@ func (r *runner) schedule(ctx context.Context, arrivals chan<- int64) {
 				return
 			}
 		}
-		select {
-		case arrivals <- due:
-		default:
-			if due >= r.measureNs {
-				r.dropped.Add(1)
+		now := r.now()
+		if r.endNs > 0 && now >= r.endNs {
+			r.dropRange(i, limit) // due in the window, but the window is over
+			return
+		}
+		n := min(r.arrivalsBefore(now+1), limit)
+		for ; i < n; i++ {
+			if i&255 == 0 && r.endNs > 0 && r.now() >= r.endNs {
+				r.dropRange(i, limit)
+				return
 			}
+			select {
+			case arrivals <- r.dueAt(i):
+				continue
+			default:
+			}
+			r.dropRange(i, n) // the backlog is full
+			i = n
+			break
 		}
 	}
 }
@@ -209,7 +282,7 @@ func (w *worker) closedLoop(ctx context.Context) {
 		if !r.claim() {
 			return
 		}
-		hit, err := w.do(ctx)
+		hit, err := w.do(r.opCtx)
 		w.done(ctx, start, start, r.now(), hit, err)
 	}
 }
@@ -221,10 +294,17 @@ func (w *worker) openLoop(ctx context.Context, arrivals <-chan int64) {
 			continue // cancelled: discard what is queued
 		}
 		start := r.now()
+		if r.endNs > 0 && start >= r.endNs {
+			// Still queued when the window ended: it cannot start in time.
+			if due >= r.measureNs {
+				r.dropped.Add(1)
+			}
+			continue
+		}
 		if due >= r.measureNs && start-due > int64(r.o.LateAfter) {
 			w.rec.late++
 		}
-		hit, err := w.do(ctx)
+		hit, err := w.do(r.opCtx)
 		w.done(ctx, due, start, r.now(), hit, err)
 	}
 }
@@ -236,19 +316,27 @@ func (w *worker) openLoop(ctx context.Context, arrivals <-chan int64) {
 //     by completion keeps the window's throughput true when operations queue
 //     (an operation started in the warm-up that ends in the window is a
 //     window completion; one still running at the end is not).
-//   - open model: it was due (arrived) after the warm-up, whenever it ended,
-//     so every scheduled arrival is measured or counted as dropped.
+//   - open model: it was due (arrived) after the warm-up, whenever it ended
+//     (in the drain included), so every scheduled arrival is measured,
+//     dropped or abandoned.
 //
-// Operations that failed because the run itself was cancelled are never
-// measured: they were interrupted by us, not failed by the target.
+// Operations that failed because the run itself was cancelled, or because
+// the drain ran out (abandoned), are never measured: they were interrupted
+// by us, not failed by the target.
 func (w *worker) done(ctx context.Context, due, start, end int64, hit bool, err error) {
 	w.rec.ops.Add(1)
 	if err != nil {
 		w.rec.errs.Add(1)
 	}
 	r := w.r
-	if err != nil && ctx.Err() != nil {
+	if err != nil && r.opCtx.Err() != nil {
+		if ctx.Err() == nil {
+			w.rec.abandoned++
+		}
 		return
+	}
+	if r.endNs > 0 && start < r.endNs && end > r.endNs {
+		w.rec.drained++
 	}
 	if r.open && due < r.measureNs {
 		return

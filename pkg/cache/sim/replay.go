@@ -37,7 +37,7 @@ func ReplayCache(ctx context.Context, keys []uint64, capacity int, ttl time.Dura
 	}
 	defer c.Close()
 	for i = range keys {
-		if i&0xffff == 0 && ctx.Err() != nil {
+		if cancelled(ctx, i) {
 			return Counts{}, ctx.Err()
 		}
 		k := keys[i]

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -162,7 +163,7 @@ func TestOptimalHitsIsOptimal(t *testing.T) {
 	for trial := range 60 {
 		keys := randomTrace(r, 6+r.IntN(7), 2+r.IntN(5))
 		ids, distinct := Densify(keys)
-		next := nextUses(ids, distinct)
+		next := nextUses(context.Background(), ids, distinct)
 		for c := 1; c <= 3; c++ {
 			got := OptimalHits(ids, next, distinct, c, 0)
 			if want := bruteOptimal(keys, c); got != want {
@@ -385,6 +386,59 @@ func TestRunCancelledIsPartial(t *testing.T) {
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("capacities %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// Cancelled in the middle of a long pass (a large trace, one worker, and
+// capacities whose exact curve and optimum take seconds each), Run returns
+// promptly with what it has: no pass runs to completion first.
+func TestRunCancelledMidPassReturnsPromptly(t *testing.T) {
+	keys, err := Generate(Workload{Dist: DistZipf, Keys: 1_000_000, Requests: 5_000_000, ZipfS: 0.8, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		ttl  time.Duration
+	}{
+		{"exact curve", 0},
+		{"replay", time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var cancelledAt atomic.Int64
+			timer := time.AfterFunc(300*time.Millisecond, func() {
+				cancelledAt.Store(time.Now().UnixNano())
+				cancel()
+			})
+			defer timer.Stop()
+			cfg := Config{Keys: keys, Capacities: []int{200_000, 500_000, 1_000_000}, TTL: tt.ttl, Rate: 1000,
+				TargetHitRate: 0.7, Workers: 1}
+			res, err := Run(ctx, cfg)
+			returned := time.Now()
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+			if res == nil || !res.Partial {
+				t.Fatalf("result %+v, want a partial one", res)
+			}
+			// The target is 0.5 s; the bound is generous for a loaded
+			// machine and the race detector, yet far below one full pass.
+			if at := cancelledAt.Load(); at == 0 {
+				t.Fatal("Run ended before the cancel: make the simulation larger")
+			} else if took := returned.Sub(time.Unix(0, at)); took > time.Second {
+				t.Errorf("Run returned %v after the cancel, want well under 1 s", took)
+			} else {
+				t.Logf("Run returned %v after the cancel", took)
+			}
+			for _, p := range res.Points {
+				if p.Hits+p.Misses != int64(len(keys)) {
+					t.Errorf("capacity %d is incomplete: %+v", p.Capacity, p)
+				}
 			}
 		})
 	}

@@ -68,9 +68,11 @@ type Result struct {
 // resync's cache per capacity. Belady's optimum is computed per capacity.
 // Capacities run in parallel on cfg.Workers goroutines.
 //
-// Cancelled, Run stops starting capacities, waits for those under way and
-// returns the partial result (Partial set, the finished capacities only)
-// together with ctx's error.
+// Cancelled, Run stops starting capacities, abandons those under way (every
+// pass over the trace looks at ctx every 16 Ki requests, so Run returns
+// within milliseconds even on traces of millions of requests) and returns
+// the partial result (Partial set, the finished capacities only) together
+// with ctx's error.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if len(cfg.Keys) == 0 {
 		return nil, ErrEmptyTrace
@@ -93,8 +95,16 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	slices.Sort(caps)
 	caps = slices.Compact(caps)
 
-	ids, distinct := Densify(cfg.Keys)
-	next := nextUses(ids, distinct)
+	// The passes over the whole trace check ctx every checkEvery requests,
+	// so a cancel ends Run within milliseconds, not after the pass.
+	ids, distinct := densify(ctx, cfg.Keys)
+	var next []int32
+	if ids != nil {
+		next = nextUses(ctx, ids, distinct)
+	}
+	if next == nil {
+		return &Result{Requests: len(cfg.Keys), TargetHitRate: cfg.TargetHitRate, Partial: true, Points: []Point{}}, ctx.Err()
+	}
 	n := len(ids)
 	res := &Result{
 		Requests: n, DistinctKeys: distinct, TargetHitRate: cfg.TargetHitRate,
@@ -137,7 +147,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if ttlReqs == 0 {
 		jobs <- func() {
 			if ctx.Err() == nil {
-				curve = NewLRUCurve(ids, distinct)
+				curve = newLRUCurve(ctx, ids, distinct)
 			}
 		}
 	}
@@ -146,8 +156,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		p := &res.Points[i]
 		jobs <- func() {
 			if ctx.Err() == nil {
-				p.OptimalHitRate = float64(OptimalHits(ids, next, distinct, c, ttlReqs)) / float64(n)
-				optDone[i] = true
+				hits, ok := optimalHits(ctx, ids, next, distinct, c, ttlReqs)
+				p.OptimalHitRate = float64(hits) / float64(n)
+				optDone[i] = ok
 			}
 			if cfg.jobDone != nil {
 				cfg.jobDone()

@@ -1,5 +1,7 @@
 package sim
 
+import "context"
+
 // LRUCurve is the exact LRU hit count at every capacity, from one pass over
 // the trace (Mattson's stack distances, counted with a Fenwick tree in
 // O(n log n)). A request hits an LRU cache of capacity c exactly when fewer
@@ -14,12 +16,20 @@ type LRUCurve struct {
 
 // NewLRUCurve computes the curve for a densified trace.
 func NewLRUCurve(ids []int32, distinct int) *LRUCurve {
+	return newLRUCurve(context.Background(), ids, distinct)
+}
+
+// newLRUCurve is NewLRUCurve that gives up (nil) when ctx is done.
+func newLRUCurve(ctx context.Context, ids []int32, distinct int) *LRUCurve {
 	n := len(ids)
 	tree := make([]int32, n+1) // marks at each key's latest request time
 	last := make([]int32, distinct)
 	hist := make([]int64, distinct+1)
 	seen := 0
 	for i, id := range ids {
+		if cancelled(ctx, i) {
+			return nil
+		}
 		t := int32(i + 1)
 		if p := last[id]; p != 0 {
 			// keys used after p = all marks − marks up to p (p's own included)
