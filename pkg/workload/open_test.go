@@ -46,8 +46,9 @@ func TestOpenModelIncludesQueueing(t *testing.T) {
 	// The same server at a quarter of its capacity: the median is far below
 	// the overloaded run's.
 	under := run(t, Options{Op: op, Rate: 25, Concurrency: 4, Duration: 400 * time.Millisecond, MaxBacklog: 1000})
-	if under.Operations != 10 {
-		t.Errorf("underloaded run: %d operations, want 25/s × 0.4 s = 10", under.Operations)
+	if under.Operations+under.Dropped != 10 || under.Dropped > 1 {
+		t.Errorf("underloaded run: %d operations + %d dropped, want 25/s × 0.4 s = 10 (at most the last arrival dropped)",
+			under.Operations, under.Dropped)
 	}
 	if under.Latency.P50 >= over.Latency.P50 {
 		t.Errorf("underloaded p50 %g ms ≥ overloaded p50 %g ms", under.Latency.P50, over.Latency.P50)
@@ -94,8 +95,11 @@ func TestOpenModelWarmup(t *testing.T) {
 	// which the 100 due after the warm-up are measured.
 	res := run(t, Options{Op: countingOp(&calls, 0), Rate: 1000, Concurrency: 4,
 		Warmup: 50 * time.Millisecond, Duration: 100 * time.Millisecond})
-	if calls.Load() != 150 {
-		t.Errorf("op ran %d times, want 150", calls.Load())
+	// An arrival still queued when the window ends is dropped, not run
+	// (on a loaded machine the last one may be): every arrival either ran
+	// or was dropped.
+	if uint64(calls.Load())+res.Dropped != 150 {
+		t.Errorf("op ran %d times and %d were dropped, want 150 in all", calls.Load(), res.Dropped)
 	}
 	if res.Operations+res.Dropped != 100 {
 		t.Errorf("measured %d + dropped %d, want 100", res.Operations, res.Dropped)
