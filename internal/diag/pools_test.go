@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,23 +96,6 @@ func TestClosingNilPools(t *testing.T) {
 	}
 }
 
-// behind starts a fault proxy in front of rawURL's server and returns it
-// with the URL rewritten to go through it.
-func behind(t *testing.T, rawURL string) (*faultproxy.Proxy, string) {
-	t.Helper()
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := faultproxy.New(u.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.Close() })
-	u.Host = p.Addr()
-	return p, u.String()
-}
-
 // The reachability check after a run must not call a healthy server
 // unreachable because the pool's idle connections died (a reset by a
 // middlebox, a server-side timeout): it checks on a fresh connection. A
@@ -131,7 +113,7 @@ func TestPingUsesAFreshConnection(t *testing.T) {
 		{"http", func(testing.TB) string { return srv.URL }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			proxy, raw := behind(t, tc.url(t))
+			proxy, raw := faultproxy.Behind(t, tc.url(t))
 			ts, err := target.FromURLs(nil, "", []string{raw})
 			if tc.name == "redis" {
 				ts, err = target.FromURLs(nil, raw, nil)

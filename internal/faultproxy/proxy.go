@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -293,4 +295,22 @@ func isClosed(ch chan struct{}) bool {
 	default:
 		return false
 	}
+}
+
+// Behind starts a proxy in front of rawURL's host:port for a test and
+// returns it with rawURL rewritten to go through it; the proxy is closed
+// when the test ends.
+func Behind(t testing.TB, rawURL string) (*Proxy, string) {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	u.Host = p.Addr()
+	return p, u.String()
 }

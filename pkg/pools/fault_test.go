@@ -3,7 +3,6 @@ package pools
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -36,23 +35,6 @@ func faultTargets(t *testing.T) []faultTarget {
 	}
 }
 
-// behind starts a fault proxy in front of rawURL's server and returns the
-// proxy and the URL rewritten to go through it.
-func behind(t *testing.T, rawURL string) (*faultproxy.Proxy, string) {
-	t.Helper()
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := faultproxy.New(u.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = p.Close() })
-	u.Host = p.Addr()
-	return p, u.String()
-}
-
 // faultOptions time out quickly and health-check often.
 func faultOptions() Options {
 	return Options{
@@ -73,7 +55,7 @@ func recovers(t *testing.T, r Runner, minSize int) {
 func TestFaultRefuseNewConnections(t *testing.T) {
 	for _, ft := range faultTargets(t) {
 		t.Run(ft.name, func(t *testing.T) {
-			proxy, raw := behind(t, ft.url(t))
+			proxy, raw := faultproxy.Behind(t, ft.url(t))
 			if err := proxy.RefuseNew(true); err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +79,7 @@ func TestFaultRefuseNewConnections(t *testing.T) {
 func TestFaultCutMidOperation(t *testing.T) {
 	for _, ft := range faultTargets(t) {
 		t.Run(ft.name, func(t *testing.T) {
-			proxy, raw := behind(t, ft.url(t))
+			proxy, raw := faultproxy.Behind(t, ft.url(t))
 			r := open(t, "target", raw, faultOptions(), ft.slow)
 			slowBefore := slowRequests.Load()
 			done := make(chan error, 1)
@@ -129,7 +111,7 @@ func TestFaultCutMidOperation(t *testing.T) {
 func TestFaultCutIdleConnectionsAreHealthChecked(t *testing.T) {
 	for _, ft := range faultTargets(t) {
 		t.Run(ft.name, func(t *testing.T) {
-			proxy, raw := behind(t, ft.url(t))
+			proxy, raw := faultproxy.Behind(t, ft.url(t))
 			o := faultOptions()
 			o.MinSize = 2
 			r := open(t, "target", raw, o, Operation{})
@@ -160,7 +142,7 @@ func TestFaultCutIdleConnectionsAreHealthChecked(t *testing.T) {
 func TestFaultStall(t *testing.T) {
 	for _, ft := range faultTargets(t) {
 		t.Run(ft.name, func(t *testing.T) {
-			proxy, raw := behind(t, ft.url(t))
+			proxy, raw := faultproxy.Behind(t, ft.url(t))
 			o := faultOptions()
 			o.MaxSize, o.OperationTimeout, o.HealthCheckInterval = 1, 300*time.Millisecond, time.Hour
 			r := open(t, "target", raw, o, Operation{})
@@ -204,7 +186,7 @@ func TestFaultLatency(t *testing.T) {
 	const delay = 20 * time.Millisecond
 	for _, ft := range faultTargets(t) {
 		t.Run(ft.name, func(t *testing.T) {
-			proxy, raw := behind(t, ft.url(t))
+			proxy, raw := faultproxy.Behind(t, ft.url(t))
 			o := faultOptions()
 			o.HealthCheckInterval = time.Hour
 			r := open(t, "target", raw, o, Operation{})
@@ -229,7 +211,7 @@ func TestFaultLatency(t *testing.T) {
 func TestFaultAcquireNeverBlocksPastConnectTimeout(t *testing.T) {
 	for _, ft := range faultTargets(t) {
 		t.Run(ft.name, func(t *testing.T) {
-			proxy, raw := behind(t, ft.url(t))
+			proxy, raw := faultproxy.Behind(t, ft.url(t))
 			o := faultOptions()
 			o.MaxSize, o.OperationTimeout = 1, 3*time.Second
 			r := open(t, "target", raw, o, ft.slow)
