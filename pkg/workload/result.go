@@ -135,10 +135,9 @@ type Result struct {
 	// finished within the drain (Options.Drain); in the open model they
 	// are measured, in the closed model they end outside the window and
 	// are not. Abandoned counts those still running when the drain ran
-	// out: they were cancelled and are not measured. (Not in the JSON yet:
-	// the report schema does not list them.)
-	Drained   uint64 `json:"-"`
-	Abandoned uint64 `json:"-"`
+	// out: they were cancelled and are not measured.
+	Drained   uint64 `json:"drained"`
+	Abandoned uint64 `json:"abandoned"`
 	// Clamped counts latencies beyond the histogram's one-hour range.
 	Clamped uint64 `json:"clamped,omitempty"`
 
