@@ -26,7 +26,8 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.Po
 		q := pools.Quantiles{P50: res.Latency.P50, P95: res.Latency.P95, P99: res.Latency.P99,
 			Max: res.Latency.Max, Mean: res.Latency.Mean}
 		in.Pools = append(in.Pools, report.PoolInput{Snapshot: r.runner.Snapshot(), LatencyMs: &q,
-			LatencyHistogram: res.LatencyHistogram, Throughput: res.Throughput, Series: res.Series})
+			LatencyHistogram: res.LatencyHistogram, Throughput: res.Throughput, Series: res.Series,
+			Abandoned: res.Abandoned})
 		in.Duration = max(in.Duration, res.Elapsed)
 		in.Partial = in.Partial || res.Partial
 		if r.cache != nil {

@@ -51,6 +51,9 @@ type PoolInput struct {
 	// this pool, for the outage-window rule (OutageRecommendation); nil
 	// when not measured.
 	Series []workload.Point
+	// Abandoned is the workload's operations still running when its drain
+	// ran out (workload.Result.Abandoned), for the stalled-target rule.
+	Abandoned uint64
 }
 
 // Build computes scores, ratings, recommendations and the overall health
@@ -186,15 +189,18 @@ func buildPool(p PoolInput) PoolEntry {
 		},
 		EfficiencyScore: score,
 		Rating:          Rating(score),
-		Recommendations: poolRecommendations(s, p.Series),
+		Recommendations: poolRecommendations(s, p.Series, p.Abandoned),
 	}
 }
 
-// poolRecommendations are the snapshot's rules and the outage-window rule
-// on the workload's series.
-func poolRecommendations(s pools.Snapshot, series []workload.Point) []Recommendation {
+// poolRecommendations are the snapshot's rules, the outage-window rule on
+// the workload's series and the stalled-target rule.
+func poolRecommendations(s pools.Snapshot, series []workload.Point, abandoned uint64) []Recommendation {
 	recs := PoolRecommendations(s, EnvPrefix(s.Kind))
 	if rec, ok := OutageRecommendation(s.Name, series); ok {
+		recs = append(recs, rec)
+	}
+	if rec, ok := StallRecommendation(s.Name, abandoned); ok {
 		recs = append(recs, rec)
 	}
 	return recs
