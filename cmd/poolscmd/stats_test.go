@@ -38,6 +38,7 @@ type statsJSON struct {
 		Operations uint64  `json:"operations"`
 		Throughput float64 `json:"throughput_per_s"`
 		Late       uint64  `json:"late"`
+		Abandoned  uint64  `json:"abandoned"`
 		Partial    bool    `json:"partial"`
 		Latency    struct {
 			P50, P99, Max float64
@@ -346,5 +347,29 @@ func TestStatsRealServices(t *testing.T) {
 				t.Errorf("workload %+v", w)
 			}
 		})
+	}
+}
+
+// A target that stalls mid-run (SIGSTOP on a private redis-server) is not
+// reported healthy: the operations it never answers are abandoned after
+// the drain and make a critical pool.stalled finding.
+func TestStatsStalledTarget(t *testing.T) {
+	rd := testenv.StartRedis(t)
+	go func() {
+		time.Sleep(700 * time.Millisecond)
+		_ = rd.Stop()
+	}()
+	env := map[string]string{"REDIS_POOL_MIN_SIZE": "1", "REDIS_POOL_MAX_SIZE": "2", "REDIS_POOL_CONNECT_TIMEOUT": "1"}
+	code, stdout, stderr := run(t, env, "pools", "stats", "--redis", rd.URL, "--duration", "1500ms", "--warmup", "0",
+		"--concurrency", "2", "--timeout", "30s", "-o", "json")
+	_ = rd.Continue()
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if h := decode(t, stdout).OverallHealth; !strings.Contains(stdout, `"pool.stalled"`) || h == "healthy" {
+		t.Errorf("want a pool.stalled finding and an unhealthy report:\n%s", stdout)
+	}
+	if w := decode(t, stdout).Workload["redis"]; w.Abandoned == 0 {
+		t.Errorf("abandoned %d: want the operations the stalled server never answered", w.Abandoned)
 	}
 }
