@@ -1,6 +1,10 @@
 package report
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/resync-dev/resync/internal/output"
+)
 
 // RulePoolStalled is the stalled-target rule's id.
 const RulePoolStalled = "pool.stalled"
@@ -18,15 +22,8 @@ func StallRecommendation(pool string, abandoned uint64) (rec Recommendation, ok 
 	return Recommendation{
 		ID: RulePoolStalled, Severity: SeverityCritical, Subject: pool,
 		Message: fmt.Sprintf("%d operation%s still running when the run's drain ended: the target stalled or answers far slower than the operation timeout; they are in no latency figure.",
-			abandoned, plural(abandoned)),
+			abandoned, output.Plural(int(min(abandoned, 2)))),
 		Evidence:   map[string]float64{"abandoned_operations": float64(abandoned)},
 		Suggestion: "check the target for a stalled process, lock waits or a dead network path; lower the operation timeout (--timeout) so a stall shows as timeouts",
 	}, true
-}
-
-func plural(n uint64) string {
-	if n == 1 {
-		return " was"
-	}
-	return "s were"
 }

@@ -12,8 +12,8 @@ func TestStallRecommendation(t *testing.T) {
 		msg       string
 	}{
 		{0, false, ""},
-		{1, true, "1 operation was still running when the run's drain ended"},
-		{12, true, "12 operations were still running"},
+		{1, true, "1 operation still running when the run's drain ended"},
+		{12, true, "12 operations still running"},
 	}
 	for _, tt := range tests {
 		rec, ok := StallRecommendation("redis", tt.abandoned)
