@@ -176,13 +176,14 @@ func TestStatsUnreachableTarget(t *testing.T) {
 	}
 }
 
-// A target that dies mid-run (connections cut, new ones refused) shows as
-// classified errors and the run ends at its duration.
-func TestStatsTargetDiesMidRun(t *testing.T) {
+// dyingServer is an HTTP target behind a fault proxy that dies after its
+// n-th request: new connections refused, open ones cut. Use proxy.Addr().
+func dyingServer(t *testing.T, n int64) *faultproxy.Proxy {
+	t.Helper()
 	var proxy *faultproxy.Proxy
 	var once sync.Once
-	srv := newServer(t, 64, 0, func(n int64) {
-		if n == 200 {
+	srv := newServer(t, 64, 0, func(i int64) {
+		if i == n {
 			once.Do(func() {
 				// Refuse first: a redial between the two would
 				// otherwise get through and carry on unharmed.
@@ -191,12 +192,14 @@ func TestStatsTargetDiesMidRun(t *testing.T) {
 			})
 		}
 	})
-	var err error
-	proxy, err = faultproxy.New(srv.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proxy.Close()
+	proxy, _ = faultproxy.Behind(t, srv.URL)
+	return proxy
+}
+
+// A target that dies mid-run (connections cut, new ones refused) shows as
+// classified errors and the run ends at its duration.
+func TestStatsTargetDiesMidRun(t *testing.T) {
+	proxy := dyingServer(t, 200)
 	code, stdout, stderr := run(t, map[string]string{"HTTP_POOL_CONNECT_TIMEOUT": "1"}, "pools", "stats",
 		"--http", "http://"+proxy.Addr()+"/", "--duration", "700ms", "--warmup", "0", "--concurrency", "4", "-o", "json")
 	if code != 0 {
@@ -213,22 +216,7 @@ func TestStatsTargetDiesMidRun(t *testing.T) {
 // critical pool.outage recommendation naming the seconds, and critical
 // health, however small the error rate would look averaged over a longer run.
 func TestStatsOutageWindow(t *testing.T) {
-	var proxy *faultproxy.Proxy
-	var once sync.Once
-	srv := newServer(t, 64, 0, func(n int64) {
-		if n == 50 {
-			once.Do(func() {
-				_ = proxy.RefuseNew(true)
-				proxy.CutAll()
-			})
-		}
-	})
-	var err error
-	proxy, err = faultproxy.New(srv.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer proxy.Close()
+	proxy := dyingServer(t, 50)
 	code, stdout, stderr := run(t, map[string]string{"HTTP_POOL_CONNECT_TIMEOUT": "1"}, "pools", "stats",
 		"--http", "http://"+proxy.Addr()+"/", "--duration", "3500ms", "--warmup", "0", "--concurrency", "2", "-o", "json")
 	if code != 0 {
