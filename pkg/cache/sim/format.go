@@ -375,8 +375,9 @@ func (tr *Reader) seenOnlyHeader() bool { return tr.rows == 0 }
 const DefaultMaxDistinct = 100_000_000
 
 // DefaultMaxRequests bounds the requests ReadAll keeps: 4 bytes each (a
-// dense id), so 1 billion requests are 4 GB.
-const DefaultMaxRequests = 1_000_000_000
+// dense id), and as much again for Belady's next-use array, so 500
+// million requests are about 4 GB.
+const DefaultMaxRequests = 500_000_000
 
 // ErrTooLarge is wrapped by ReadAll's errors for a trace over its bounds.
 var ErrTooLarge = errors.New("trace too large")
