@@ -33,7 +33,9 @@ func TestScriptMixWeights(t *testing.T) {
 	}{
 		{"postgres", testenv.PostgresURL, "pgx", func(u string) string { return u }, "CREATE TABLE %s (kind TEXT, v BIGINT)"},
 		{"mysql", testenv.MySQLURL, "mysql", mysqlDSN, "CREATE TABLE %s (kind VARCHAR(16), v BIGINT)"},
-		{"sqlite", func(t testing.TB) string { return "sqlite://" + filepath.Join(t.TempDir(), "mix.db") + "?_pragma=busy_timeout(10000)" },
+		{"sqlite", func(t testing.TB) string {
+			return "sqlite://" + filepath.Join(t.TempDir(), "mix.db") + "?_pragma=busy_timeout(10000)"
+		},
 			"sqlite", func(u string) string { return strings.TrimPrefix(u, "sqlite://") }, "CREATE TABLE %s (kind TEXT, v INTEGER)"},
 	}
 	for _, tt := range tests {
