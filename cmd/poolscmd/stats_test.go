@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/resync-dev/resync/internal/faultproxy"
 	"github.com/resync-dev/resync/internal/testenv"
 )
@@ -359,5 +361,32 @@ func TestStatsStalledTarget(t *testing.T) {
 	}
 	if w := decode(t, stdout).Workload["redis"]; w.Abandoned == 0 {
 		t.Errorf("abandoned %d: want the operations the stalled server never answered", w.Abandoned)
+	}
+}
+
+// --redis-command splits like a shell: `SET "resync s17b:k" v` sets the key
+// with the blank in its name (strings.Fields made it SET "resync, s17b:k",
+// v and the server refused the arity).
+func TestStatsRedisCommandQuoting(t *testing.T) {
+	rd := testenv.StartRedis(t)
+	code, stdout, stderr := run(t, map[string]string{"REDIS_POOL_MIN_SIZE": "1", "REDIS_POOL_MAX_SIZE": "2"},
+		"pools", "stats", "--redis", rd.URL, "--redis-command", `SET "resync s17b:k" 'v w'`,
+		"--requests", "20", "--warmup", "0", "--concurrency", "2", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	w := decode(t, stdout).Workload["redis"]
+	if w.Operations == 0 || w.Errors.Other+w.Errors.Server+w.Errors.Reset != 0 {
+		t.Fatalf("workload %+v", w)
+	}
+	opt, err := redis.ParseURL(rd.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	defer c.Close()
+	got, err := c.Get(t.Context(), "resync s17b:k").Result()
+	if err != nil || got != "v w" {
+		t.Errorf(`GET "resync s17b:k" = %q, %v; want "v w"`, got, err)
 	}
 }
