@@ -51,9 +51,10 @@ type PoolInput struct {
 	// this pool, for the outage-window rule (OutageRecommendation); nil
 	// when not measured.
 	Series []workload.Point
-	// Abandoned is the workload's operations still running when its drain
-	// ran out (workload.Result.Abandoned), for the stalled-target rule.
-	Abandoned uint64
+	// Stall is the workload's operations still running when its drain ran
+	// out (workload.Result.Abandoned, AbandonedAge, OpTimeout), for the
+	// stalled-target rule.
+	Stall Stall
 }
 
 // Build computes scores, ratings, recommendations and the overall health
@@ -189,18 +190,18 @@ func buildPool(p PoolInput) PoolEntry {
 		},
 		EfficiencyScore: score,
 		Rating:          Rating(score),
-		Recommendations: poolRecommendations(s, p.Series, p.Abandoned),
+		Recommendations: poolRecommendations(s, p.Series, p.Stall),
 	}
 }
 
 // poolRecommendations are the snapshot's rules, the outage-window rule on
 // the workload's series and the stalled-target rule.
-func poolRecommendations(s pools.Snapshot, series []workload.Point, abandoned uint64) []Recommendation {
+func poolRecommendations(s pools.Snapshot, series []workload.Point, stall Stall) []Recommendation {
 	recs := PoolRecommendations(s, EnvPrefix(s.Kind))
 	if rec, ok := OutageRecommendation(s.Name, series); ok {
 		recs = append(recs, rec)
 	}
-	if rec, ok := StallRecommendation(s.Name, abandoned); ok {
+	if rec, ok := StallRecommendation(s.Name, stall); ok {
 		recs = append(recs, rec)
 	}
 	return recs
