@@ -54,6 +54,10 @@ type PoolInput struct {
 	// Abandoned is the workload's operations still running when its drain
 	// ran out (workload.Result.Abandoned), for the stalled-target rule.
 	Abandoned uint64
+	// Derived names the figures that were derived rather than measured
+	// (for example a mean wait in every wait quantile, for pools that only
+	// expose sums), each with how; it becomes PoolMetrics.Derived.
+	Derived []string
 }
 
 // Build computes scores, ratings, recommendations and the overall health
@@ -182,6 +186,7 @@ func buildPool(p PoolInput) PoolEntry {
 			ThroughputPerS:  round(throughput, 1),
 			Reachable:       s.Reachable,
 			LastError:       s.LastError,
+			Derived:         slices.Clone(p.Derived),
 
 			AcquireWaitBuckets:    slices.Clone(s.AcquireWaitBuckets),
 			AcquireWaitCount:      s.AcquireWaitCount,
