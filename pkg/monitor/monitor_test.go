@@ -192,6 +192,7 @@ func TestHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer c.Close()
 	m.RegisterCache("users", c)
 	c.Set("a", "1", 0)
 	c.Get("a")
