@@ -26,8 +26,10 @@ import (
 )
 
 // saturate runs work on n goroutines until d passes, while the monitor
-// samples often, so the in-use connections are seen at their peak.
-func saturate(t *testing.T, m *monitor.Monitor, n int, d time.Duration, work func(ctx context.Context) error) {
+// samples often, so the in-use connections are seen at their peak. It
+// returns the last report taken while the load ran (a report after it would
+// average in the idle time since).
+func saturate(t *testing.T, m *monitor.Monitor, n int, d time.Duration, work func(ctx context.Context) error) *report.Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), d)
 	defer cancel()
@@ -43,10 +45,13 @@ func saturate(t *testing.T, m *monitor.Monitor, n int, d time.Duration, work fun
 			}
 		})
 	}
+	var last *report.Report
 	for ctx.Err() == nil {
-		if _, err := m.Report(t.Context()); err != nil {
+		r, err := m.Report(t.Context())
+		if err != nil {
 			t.Fatal(err)
 		}
+		last = r
 		time.Sleep(10 * time.Millisecond)
 	}
 	wg.Wait()
@@ -54,6 +59,7 @@ func saturate(t *testing.T, m *monitor.Monitor, n int, d time.Duration, work fun
 	for err := range errs {
 		t.Fatal(err)
 	}
+	return last
 }
 
 func firstSuggestion(t *testing.T, r *report.Report, pool string) string {
@@ -78,14 +84,10 @@ func TestSQLDBSaturated(t *testing.T) {
 	m := monitor.New(monitor.Options{Interval: monitor.MinInterval})
 	defer m.Close()
 	m.RegisterSQLDB("database", db)
-	saturate(t, m, 6, 800*time.Millisecond, func(ctx context.Context) error {
+	r := saturate(t, m, 6, 800*time.Millisecond, func(ctx context.Context) error {
 		_, err := db.ExecContext(ctx, "SELECT pg_sleep(0.02)")
 		return err
 	})
-	r, err := m.Report(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
 	pm := r.Pools["database"].Metrics
 	if pm.Kind != "postgres" || pm.MaxSize != 2 || pm.Exhaustions == 0 || pm.Utilization < 0.5 || len(pm.Derived) == 0 {
 		t.Errorf("metrics %+v: want kind postgres, max 2, exhaustions, utilization ≥ 50 %%, derived figures named", pm)
@@ -112,14 +114,10 @@ func TestPgxPoolSaturated(t *testing.T) {
 	m := monitor.New(monitor.Options{Interval: monitor.MinInterval})
 	defer m.Close()
 	m.RegisterPgxPool("postgres", pool)
-	saturate(t, m, 6, 800*time.Millisecond, func(ctx context.Context) error {
+	r := saturate(t, m, 6, 800*time.Millisecond, func(ctx context.Context) error {
 		_, err := pool.Exec(ctx, "SELECT pg_sleep(0.02)")
 		return err
 	})
-	r, err := m.Report(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
 	pm := r.Pools["postgres"].Metrics
 	if pm.MaxSize != 2 || pm.AcquireCount == 0 || pm.Utilization <= 0.9 || strings.Contains(pm.Target, "password") {
 		t.Errorf("metrics %+v: want max 2, acquires counted, utilization above 90 %%", pm)
@@ -143,17 +141,13 @@ func TestRedisSaturated(t *testing.T) {
 	// BLPOP on a key nobody pushes to holds a connection for 50 ms without
 	// blocking the shared server.
 	key := fmt.Sprintf("resync-m22-monitor-%d", time.Now().UnixNano())
-	saturate(t, m, 6, 800*time.Millisecond, func(ctx context.Context) error {
+	r := saturate(t, m, 6, 800*time.Millisecond, func(ctx context.Context) error {
 		err := rdb.Do(ctx, "BLPOP", key, "0.05").Err()
 		if err == redis.Nil {
 			return nil
 		}
 		return err
 	})
-	r, err := m.Report(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
 	pm := r.Pools["redis"].Metrics
 	if pm.MaxSize != 2 || pm.Exhaustions == 0 || pm.AcquireCount == 0 {
 		t.Errorf("metrics %+v: want max 2, exhaustions and acquires", pm)

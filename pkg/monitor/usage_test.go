@@ -11,10 +11,10 @@ import (
 func TestUsageIsTimeWeighted(t *testing.T) {
 	t0 := time.Unix(1000, 0)
 	tests := []struct {
-		name      string
-		samples   []int // in-use at t0, t0+1s, t0+2s, …
-		max       int
-		util, pk  float64
+		name     string
+		samples  []int // in-use at t0, t0+1s, t0+2s, …
+		max      int
+		util, pk float64
 	}{
 		{"idle", []int{0, 0, 0}, 10, 0, 0},
 		{"constant half", []int{5, 5, 5}, 10, 0.5, 0.5},
