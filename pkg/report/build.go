@@ -55,6 +55,10 @@ type PoolInput struct {
 	// out (workload.Result.Abandoned, AbandonedAge, OpTimeout), for the
 	// stalled-target rule.
 	Stall Stall
+	// Derived names the figures that were derived rather than measured
+	// (for example a mean wait in every wait quantile, for pools that only
+	// expose sums), each with how; it becomes PoolMetrics.Derived.
+	Derived []string
 }
 
 // Build computes scores, ratings, recommendations and the overall health
@@ -183,6 +187,7 @@ func buildPool(p PoolInput) PoolEntry {
 			ThroughputPerS:  round(throughput, 1),
 			Reachable:       s.Reachable,
 			LastError:       s.LastError,
+			Derived:         slices.Clone(p.Derived),
 
 			AcquireWaitBuckets:    slices.Clone(s.AcquireWaitBuckets),
 			AcquireWaitCount:      s.AcquireWaitCount,

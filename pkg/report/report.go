@@ -115,6 +115,10 @@ type PoolMetrics struct {
 	ThroughputPerS  float64            `json:"throughput_per_s"`
 	Reachable       bool               `json:"reachable"`
 	LastError       string             `json:"last_error,omitempty"` // redacted
+	// Derived names figures derived rather than measured, and how (pools
+	// whose library exposes only sums, read by pkg/monitor); absent when
+	// every figure was measured.
+	Derived []string `json:"derived,omitempty"`
 
 	// The acquire-wait distribution from pools.Snapshot, unrounded, for the
 	// Prometheus histogram of resync serve; not part of the report JSON.
