@@ -114,8 +114,11 @@ func TestPgxPoolSaturated(t *testing.T) {
 	m := monitor.New(monitor.Options{Interval: monitor.MinInterval})
 	defer m.Close()
 	m.RegisterPgxPool("postgres", pool)
-	r := saturate(t, m, 6, 800*time.Millisecond, func(ctx context.Context) error {
-		_, err := pool.Exec(ctx, "SELECT pg_sleep(0.02)")
+	// Long holds, so the moments between two of a worker's queries (when
+	// the connection is back in the pool) stay a small part of the time
+	// even on a loaded machine.
+	r := saturate(t, m, 6, 1200*time.Millisecond, func(ctx context.Context) error {
+		_, err := pool.Exec(ctx, "SELECT pg_sleep(0.15)")
 		return err
 	})
 	pm := r.Pools["postgres"].Metrics
