@@ -156,19 +156,19 @@ func TestPartialScoresRenormalise(t *testing.T) {
 		wantNote bool
 	}{
 		{"cache nothing missing equals CacheScore", func() (float64, string) {
-			return report.CacheScorePartial(report.CacheInputs{HitRate: 0.9, EvictionRate: 0.1, ByteUtilization: 0.9}, nil)
-		}, report.CacheScore(report.CacheInputs{HitRate: 0.9, EvictionRate: 0.1, ByteUtilization: 0.9}), false},
+			return CacheScorePartial(CacheInputs{HitRate: 0.9, EvictionRate: 0.1, ByteUtilization: 0.9}, nil)
+		}, CacheScore(CacheInputs{HitRate: 0.9, EvictionRate: 0.1, ByteUtilization: 0.9}), false},
 		// hit rate 0.9 × 60 + eviction 0.9 × 20 = 72 of 80 → 90
 		{"cache without memory", func() (float64, string) {
-			return report.CacheScorePartial(report.CacheInputs{HitRate: 0.9, EvictionRate: 0.1}, []string{report.MetricMemoryEfficiency})
+			return CacheScorePartial(CacheInputs{HitRate: 0.9, EvictionRate: 0.1}, []string{MetricMemoryEfficiency})
 		}, 90, true},
 		// utilization 0.7 → 1 × 40, errors 0 → 30; 70 of 70 → 100
 		{"pool without wait", func() (float64, string) {
-			return report.PoolScorePartial(report.PoolInputs{Utilization: 0.7, WaitP95Ms: 1000}, []string{report.MetricAcquireWait})
+			return PoolScorePartial(PoolInputs{Utilization: 0.7, WaitP95Ms: 1000}, []string{MetricAcquireWait})
 		}, 100, true},
 		{"pool with everything missing", func() (float64, string) {
-			return report.PoolScorePartial(report.PoolInputs{Utilization: 0.7},
-				[]string{report.MetricAcquireWait, report.MetricUtilization, report.MetricErrorRate})
+			return PoolScorePartial(PoolInputs{Utilization: 0.7},
+				[]string{MetricAcquireWait, MetricUtilization, MetricErrorRate})
 		}, 0, true},
 	}
 	for _, tt := range tests {
