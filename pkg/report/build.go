@@ -73,6 +73,9 @@ type Observed struct {
 	Missing         []string         // Metric… the source cannot compute
 	Recommendations []Recommendation // the source's rules, with lines to paste
 	CounterResets   int              // counters that went backwards in the window
+	// Ceiling marks a pool that is a server's connection limit
+	// (PoolInputs.Ceiling).
+	Ceiling bool
 }
 
 // observedFields are the entry fields of o (embedded when nil).
@@ -192,6 +195,7 @@ func buildPool(p PoolInput) PoolEntry {
 		Utilization: s.Utilization,
 		WaitP95Ms:   s.AcquireWaitMs.P95,
 		ErrorRate:   s.ErrorRate(),
+		Ceiling:     p.Observed != nil && p.Observed.Ceiling,
 	}, missing)
 	score := round(raw, 1)
 	recs := poolRecommendations(s, p.Series, p.Abandoned)

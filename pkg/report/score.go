@@ -57,6 +57,11 @@ type PoolInputs struct {
 	Utilization float64 // time-weighted in-use / max over the run, 0–1
 	WaitP95Ms   float64 // p95 acquire wait in milliseconds
 	ErrorRate   float64 // errors / acquire attempts, 0–1
+	// Ceiling marks a server's connection limit (max_connections,
+	// maxclients) rather than a client pool: an idle server is not an
+	// oversized pool, so only the high side of utilization counts
+	// (CeilingScore). PoolScore ignores it; PoolScorePartial uses it.
+	Ceiling bool
 }
 
 // PoolScore is
@@ -163,9 +168,23 @@ func CacheScorePartial(in CacheInputs, missing []string) (float64, string) {
 
 // PoolScorePartial is PoolScore over the parts the source can compute.
 func PoolScorePartial(in PoolInputs, missing []string) (float64, string) {
+	util := UtilizationScore(in.Utilization)
+	if in.Ceiling {
+		util = CeilingScore(in.Utilization)
+	}
 	return partialScore([]scorePart{
-		{MetricUtilization, 40, UtilizationScore(in.Utilization)},
+		{MetricUtilization, 40, util},
 		{MetricAcquireWait, 30, WaitScore(in.WaitP95Ms)},
 		{MetricErrorRate, 30, ErrorScore(in.ErrorRate)},
 	}, missing)
+}
+
+// CeilingScore is the utilization score of a server's connection limit: 1
+// up to 80 %, falling linearly to 0 at 100 % (the high side of
+// UtilizationScore only).
+func CeilingScore(u float64) float64 {
+	if u = clamp01(u); u <= 0.8 {
+		return 1
+	}
+	return (1 - u) / 0.2
 }
