@@ -116,6 +116,9 @@ const (
 	MetricErrorRate        = "error_rate"        // pool, weight 30
 )
 
+// notScored starts the note of a score none of whose parts is known.
+const notScored = "not scored: the source gives none of "
+
 // scorePart is one weighted term of a score.
 type scorePart struct {
 	metric string
@@ -144,7 +147,7 @@ func partialScore(parts []scorePart, missing []string) (score float64, note stri
 		return sum, ""
 	}
 	if weights == 0 {
-		return 0, "not scored: the source gives none of " + strings.Join(left, ", ")
+		return 0, notScored + strings.Join(left, ", ")
 	}
 	var w []string
 	for _, p := range parts {
