@@ -46,6 +46,8 @@ type SimulateOptions struct {
 	Printer *cmdutil.Printer
 
 	Trace      string
+	Format     string
+	Columns    string
 	Dist       string
 	Keys       int
 	Requests   int
@@ -59,6 +61,7 @@ type SimulateOptions struct {
 
 	// set by validate
 	capacities []int
+	columns    sim.Columns
 	traceSet   bool
 	distSet    bool
 	sweepSet   bool
@@ -66,6 +69,7 @@ type SimulateOptions struct {
 
 func newSimulateCmd(f *cmdutil.Factory, runF func(context.Context, *SimulateOptions) error) *cobra.Command {
 	opts := &SimulateOptions{IO: f.IO}
+	format := cmdutil.NewEnum(sim.FormatText, sim.Formats...)
 	dist := cmdutil.NewEnum("", sim.DistZipf, sim.DistUniform, sim.DistHotset)
 	cmd := &cobra.Command{
 		Use:   "simulate (--trace FILE | --dist zipf|uniform|hotset) [--capacity N,N… | --sweep N]",
@@ -76,8 +80,17 @@ the efficiency score and rating, recommendations, and the optimal (Belady)
 hit rate — how much any smarter policy could still gain. It also prints the
 smallest capacity that reaches --target-hit-rate, and a chart of the curve.
 
-A trace is text with one integer key per line (gzip is detected; "-" reads
-stdin). Blank lines, "#" comments and the LIRS suite's "*" lines are skipped.
+A trace is read as it streams (memory grows with its distinct keys, about
+40 bytes each, and 8 bytes a request, not with the file); "-" reads stdin;
+gzip, zstd and xz are detected by their magic bytes. --format picks the form:
+  text            one key per line, integer keys as they are, other text
+                  hashed (cache2k and LIRS suites; "#" and "*" lines skipped)
+  csv, tsv        rows; --columns key=2,size=3,time=1,op=4 picks the columns
+                  (counting from 1; default key=1); a header row is skipped
+  arc             the ARC suite's "start count ..." block runs
+  oracle-general  libCacheSim's oracleGeneral binary records
+A trace over 100,000,000 distinct keys or 500,000,000 requests is refused
+(exit 2) before it can exhaust memory.
 
 Without --ttl, hit rates are those of an exact LRU, for all capacities in one
 pass; resync's cache stays within 0.5 point of it (its tests check this on
@@ -92,12 +105,14 @@ efficiency (1 here: the simulation has no byte bound).
 Interrupted (Ctrl-C), it prints the capacities finished so far, marked
 partial, and exits 130.`,
 		Example: `  resync cache simulate --trace keys.txt.gz --capacity 1000,10000,100000
+  resync cache simulate --trace access.csv.zst --format csv --columns key=2,size=3
   zcat keys.gz | resync cache simulate --trace - --sweep 30 -o json
   resync cache simulate --dist zipf --keys 1000000 --requests 5000000 --zipf-s 0.9
   resync cache simulate --dist hotset --capacity 20k --ttl 30s --rate 2000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Dist = dist.String()
+			opts.Format = format.String()
 			fl := cmd.Flags()
 			opts.traceSet = fl.Changed("trace")
 			opts.distSet = fl.Changed("dist")
@@ -113,7 +128,9 @@ partial, and exits 130.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Trace, "trace", "", `key trace file, one integer key per line (.gz accepted; "-" for stdin)`)
+	fl.StringVar(&opts.Trace, "trace", "", `key trace file (gzip, zstd, xz detected; "-" for stdin)`)
+	fl.Var(format, "format", "trace format: text, csv, tsv, arc or oracle-general")
+	fl.StringVar(&opts.Columns, "columns", "", "columns of a csv/tsv trace, e.g. key=2,size=3,time=1,op=4 (default key=1)")
 	fl.Var(dist, "dist", "synthetic workload instead of a trace: zipf, uniform or hotset (80 % of requests on 20 % of keys)")
 	fl.IntVar(&opts.Keys, "keys", defaultKeys, fmt.Sprintf("distinct keys of the synthetic workload, at most %d", maxKeys))
 	fl.IntVar(&opts.Requests, "requests", defaultRequests, fmt.Sprintf("requests of the synthetic workload, at most %d", maxRequests))
@@ -155,6 +172,16 @@ func (o *SimulateOptions) validate() error {
 	case !(o.Target > 0 && o.Target <= 1):
 		return cmdutil.Usagef("--target-hit-rate %v: give a hit rate above 0 and at most 1, e.g. 0.7", o.Target)
 	}
+	if o.Columns != "" {
+		if o.Format != sim.FormatCSV && o.Format != sim.FormatTSV {
+			return cmdutil.Usagef("--columns is for csv and tsv traces: add --format csv (or tsv)")
+		}
+		c, err := sim.ParseColumns(o.Columns)
+		if err != nil {
+			return cmdutil.Usagef("--columns %q: %v", o.Columns, err)
+		}
+		o.columns = c
+	}
 	if len(o.Capacities) > maxCapacities {
 		return cmdutil.Usagef("--capacity has %d values: give at most %d", len(o.Capacities), maxCapacities)
 	}
@@ -191,59 +218,72 @@ func parseCapacity(s string) (int, error) {
 	return n * mult, nil
 }
 
-// loadKeys reads the trace or generates the workload. Trace problems are
-// usage errors: the input is the user's.
-func (o *SimulateOptions) loadKeys() ([]uint64, string, error) {
+// loadTrace reads the trace or generates the workload: one of the two
+// results is set. Trace problems are usage errors: the input is the user's.
+func (o *SimulateOptions) loadTrace() (*sim.Trace, []uint64, string, error) {
 	if o.traceSet {
-		keys, err := sim.OpenTrace(o.Trace, o.IO.In)
+		tr, closeTrace, err := sim.OpenReader(o.Trace, o.IO.In, sim.ReaderOptions{Format: o.Format, Columns: o.columns})
+		var t *sim.Trace
+		if err == nil {
+			t, err = sim.ReadAll(tr, 0, 0)
+			closeTrace()
+		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return nil, "", cmdutil.Usagef("--trace %s: no such file: check the path (\"-\" reads stdin)", o.Trace)
+			return nil, nil, "", cmdutil.Usagef("--trace %s: no such file: check the path (\"-\" reads stdin)", o.Trace)
 		case errors.Is(err, fs.ErrPermission):
-			return nil, "", cmdutil.Usagef("--trace %s: permission denied: make the file readable", o.Trace)
+			return nil, nil, "", cmdutil.Usagef("--trace %s: permission denied: make the file readable", o.Trace)
 		case errors.Is(err, sim.ErrEmptyTrace):
-			return nil, "", cmdutil.Usagef("--trace %s has no keys: a trace has one integer key per line", o.Trace)
+			return nil, nil, "", cmdutil.Usagef("--trace %s has no keys: check --format (now %s)", o.Trace, o.Format)
+		case errors.Is(err, sim.ErrTooLarge):
+			return nil, nil, "", cmdutil.Usagef("--trace: %v: sample the trace (e.g. keep the keys whose hash falls in 1/10) or split it", err)
 		case err != nil:
 			var pe *fs.PathError
 			if errors.As(err, &pe) {
-				return nil, "", cmdutil.Usagef("--trace %s: %v: give a readable trace file", o.Trace, pe.Err)
+				return nil, nil, "", cmdutil.Usagef("--trace %s: %v: give a readable trace file", o.Trace, pe.Err)
 			}
-			return nil, "", cmdutil.Usagef("--trace: %v", err)
+			return nil, nil, "", cmdutil.Usagef("--trace: %v", err)
 		}
 		name := o.Trace
 		if name == "-" {
 			name = "stdin"
 		}
-		return keys, "trace " + name, nil
+		return t, nil, "trace " + name, nil
 	}
 	keys, err := sim.Generate(sim.Workload{Dist: o.Dist, Keys: o.Keys, Requests: o.Requests, ZipfS: o.ZipfS, Seed: o.Seed})
 	if err != nil {
-		return nil, "", cmdutil.Usagef("%v", err)
+		return nil, nil, "", cmdutil.Usagef("%v", err)
 	}
 	desc := fmt.Sprintf("%s workload, %d keys", o.Dist, o.Keys)
 	if o.Dist == sim.DistZipf {
 		desc += fmt.Sprintf(", s=%g", o.ZipfS)
 	}
-	return keys, desc, nil
+	return nil, keys, desc, nil
 }
 
 // runSimulate loads the keys, simulates every capacity and prints the
 // result. Interrupted, it prints the capacities finished so far, marked
 // partial, and returns context.Canceled (exit 130).
 func runSimulate(ctx context.Context, o *SimulateOptions) error {
-	keys, source, err := o.loadKeys()
+	trace, keys, source, err := o.loadTrace()
 	if err != nil {
 		return err
 	}
+	requests, distinct := len(keys), 0
+	if trace != nil {
+		requests, distinct = len(trace.IDs), trace.Distinct
+	}
 	caps := o.capacities
 	if len(caps) == 0 {
-		_, distinct := sim.Densify(keys)
+		if trace == nil {
+			_, distinct = sim.Densify(keys)
+		}
 		caps = sim.SweepCapacities(distinct, o.Sweep)
 	}
 	if o.IO.ShowProgress() {
-		fmt.Fprintf(o.IO.ErrOut, "simulating %d capacities over %d requests…\n", len(caps), len(keys))
+		fmt.Fprintf(o.IO.ErrOut, "simulating %d capacities over %d requests…\n", len(caps), requests)
 	}
-	res, err := sim.Run(ctx, sim.Config{Keys: keys, Capacities: caps, TTL: o.TTL, Rate: o.Rate, TargetHitRate: o.Target})
+	res, err := sim.Run(ctx, sim.Config{Keys: keys, Trace: trace, Capacities: caps, TTL: o.TTL, Rate: o.Rate, TargetHitRate: o.Target})
 	if res == nil {
 		return err
 	}

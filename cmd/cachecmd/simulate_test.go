@@ -119,8 +119,9 @@ func TestSimulateBadInput(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.txt")
 	os.WriteFile(empty, []byte("\n"), 0o644)
-	bad := filepath.Join(dir, "bad.txt")
-	os.WriteFile(bad, []byte("1\nx\n"), 0o644)
+	bad := filepath.Join(dir, "bad.zst")
+	// zstd magic bytes, then garbage: a corrupt zstd stream
+	os.WriteFile(bad, append([]byte{0x28, 0xb5, 0x2f, 0xfd, 0, 0}, bytes.Repeat([]byte{0xaa}, 64)...), 0o644)
 	good := filepath.Join(dir, "good.txt")
 	os.WriteFile(good, []byte("1\n2\n"), 0o644)
 	tests := []struct {
@@ -131,7 +132,7 @@ func TestSimulateBadInput(t *testing.T) {
 		{"missing file", []string{"--trace", filepath.Join(dir, "nope.txt")}, "no such file"},
 		{"directory", []string{"--trace", dir}, "give a readable trace file"},
 		{"empty trace", []string{"--trace", empty}, "has no keys"},
-		{"bad line", []string{"--trace", bad}, `bad.txt:2: "x" is not an integer key`},
+		{"corrupt zstd", []string{"--trace", bad}, bad},
 		{"bad capacity", []string{"--trace", good, "--capacity", "abc"}, `--capacity "abc": not a number`},
 		{"zero capacity", []string{"--trace", good, "--capacity", "0"}, "at least 1 item"},
 		{"huge capacity", []string{"--trace", good, "--capacity", "5000m"}, "too large"},

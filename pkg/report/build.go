@@ -57,9 +57,10 @@ type PoolInput struct {
 	// this pool, for the outage-window rule (OutageRecommendation); nil
 	// when not measured.
 	Series []workload.Point
-	// Abandoned is the workload's operations still running when its drain
-	// ran out (workload.Result.Abandoned), for the stalled-target rule.
-	Abandoned uint64
+	// Stall is the workload's operations still running when its drain ran
+	// out (workload.Result.Abandoned, AbandonedAge, OpTimeout), for the
+	// stalled-target rule.
+	Stall Stall
 	// Observed is set for figures read from the target's own counters
 	// (observe mode): Source, the metrics it cannot compute, the
 	// source's own recommendations (which replace the embedded rules) and
@@ -198,7 +199,7 @@ func buildPool(p PoolInput) PoolEntry {
 		Ceiling:     p.Observed != nil && p.Observed.Ceiling,
 	}, missing)
 	score := round(raw, 1)
-	recs := poolRecommendations(s, p.Series, p.Abandoned)
+	recs := poolRecommendations(s, p.Series, p.Stall)
 	if p.Observed != nil {
 		recs = slices.Clone(p.Observed.Recommendations)
 		SortRecommendations(recs)
@@ -259,12 +260,12 @@ func buildPool(p PoolInput) PoolEntry {
 
 // poolRecommendations are the snapshot's rules, the outage-window rule on
 // the workload's series and the stalled-target rule.
-func poolRecommendations(s pools.Snapshot, series []workload.Point, abandoned uint64) []Recommendation {
+func poolRecommendations(s pools.Snapshot, series []workload.Point, stall Stall) []Recommendation {
 	recs := PoolRecommendations(s, EnvPrefix(s.Kind))
 	if rec, ok := OutageRecommendation(s.Name, series); ok {
 		recs = append(recs, rec)
 	}
-	if rec, ok := StallRecommendation(s.Name, abandoned); ok {
+	if rec, ok := StallRecommendation(s.Name, stall); ok {
 		recs = append(recs, rec)
 	}
 	return recs

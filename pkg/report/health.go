@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/resync-dev/resync/internal/output"
 )
@@ -44,9 +45,13 @@ func Health(r *Report) (health string, reasons []string) {
 		}
 	}
 	for _, rec := range r.Recommendations() {
-		if rec.ID == RulePoolOutage {
+		switch rec.ID {
+		case RulePoolOutage:
 			crit = append(crit, fmt.Sprintf("pool %s had an outage: no successful operation from second %.0f to %.0f",
 				rec.Subject, rec.Evidence["from_second"], rec.Evidence["to_second"]))
+		case RulePoolStalled:
+			crit = append(crit, fmt.Sprintf("pool %s stalled: %.0f operations never ended, the oldest running for %s",
+				rec.Subject, rec.Evidence["abandoned_operations"], output.Duration(time.Duration(rec.Evidence["oldest_age_ms"]*1e6))))
 		}
 	}
 	leaks := r.Resources.PotentialLeaks
@@ -65,7 +70,7 @@ func Health(r *Report) (health string, reasons []string) {
 		}
 	}
 	for _, rec := range r.Recommendations() {
-		if SeverityRank(rec.Severity) >= SeverityRank(SeverityWarning) && rec.ID != RulePoolErrors && rec.ID != RulePoolOutage {
+		if SeverityRank(rec.Severity) >= SeverityRank(SeverityWarning) && rec.ID != RulePoolErrors && rec.ID != RulePoolOutage && rec.ID != RulePoolStalled {
 			degr = append(degr, fmt.Sprintf("[%s] %s: %s", rec.Severity, rec.Subject, rec.Message))
 		}
 	}

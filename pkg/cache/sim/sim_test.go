@@ -29,9 +29,8 @@ func TestReadTrace(t *testing.T) {
 		{"no trailing newline", "9", []uint64{9}, ""},
 		{"empty", "", nil, "has no keys"},
 		{"only comments", "# nothing\n\n", nil, "has no keys"},
-		{"text key names its line", "1\n2\nuser:42\n", nil, `t.txt:3: "user:42" is not an integer key`},
-		{"float", "1.5\n", nil, `t.txt:1: "1.5" is not an integer key`},
-		{"overflow", "99999999999999999999999\n", nil, "t.txt:1:"},
+		{"string keys are hashed", "1\nuser:42\nuser:42\n", []uint64{1, hashString([]byte("user:42")), hashString([]byte("user:42"))}, ""},
+		{"a float or an overflowing number is a string key", "1.5\n99999999999999999999999\n", []uint64{hashString([]byte("1.5")), hashString([]byte("99999999999999999999999"))}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,7 +22,8 @@ const (
 
 // Config is one simulation.
 type Config struct {
-	Keys          []uint64      // the trace
+	Keys          []uint64      // the trace, or nil with Trace
+	Trace         *Trace        // the trace already made dense (ReadAll); used when Keys is nil
 	Capacities    []int         // item capacities to evaluate, each ≥ 1
 	TTL           time.Duration // entry TTL; 0 means entries never expire
 	Rate          float64       // requests per second; sets the simulated clock for TTL
@@ -74,7 +75,10 @@ type Result struct {
 // the partial result (Partial set, the finished capacities only) together
 // with ctx's error.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
-	if len(cfg.Keys) == 0 {
+	if cfg.Keys == nil && cfg.Trace != nil && cfg.TTL > 0 {
+		cfg.Keys = cfg.Trace.Keys() // the replay through resync's cache takes keys
+	}
+	if len(cfg.Keys) == 0 && (cfg.Trace == nil || len(cfg.Trace.IDs) == 0) {
 		return nil, ErrEmptyTrace
 	}
 	if len(cfg.Capacities) == 0 {
@@ -97,13 +101,21 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 	// The passes over the whole trace check ctx every checkEvery requests,
 	// so a cancel ends Run within milliseconds, not after the pass.
-	ids, distinct := densify(ctx, cfg.Keys)
+	var (
+		ids      []int32
+		distinct int
+	)
+	if cfg.Keys == nil {
+		ids, distinct = cfg.Trace.IDs, cfg.Trace.Distinct
+	} else {
+		ids, distinct = densify(ctx, cfg.Keys)
+	}
 	var next []int32
 	if ids != nil {
 		next = nextUses(ctx, ids, distinct)
 	}
 	if next == nil {
-		return &Result{Requests: len(cfg.Keys), TargetHitRate: cfg.TargetHitRate, Partial: true, Points: []Point{}}, ctx.Err()
+		return &Result{Requests: max(len(cfg.Keys), len(ids)), TargetHitRate: cfg.TargetHitRate, Partial: true, Points: []Point{}}, ctx.Err()
 	}
 	n := len(ids)
 	res := &Result{

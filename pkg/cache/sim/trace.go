@@ -5,9 +5,6 @@
 package sim
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -17,38 +14,27 @@ import (
 // ErrEmptyTrace is returned for a trace with no keys.
 var ErrEmptyTrace = errors.New("the trace has no keys")
 
-// ReadTrace reads a text trace: one integer key per line. Surrounding
-// spaces, blank lines, lines starting with '#' and the LIRS suite's "*"
-// separator lines are ignored. A gzip stream is detected by its
-// magic bytes and decompressed. name is used in error messages.
+// ReadTrace reads a text trace (FormatText): one key per line, integer
+// keys as they are and string keys hashed. Surrounding spaces, blank
+// lines, lines starting with '#' and the LIRS suite's "*" separator lines
+// are ignored. gzip, zstd and xz streams are detected by their magic bytes
+// and decompressed. name is used in error messages.
 func ReadTrace(r io.Reader, name string) ([]uint64, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: bad gzip data: %w", name, err)
-		}
-		defer zr.Close()
-		br = bufio.NewReaderSize(zr, 1<<16)
+	tr, err := NewReader(r, ReaderOptions{Format: FormatText, Name: name})
+	if err != nil {
+		return nil, err
 	}
-	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	defer tr.Close()
 	keys := make([]uint64, 0, 1<<16)
-	line := 0
-	for sc.Scan() {
-		line++
-		text := bytes.TrimSpace(sc.Bytes())
-		if len(text) == 0 || text[0] == '#' || (len(text) == 1 && text[0] == '*') {
-			continue // blank, comment, or a LIRS-suite separator line
+	for {
+		req, err := tr.Next()
+		if err == io.EOF {
+			break
 		}
-		k, ok := parseKey(text)
-		if !ok {
-			return nil, fmt.Errorf("%s:%d: %q is not an integer key: a trace has one integer key per line", name, line, truncate(text))
+		if err != nil {
+			return nil, err
 		}
-		keys = append(keys, k)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: reading line %d: %w", name, line+1, err)
+		keys = append(keys, req.Key)
 	}
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("%s: %w", name, ErrEmptyTrace)
@@ -56,7 +42,7 @@ func ReadTrace(r io.Reader, name string) ([]uint64, error) {
 	return keys, nil
 }
 
-// OpenTrace reads the trace at path; "-" reads stdin.
+// OpenTrace reads the text trace at path; "-" reads stdin.
 func OpenTrace(path string, stdin io.Reader) ([]uint64, error) {
 	if path == "-" {
 		return ReadTrace(stdin, "stdin")
@@ -71,6 +57,9 @@ func OpenTrace(path string, stdin io.Reader) ([]uint64, error) {
 
 // parseKey parses a decimal integer (optionally signed) into its 64 bits.
 func parseKey(b []byte) (uint64, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
 	neg := false
 	if b[0] == '-' || b[0] == '+' {
 		neg = b[0] == '-'
