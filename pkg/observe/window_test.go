@@ -8,9 +8,11 @@ import (
 
 type fakeSource struct{ readings []Reading }
 
-func (f *fakeSource) Name() string                      { return "redis" }
-func (f *fakeSource) Target() (string, string, string) { return "redis", "redis", "redis://:secret@h:6379" }
-func (f *fakeSource) Close() error                      { return nil }
+func (f *fakeSource) Name() string { return "redis" }
+func (f *fakeSource) Target() (string, string, string) {
+	return "redis", "redis", "redis://:secret@h:6379"
+}
+func (f *fakeSource) Close() error { return nil }
 func (f *fakeSource) Snapshot(context.Context) (Reading, error) {
 	r := f.readings[0]
 	if len(f.readings) > 1 {
