@@ -41,6 +41,10 @@ type Options struct {
 	// ShareWarn (0–1]: a client group holding at least this share of the
 	// usable slots is a connection_share finding; 0 means DefaultShareWarn.
 	ShareWarn float64
+	// OutputBufferWarn: a Redis client with at least this many bytes in its
+	// output buffer is an output_buffer finding; 0 means
+	// DefaultOutputBufferWarn.
+	OutputBufferWarn int64
 	// Now is the local clock, used to date leaks; nil means time.Now. Ages
 	// themselves come from the server's clock.
 	Now func() time.Time
@@ -67,6 +71,9 @@ func (o Options) withDefaults(kind string) (Options, error) {
 	}
 	if o.ShareWarn <= 0 || o.ShareWarn > 1 {
 		o.ShareWarn = DefaultShareWarn
+	}
+	if o.OutputBufferWarn <= 0 {
+		o.OutputBufferWarn = DefaultOutputBufferWarn
 	}
 	if o.Now == nil {
 		o.Now = time.Now
