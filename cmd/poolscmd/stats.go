@@ -20,7 +20,7 @@ import (
 // FailFastOps: when the first FailFastOps operations against a target all
 // fail with the same error (bad SQL, an unknown command, a rejected login),
 // the load commands stop that target's run and report the error once.
-const FailFastOps = 20
+const FailFastOps = workload.DefaultFailFast
 
 // DefaultWarmup precedes the measured phase of "pools stats".
 const DefaultWarmup = time.Second

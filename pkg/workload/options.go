@@ -55,6 +55,8 @@ const (
 	DefaultHotFraction = 0.2
 	// DefaultHotShare is the share of accesses that go to the hot keys.
 	DefaultHotShare = 0.8
+	// DefaultFailFast is the Options.FailFast the load commands use.
+	DefaultFailFast = 20
 	// DefaultProgressInterval is how often Progress is called.
 	DefaultProgressInterval = time.Second
 )
