@@ -36,13 +36,17 @@ type statsJSON struct {
 		Rating          string  `json:"rating"`
 	} `json:"connection_pools"`
 	Workload map[string]struct {
-		Model      string  `json:"model"`
-		Operations uint64  `json:"operations"`
-		Throughput float64 `json:"throughput_per_s"`
-		Late       uint64  `json:"late"`
-		Abandoned  uint64  `json:"abandoned"`
-		Partial    bool    `json:"partial"`
-		Latency    struct {
+		Model        string  `json:"model"`
+		Operations   uint64  `json:"operations"`
+		Throughput   float64 `json:"throughput_per_s"`
+		Late         uint64  `json:"late"`
+		Abandoned    uint64  `json:"abandoned"`
+		AbandonedAge struct {
+			Oldest, Mean float64
+		} `json:"abandoned_age_ms"`
+		OpTimeoutMs float64 `json:"op_timeout_ms"`
+		Partial     bool    `json:"partial"`
+		Latency     struct {
 			P50, P99, Max float64
 		} `json:"latency_ms"`
 		Errors struct {
@@ -356,11 +360,20 @@ func TestStatsStalledTarget(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	if h := decode(t, stdout).OverallHealth; !strings.Contains(stdout, `"pool.stalled"`) || h == "healthy" {
-		t.Errorf("want a pool.stalled finding and an unhealthy report:\n%s", stdout)
+	if h := decode(t, stdout).OverallHealth; !strings.Contains(stdout, `"pool.stalled"`) || h != "critical" {
+		t.Errorf("want a pool.stalled finding and a critical report:\n%s", stdout)
 	}
-	if w := decode(t, stdout).Workload["redis"]; w.Abandoned == 0 {
+	w := decode(t, stdout).Workload["redis"]
+	if w.Abandoned == 0 {
 		t.Errorf("abandoned %d: want the operations the stalled server never answered", w.Abandoned)
+	}
+	// Stopped at 0.7 s of a 1.5 s window with a 2 s drain: the oldest cut
+	// operation had run for at least the drain, and less than the timeout.
+	if age := w.AbandonedAge; age.Oldest < 2000 || age.Oldest >= 30000 || age.Mean <= 0 || age.Mean > age.Oldest || w.OpTimeoutMs != 30000 {
+		t.Errorf("abandoned age %+v, op timeout %v ms: want the oldest between the 2 s drain and the 30 s timeout", age, w.OpTimeoutMs)
+	}
+	if !strings.Contains(stdout, "the oldest for ") || !strings.Contains(stdout, "operation timeout 30s") {
+		t.Errorf("the stalled finding lacks the age or the timeout:\n%s", stdout)
 	}
 }
 
