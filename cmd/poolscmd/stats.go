@@ -87,7 +87,8 @@ Interrupted (Ctrl-C), it prints the figures so far, marked partial, and exits
 still run (exit 1); one that fails mid-run shows as errors.`,
 		Example: `  resync pools stats --db postgres://app@localhost/app
   resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --concurrency 50 --duration 30s
-  resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json`,
+  resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json
+  resync pools stats --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3 --requests 10000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := wl.Check(); err != nil {
