@@ -3,6 +3,7 @@ package poolscmd_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -208,4 +209,50 @@ func concurrency(kind string) string {
 		return "1"
 	}
 	return "4"
+}
+
+// pools recommend --script sweeps with the user's script: every step's
+// operations are runs of it (the rows it inserted, each v in its \set
+// range), and the sweep still ends in a recommendation.
+func TestRecommendScript(t *testing.T) {
+	url := testenv.PostgresURL(t)
+	table := fmt.Sprintf("resync_w19_rec_%d", time.Now().UnixNano())
+	db := openDB(t, "pgx", url)
+	if err := db.exec("CREATE TABLE " + table + " (v BIGINT)"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.exec("DROP TABLE " + table) })
+	ins := filepath.Join(t.TempDir(), "insert.sql")
+	write(t, ins, fmt.Sprintf("\\set v random(500, 599)\nBEGIN;\nINSERT INTO %s (v) VALUES (:v);\nCOMMIT;\n", table))
+
+	env := map[string]string{"DB_POOL_MAX_SIZE": "4", "DB_POOL_MIN_SIZE": "1"}
+	code, stdout, stderr := run(t, env, "pools", "recommend", "--db", url, "--script", ins, "--step-duration", "300ms", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var out recommendJSON
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	p := out.Pools["database"]
+	if len(p.Steps) < 2 || p.Recommendation == nil || p.Settings["DB_POOL_MAX_SIZE"] < 1 {
+		t.Fatalf("steps %v recommendation %v settings %v\n%s", p.Steps, p.Recommendation, p.Settings, stdout)
+	}
+	var rows int
+	var lo, hi int64
+	err := db.each("SELECT count(*), coalesce(min(v), 0), coalesce(max(v), 0) FROM "+table, func(scan func(...any) error) error {
+		return scan(&rows, &lo, &hi)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each step ran for 300 ms at its measured throughput: the rows are
+	// the sweep's operations, so at least a fraction of their sum.
+	var ops float64
+	for _, s := range p.Steps {
+		ops += s.Throughput * 0.3
+	}
+	if rows == 0 || float64(rows) < ops/2 || lo < 500 || hi > 599 {
+		t.Errorf("%d rows (v in [%d, %d]) after a sweep of about %.0f operations; want about one row per operation, v in [500, 599]", rows, lo, hi, ops)
+	}
 }
