@@ -54,7 +54,7 @@ func TestScriptMixWeights(t *testing.T) {
 			write(t, ins, fmt.Sprintf("-- one row per run\n\\set v random(1000, 1999)\nINSERT INTO %s (kind, v) VALUES ('insert', :v);\n", table))
 			write(t, sel, fmt.Sprintf("\\set id random_zipfian(1, 50, 1.2)\nBEGIN;\nSELECT count(*) FROM %[1]s WHERE v = :id;\nINSERT INTO %[1]s (kind, v)\n  VALUES ('select', :id);\nCOMMIT;\n", table))
 			const requests = 800
-			code, _, stderr := run(t, nil, "pools", "stats", "--db", url, "--script", ins+"@1", "--script", sel+"@3",
+			code, stdout, stderr := run(t, nil, "pools", "stats", "--db", url, "--script", ins+"@1", "--script", sel+"@3",
 				"--requests", fmt.Sprint(requests), "--concurrency", concurrency(tt.name), "--warmup", "0s", "-o", "json")
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
@@ -85,6 +85,10 @@ func TestScriptMixWeights(t *testing.T) {
 			if share := float64(counts["insert"]) / requests; math.Abs(share-0.25) > 4*math.Sqrt(0.25*0.75/requests) {
 				t.Errorf("INSERT@1 ran %d of %d times (%.3f), want about a quarter", counts["insert"], requests, share)
 			}
+			checkScriptResults(t, stdout, []wantScript{
+				{ins, 1, counts["insert"], []int{3}},
+				{sel, 3, counts["select"], []int{2, 3, 4, 6}},
+			})
 		})
 	}
 }
@@ -254,5 +258,55 @@ func TestRecommendScript(t *testing.T) {
 	}
 	if rows == 0 || float64(rows) < ops/2 || lo < 500 || hi > 599 {
 		t.Errorf("%d rows (v in [%d, %d]) after a sweep of about %.0f operations; want about one row per operation, v in [500, 599]", rows, lo, hi, ops)
+	}
+}
+
+type wantScript struct {
+	name   string
+	weight int
+	runs   int   // the rows the script left: one per run
+	lines  []int // where its statements start
+}
+
+// checkScriptResults: the per-script runs in the JSON are the runs the
+// rows prove, and every statement ran once per run (nothing failed, no
+// warm-up) with a latency.
+func checkScriptResults(t *testing.T, stdout string, want []wantScript) {
+	t.Helper()
+	var out struct {
+		Workload map[string]struct {
+			Scripts []struct {
+				Name         string
+				Weight       int
+				Runs, Failed int
+				Statements   []struct {
+					Line   int
+					SQL    string
+					Count  int
+					MeanMs float64 `json:"mean_ms"`
+					P99Ms  float64 `json:"p99_ms"`
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	got := out.Workload["database"].Scripts
+	if len(got) != len(want) {
+		t.Fatalf("%d scripts in the result, want %d\n%s", len(got), len(want), stdout)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Name != w.name || g.Weight != w.weight || g.Runs != w.runs || g.Failed != 0 || len(g.Statements) != len(w.lines) {
+			t.Errorf("script %d: %s@%d, %d runs (%d failed), %d statements; want %s@%d, %d runs, %d statements",
+				i, g.Name, g.Weight, g.Runs, g.Failed, len(g.Statements), w.name, w.weight, w.runs, len(w.lines))
+			continue
+		}
+		for j, st := range g.Statements {
+			if st.Line != w.lines[j] || st.Count != w.runs || st.SQL == "" || st.MeanMs <= 0 || st.P99Ms < st.MeanMs/2 {
+				t.Errorf("%s statement %d: %+v; want line %d, %d executions, a latency", w.name, j, st, w.lines[j], w.runs)
+			}
+		}
 	}
 }

@@ -230,9 +230,12 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 	prog := newProgress(o.IO, o.Warmup, o.Duration)
 	defer prog.done()
 	opts := make([]workload.Options, len(live))
+	scripts := make([]*scriptRunner, len(live))
 	for i, r := range live {
+		op := o.Op.bind(r.runner)
+		scripts[i], _ = op.(*scriptRunner)
 		opts[i] = workload.Options{
-			Name: r.t.Name, Op: o.Op.bind(r.runner).Do, Concurrency: o.Concurrency, Rate: o.Rate,
+			Name: r.t.Name, Op: op.Do, Concurrency: o.Concurrency, Rate: o.Rate,
 			Duration: o.Duration, Requests: o.Requests, Warmup: o.Warmup,
 			// The pool bounds each operation (OperationTimeout = --timeout)
 			// and each wait (ConnectTimeout); a second timer per operation
@@ -254,6 +257,12 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			opts[i].Keys, opts[i].KeyDist, opts[i].Seed = o.Keys, workload.KeyDist{Kind: o.Dist}, o.Seed
 		}
 	}
+	measureFrom := time.Now().Add(o.Warmup)
+	for _, sr := range scripts {
+		if sr != nil {
+			sr.MeasureFrom(measureFrom)
+		}
+	}
 	results, err := workload.RunAll(ctx, opts)
 	if err != nil {
 		if errors.Is(err, workload.ErrInvalidOptions) {
@@ -263,6 +272,9 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 	}
 	for i, r := range live {
 		r.result = results[i]
+		if sr := scripts[i]; sr != nil {
+			r.result.Scripts = sr.Results()
+		}
 	}
 	return nil
 }
