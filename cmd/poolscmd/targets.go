@@ -47,7 +47,7 @@ func (o *opFlags) register(fl *pflag.FlagSet) {
 	o.fs = fl
 	fl.StringVar(&o.Query, "query", "", `SQL each database operation runs (default "SELECT 1")`)
 	fl.StringArrayVar(&o.Scripts, "script", nil, "SQL script FILE[@WEIGHT] each database operation runs instead of --query, pgbench-style (\\set, :name as bind parameters; repeatable: a weighted mix; see docs/workloads.md)")
-	fl.StringVar(&o.RedisCommand, "redis-command", "", `Redis command each operation runs, words separated by spaces (default PING; e.g. "GET k")`)
+	fl.StringVar(&o.RedisCommand, "redis-command", "", `Redis command each operation runs, split into words like a shell does: quote a word with blanks (default PING; e.g. "GET k", 'SET "a b" 1')`)
 	fl.StringVar(&o.HTTPMethod, "http-method", "GET", "HTTP method of each operation")
 	fl.StringVar(&o.HTTPPath, "http-path", "", "HTTP path of each operation, relative to the URL's host (default the URL's own path)")
 }
@@ -56,7 +56,9 @@ func (o *opFlags) register(fl *pflag.FlagSet) {
 func (o opFlags) operation(kind target.Kind) pools.Operation {
 	switch kind {
 	case target.Redis:
-		return pools.Operation{Command: strings.Fields(o.RedisCommand)}
+		// validate has rejected a command that does not split.
+		words, _ := splitWords(o.RedisCommand)
+		return pools.Operation{Command: words}
 	case target.HTTP:
 		return pools.Operation{Method: strings.ToUpper(o.HTTPMethod), Path: o.HTTPPath}
 	default:
@@ -80,6 +82,11 @@ func (o *opFlags) validate() error {
 	}
 	if set("redis-command") && strings.TrimSpace(o.RedisCommand) == "" {
 		return cmdutil.Usagef(`--redis-command is empty: give a command such as "GET k", or leave the flag out for PING`)
+	}
+	if words, err := splitWords(o.RedisCommand); err != nil {
+		return cmdutil.Usagef("--redis-command %q: %v", o.RedisCommand, err)
+	} else if set("redis-command") && (len(words) == 0 || words[0] == "") {
+		return cmdutil.Usagef(`--redis-command %q names no command: give a command such as "GET k", or leave the flag out for PING`, o.RedisCommand)
 	}
 	if o.HTTPPath != "" && !strings.HasPrefix(o.HTTPPath, "/") {
 		return cmdutil.Usagef("--http-path %q must start with /", o.HTTPPath)
