@@ -85,7 +85,8 @@ sweep table, the chart, the recommendation with its evidence and the
 settings to paste; JSON and Markdown too.`,
 		Example: `  resync pools recommend --db postgres://app@localhost/app
   resync pools recommend redis://localhost:6379 --expected-rate 20000
-  resync pools recommend database --instances 4 --wait-p99 50ms -o json`,
+  resync pools recommend database --instances 4 --wait-p99 50ms -o json
+  resync pools recommend --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := wl.Check(); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package poolscmd_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,6 +40,13 @@ func TestJSONMatchesSchemas(t *testing.T) {
 		}},
 		{"stats mysql", report.SchemaPoolStats, func(t *testing.T) []string {
 			return []string{"pools", "stats", "--db", testenv.MySQLURL(t), "--duration", "300ms", "--warmup", "0", "--concurrency", "2"}
+		}},
+		{"stats sqlite --script", report.SchemaPoolStats, func(t *testing.T) []string {
+			sc := filepath.Join(t.TempDir(), "s.sql")
+			if err := os.WriteFile(sc, []byte("\\set id random(1, 9)\nSELECT :id;\nSELECT 2;\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"pools", "stats", "--db", db, "--script", sc + "@2", "--requests", "100", "--warmup", "0"}
 		}},
 		{"recommend http", report.SchemaSizing, argv("pools", "recommend", "--http", srv.URL, "--step-duration", "100ms",
 			"--expected-rate", "50")},

@@ -3,6 +3,7 @@ package poolscmd_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -53,7 +54,7 @@ func TestScriptMixWeights(t *testing.T) {
 			write(t, ins, fmt.Sprintf("-- one row per run\n\\set v random(1000, 1999)\nINSERT INTO %s (kind, v) VALUES ('insert', :v);\n", table))
 			write(t, sel, fmt.Sprintf("\\set id random_zipfian(1, 50, 1.2)\nBEGIN;\nSELECT count(*) FROM %[1]s WHERE v = :id;\nINSERT INTO %[1]s (kind, v)\n  VALUES ('select', :id);\nCOMMIT;\n", table))
 			const requests = 800
-			code, _, stderr := run(t, nil, "pools", "stats", "--db", url, "--script", ins+"@1", "--script", sel+"@3",
+			code, stdout, stderr := run(t, nil, "pools", "stats", "--db", url, "--script", ins+"@1", "--script", sel+"@3",
 				"--requests", fmt.Sprint(requests), "--concurrency", concurrency(tt.name), "--warmup", "0s", "-o", "json")
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
@@ -84,6 +85,10 @@ func TestScriptMixWeights(t *testing.T) {
 			if share := float64(counts["insert"]) / requests; math.Abs(share-0.25) > 4*math.Sqrt(0.25*0.75/requests) {
 				t.Errorf("INSERT@1 ran %d of %d times (%.3f), want about a quarter", counts["insert"], requests, share)
 			}
+			checkScriptResults(t, stdout, []wantScript{
+				{ins, 1, counts["insert"], []int{3}},
+				{sel, 3, counts["select"], []int{2, 3, 4, 6}},
+			})
 		})
 	}
 }
@@ -208,4 +213,100 @@ func concurrency(kind string) string {
 		return "1"
 	}
 	return "4"
+}
+
+// pools recommend --script sweeps with the user's script: every step's
+// operations are runs of it (the rows it inserted, each v in its \set
+// range), and the sweep still ends in a recommendation.
+func TestRecommendScript(t *testing.T) {
+	url := testenv.PostgresURL(t)
+	table := fmt.Sprintf("resync_w19_rec_%d", time.Now().UnixNano())
+	db := openDB(t, "pgx", url)
+	if err := db.exec("CREATE TABLE " + table + " (v BIGINT)"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.exec("DROP TABLE " + table) })
+	ins := filepath.Join(t.TempDir(), "insert.sql")
+	write(t, ins, fmt.Sprintf("\\set v random(500, 599)\nBEGIN;\nINSERT INTO %s (v) VALUES (:v);\nCOMMIT;\n", table))
+
+	env := map[string]string{"DB_POOL_MAX_SIZE": "4", "DB_POOL_MIN_SIZE": "1"}
+	code, stdout, stderr := run(t, env, "pools", "recommend", "--db", url, "--script", ins, "--step-duration", "300ms", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var out recommendJSON
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	p := out.Pools["database"]
+	if len(p.Steps) < 2 || p.Recommendation == nil || p.Settings["DB_POOL_MAX_SIZE"] < 1 {
+		t.Fatalf("steps %v recommendation %v settings %v\n%s", p.Steps, p.Recommendation, p.Settings, stdout)
+	}
+	var rows int
+	var lo, hi int64
+	err := db.each("SELECT count(*), coalesce(min(v), 0), coalesce(max(v), 0) FROM "+table, func(scan func(...any) error) error {
+		return scan(&rows, &lo, &hi)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each step ran for 300 ms at its measured throughput: the rows are
+	// the sweep's operations, so at least a fraction of their sum.
+	var ops float64
+	for _, s := range p.Steps {
+		ops += s.Throughput * 0.3
+	}
+	if rows == 0 || float64(rows) < ops/2 || lo < 500 || hi > 599 {
+		t.Errorf("%d rows (v in [%d, %d]) after a sweep of about %.0f operations; want about one row per operation, v in [500, 599]", rows, lo, hi, ops)
+	}
+}
+
+type wantScript struct {
+	name   string
+	weight int
+	runs   int   // the rows the script left: one per run
+	lines  []int // where its statements start
+}
+
+// checkScriptResults: the per-script runs in the JSON are the runs the
+// rows prove, and every statement ran once per run (nothing failed, no
+// warm-up) with a latency.
+func checkScriptResults(t *testing.T, stdout string, want []wantScript) {
+	t.Helper()
+	var out struct {
+		Workload map[string]struct {
+			Scripts []struct {
+				Name         string
+				Weight       int
+				Runs, Failed int
+				Statements   []struct {
+					Line   int
+					SQL    string
+					Count  int
+					MeanMs float64 `json:"mean_ms"`
+					P99Ms  float64 `json:"p99_ms"`
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	got := out.Workload["database"].Scripts
+	if len(got) != len(want) {
+		t.Fatalf("%d scripts in the result, want %d\n%s", len(got), len(want), stdout)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Name != w.name || g.Weight != w.weight || g.Runs != w.runs || g.Failed != 0 || len(g.Statements) != len(w.lines) {
+			t.Errorf("script %d: %s@%d, %d runs (%d failed), %d statements; want %s@%d, %d runs, %d statements",
+				i, g.Name, g.Weight, g.Runs, g.Failed, len(g.Statements), w.name, w.weight, w.runs, len(w.lines))
+			continue
+		}
+		for j, st := range g.Statements {
+			if st.Line != w.lines[j] || st.Count != w.runs || st.SQL == "" || st.MeanMs <= 0 || st.P99Ms < st.MeanMs/2 {
+				t.Errorf("%s statement %d: %+v; want line %d, %d executions, a latency", w.name, j, st, w.lines[j], w.runs)
+			}
+		}
+	}
 }

@@ -95,7 +95,8 @@ that target's run stops at once, the server's message is printed once, the
 target is listed as failed with no figures, and the exit code is 1.`,
 		Example: `  resync pools stats --db postgres://app@localhost/app
   resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --concurrency 50 --duration 30s
-  resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json`,
+  resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json
+  resync pools stats --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3 --requests 10000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := wl.Check(); err != nil {
@@ -244,9 +245,12 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 	prog := newProgress(o.IO, o.Warmup, o.Duration)
 	defer prog.done()
 	opts := make([]workload.Options, len(live))
+	scripts := make([]*scriptRunner, len(live))
 	for i, r := range live {
+		op := o.Op.bind(r.runner)
+		scripts[i], _ = op.(*scriptRunner)
 		opts[i] = workload.Options{
-			Name: r.t.Name, Op: o.Op.bind(r.runner).Do, Concurrency: o.Concurrency, Rate: o.Rate,
+			Name: r.t.Name, Op: op.Do, Concurrency: o.Concurrency, Rate: o.Rate,
 			Duration: o.Duration, Requests: o.Requests, Warmup: o.Warmup,
 			// The pool bounds each operation (OperationTimeout = --timeout)
 			// and each wait (ConnectTimeout); a second timer per operation
@@ -269,6 +273,12 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			opts[i].Keys, opts[i].KeyDist, opts[i].Seed = o.Keys, workload.KeyDist{Kind: o.Dist}, o.Seed
 		}
 	}
+	measureFrom := time.Now().Add(o.Warmup)
+	for _, sr := range scripts {
+		if sr != nil {
+			sr.MeasureFrom(measureFrom)
+		}
+	}
 	results, err := workload.RunAll(ctx, opts)
 	if errors.Is(err, workload.ErrInvalidOptions) {
 		return cmdutil.Usagef("%v", err)
@@ -281,6 +291,10 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			if !o.IO.Quiet {
 				fmt.Fprintln(o.IO.ErrOut, "resync: "+r.failed.Error())
 			}
+			continue
+		}
+		if sr := scripts[i]; sr != nil {
+			r.result.Scripts = sr.Results()
 		}
 	}
 	return nil

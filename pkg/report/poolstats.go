@@ -102,7 +102,43 @@ func (s *PoolStats) workloadBlocks() []output.Block {
 	if len(notes) > 0 {
 		blocks = append(blocks, output.List{Items: notes})
 	}
-	return blocks
+	return append(blocks, s.scriptBlocks(names)...)
+}
+
+// scriptBlocks are the --script figures: each script's runs, then each
+// statement's latency (pgbench -r); none when no pool ran scripts.
+func (s *PoolStats) scriptBlocks(names []string) []output.Block {
+	runs := output.NewTable("Scripts", output.Col("pool"), output.Wrapped("script", 12), output.Num("weight"),
+		output.Num("runs"), output.Num("share"), output.Num("failed"))
+	stmts := output.NewTable("Statements (latency of each, over the runs it succeeded in)", output.Col("pool").AsDetail(),
+		output.Wrapped("script:line", 12), output.Num("count"), output.Num("mean ms"), output.Num("p99 ms"),
+		output.Wrapped("statement", 16))
+	for _, n := range names {
+		var total uint64
+		for _, sc := range s.Workload[n].Scripts {
+			total += sc.Runs
+		}
+		for _, sc := range s.Workload[n].Scripts {
+			share := output.Dash
+			if total > 0 {
+				share = output.Percent(float64(sc.Runs) / float64(total))
+			}
+			runs.Row(output.S(n), output.S(sc.Name), output.S(fmt.Sprint(sc.Weight)), output.S(output.Count(float64(sc.Runs))),
+				output.S(share), output.S(output.Count(float64(sc.Failed))))
+			for _, st := range sc.Statements {
+				mean, p99 := output.Dash, output.Dash
+				if st.Count > 0 {
+					mean, p99 = output.Ms(st.MeanMs), output.Ms(st.P99Ms)
+				}
+				stmts.Row(output.S(n), output.S(fmt.Sprintf("%s:%d", sc.Name, st.Line)), output.S(output.Count(float64(st.Count))),
+					output.S(mean), output.S(p99), output.S(strings.Join(strings.Fields(st.SQL), " ")))
+			}
+		}
+	}
+	if len(runs.Rows) == 0 {
+		return nil
+	}
+	return []output.Block{runs, stmts}
 }
 
 // errorClasses writes the non-zero error classes: "12 (timeout 10, reset 2)".

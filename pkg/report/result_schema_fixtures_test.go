@@ -41,6 +41,14 @@ func poolStatsFixture() *PoolStats {
 				Hits: 4100, Misses: 2500, Sets: 2500, Evictions: 10, HitRate: 4100.0 / 6600, MissRate: 2500.0 / 6600,
 				EvictionRate: 0.004, AvgGetNs: 310, Items: 2490, Bytes: 250000, MaxItems: 10000, MaxBytes: 100 << 20,
 				ItemUtilization: 0.249, ByteUtilization: 250000.0 / (100 << 20)}},
+		Scripts: []workload.ScriptResult{
+			{Name: "checkout.sql", Weight: 1, Runs: 1610, Failed: 2, Statements: []workload.StatementResult{
+				{Line: 2, SQL: "BEGIN", Count: 1610, MeanMs: 0.05, P99Ms: 0.2},
+				{Line: 3, SQL: "INSERT INTO orders (item) VALUES (:item)", Count: 1608, MeanMs: 2.1, P99Ms: 40.3},
+				{Line: 4, SQL: "COMMIT", Count: 1608, MeanMs: 1.2, P99Ms: 9.8}}},
+			{Name: "browse.sql", Weight: 3, Runs: 4850, Failed: 3, Statements: []workload.StatementResult{
+				{Line: 2, SQL: "SELECT * FROM items WHERE id = :id", Count: 4847, MeanMs: 0.3, P99Ms: 2.5}}},
+		},
 	}
 	closed := &workload.Result{
 		Name: "redis", Model: workload.ModelClosed, Concurrency: 32, Started: started, ElapsedS: 3,

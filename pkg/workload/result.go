@@ -152,8 +152,33 @@ type Result struct {
 
 	Series []Point      `json:"series"`
 	Cache  *CacheResult `json:"cache,omitempty"`
+	// Scripts (--script runs) are each script's runs and its statements'
+	// latency, as pgbench -r reports them; absent for other operations.
+	Scripts []ScriptResult `json:"scripts,omitempty"`
 	// Partial is true when the context was cancelled before the run ended.
 	Partial bool `json:"partial"`
+}
+
+// ScriptResult is one script of a --script mix: its measured runs and
+// the latency of each of its statements.
+type ScriptResult struct {
+	Name   string `json:"name"`   // the file, as given
+	Weight int    `json:"weight"` // as given in FILE@WEIGHT (1 by default)
+	Runs   uint64 `json:"runs"`   // measured runs, failed ones included
+	Failed uint64 `json:"failed"` // runs that ended with an error
+	// Statements are the script's statements in file order.
+	Statements []StatementResult `json:"statements"`
+}
+
+// StatementResult is one statement's latency over the runs in which it
+// succeeded (a failed statement ends its run and is counted in
+// ScriptResult.Failed, not here).
+type StatementResult struct {
+	Line   int     `json:"line"`    // where the statement starts in its file
+	SQL    string  `json:"sql"`     // as written, :variables included
+	Count  uint64  `json:"count"`   // measured executions that succeeded
+	MeanMs float64 `json:"mean_ms"` // mean latency, milliseconds
+	P99Ms  float64 `json:"p99_ms"`  // 99th percentile latency, milliseconds
 }
 
 // AbandonedAge summarises the ages of the abandoned operations, in
