@@ -3,6 +3,7 @@ package sim
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPolicies replays small traces worked by hand through each policy and
@@ -113,4 +114,42 @@ func FuzzPolicies(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRunPolicies checks that Run reports every asked-for policy per
+// capacity, as PolicyHits computes it, and refuses them with a TTL.
+func TestRunPolicies(t *testing.T) {
+	keys, err := Generate(Workload{Dist: DistZipf, Keys: 500, Requests: 20000, ZipfS: 0.9, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, distinct := Densify(keys)
+	res, err := Run(t.Context(), Config{Keys: keys, Capacities: []int{10, 100}, TargetHitRate: 0.5,
+		Policies: []string{PolicyLRU, PolicySIEVE, PolicyS3FIFO, PolicyARC, PolicyOpt}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Points {
+		if len(p.Policies) != 3 {
+			t.Fatalf("capacity %d: %d policies, want sieve, s3fifo, arc", p.Capacity, len(p.Policies))
+		}
+		for i, name := range []string{PolicySIEVE, PolicyS3FIFO, PolicyARC} {
+			got := p.Policies[i]
+			want := PolicyHits(name, ids, distinct, p.Capacity)
+			if got.Policy != name || got.Hits != want || got.HitRate != float64(want)/float64(len(ids)) {
+				t.Errorf("capacity %d: %+v, want %s with %d hits", p.Capacity, got, name, want)
+			}
+			if got.HitRate > p.OptimalHitRate {
+				t.Errorf("capacity %d: %s %v above the optimum %v", p.Capacity, name, got.HitRate, p.OptimalHitRate)
+			}
+		}
+	}
+	if _, err := Run(t.Context(), Config{Keys: keys, Capacities: []int{10}, TTL: time.Second, Rate: 100,
+		Policies: []string{PolicyARC}}); err == nil || !strings.Contains(err.Error(), "arc") {
+		t.Errorf("Run with a TTL and arc: %v, want an error naming arc", err)
+	}
+	res, err = Run(t.Context(), Config{Keys: keys, Capacities: []int{10}, Policies: DefaultPolicies})
+	if err != nil || res.Points[0].Policies != nil {
+		t.Errorf("default policies: %v, %+v; want no extra policy", err, res.Points)
+	}
 }
