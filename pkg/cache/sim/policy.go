@@ -244,7 +244,8 @@ const (
 // that is above 0, else it is evicted). As in the authors' libCacheSim, an
 // id moved into a full M makes the next eviction come from M instead of
 // evicting from M at once; when the cache is full the two rules pick the
-// same queue. Also as there, G is looked up (and the id taken out of it)
+// same queue. Also as there, an id moved from S to M starts M with
+// frequency 0, and G is looked up (and the id taken out of it)
 // before evicting, so the eviction cannot push the id out of G first.
 type s3fifo struct {
 	small, main          ring
@@ -303,6 +304,7 @@ func (s *s3fifo) evictSmall() {
 	for s.small.len > 0 {
 		t := s.small.pop()
 		if s.freq[t] > 1 {
+			s.freq[t] = 0 // as libCacheSim: the copy in M starts at 0
 			s.main.push(t)
 			s.where[t] = s3Main
 			continue

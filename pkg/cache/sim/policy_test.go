@@ -21,8 +21,9 @@ func TestPolicies(t *testing.T) {
 		{"sieve hand wraps", PolicySIEVE, 2, []int32{1, 2, 1, 3, 2, 1}, "mmhmmm"},
 		{"sieve fits all", PolicySIEVE, 4, []int32{1, 2, 3, 1, 2, 3}, "mmmhhh"},
 		// cap 2: S holds 1, M 1, G 1. 1 reaches freq 2 in S and moves to
-		// M; 2 comes back from G into M; M's second-chance keeps 1.
-		{"s3fifo small, main and ghost", PolicyS3FIFO, 2, []int32{1, 1, 1, 2, 3, 1, 2, 2, 4, 2, 5, 1, 2}, "mhhmmhmhmmmhm"},
+		// M at freq 0; 2 comes back from G into M; M's second chance
+		// (each hit one more round) evicts 1 and keeps 2, hit again.
+		{"s3fifo small, main and ghost", PolicyS3FIFO, 2, []int32{1, 1, 1, 2, 3, 1, 2, 2, 4, 2, 5, 1, 2}, "mhhmmhmhmhmmh"},
 		{"s3fifo one-hit wonders stay in S", PolicyS3FIFO, 2, []int32{1, 1, 1, 2, 3, 4, 5, 1}, "mhhmmmmh"},
 		// cap 2: exercises cases I–IV, p up to 1 and back to 0.
 		{"arc ghost hits", PolicyARC, 2, []int32{1, 2, 1, 3, 2, 1, 3, 1}, "mmhmmmmh"},
