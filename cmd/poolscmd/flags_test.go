@@ -79,6 +79,8 @@ func TestStatsFlagErrors(t *testing.T) {
 		{"requests above the limit", []string{"--requests", "9223372036854775807"}, "above the limit of 1000000000"},
 		{"empty --query", []string{"--query", ""}, "--query is empty"},
 		{"blank --redis-command", []string{"--redis-command", " "}, "--redis-command is empty"},
+		{"unclosed quote in --redis-command", []string{"--redis-command", `SET "a b 1`}, "double quote at offset 4 is not closed"},
+		{"quoted empty --redis-command", []string{"--redis-command", `''`}, "names no command"},
 		{"blank --http-method", []string{"--http-method", " "}, "--http-method must not be empty"},
 		{"empty --db", []string{"--db", ""}, "--db is empty"},
 		{"empty --http", []string{"--http", ""}, "--http is empty"},

@@ -45,8 +45,8 @@ func fixture() []*recommendRun {
 		Fit:          &sizing.Fit{Model: usl.Model{Lambda: 52, Sigma: 0.08, Kappa: 0.002, R2: 0.97}, PeakN: 20.3, PeakThroughput: 365},
 		ExpectedRate: 150, ExpectedRateDefaulted: true,
 		Checks:    []sizing.Check{{Size: 6, Rate: 150, Throughput: 150, LatencyP99Ms: 24, AcquireWaitP99Ms: 0.02, HoldMeanMs: 20.4, Utilization: 0.51, Passed: true}},
-		Instances: 1,
-		Recommendation: &sizing.Recommendation{Max: 6, Min: 4, WaitMet: true,
+		Instances: 1, Warnings: []string{}, Confidence: "high",
+		Recommendation: &sizing.Recommendation{Max: 6, Min: 4, WaitMet: true, DecidedBy: "sweep",
 			MaxReason: "6 is the smallest size reaching 95 % of the peak measured throughput 300 ops/s (size 6: 298 ops/s), and its acquire-wait p99 at 150 ops/s is 0.020 ms ≤ 100 ms",
 			MinReason: "Little's law: 150 ops/s × 20.4 ms mean hold (at 150 ops/s with size 6) = 3.06 connections busy on average, × 1.2 headroom → 4"},
 	}

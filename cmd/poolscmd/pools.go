@@ -35,7 +35,7 @@ Targets come from --db, --redis and --http, or from the configuration
 Pool settings come from the CONNECTION_POOL table (DB_POOL_*, REDIS_POOL_*,
 HTTP_POOL_*).`,
 		Example: `  resync pools stats --db postgres://app@localhost/app --duration 30s
-  resync pools stats --redis redis://localhost:6379 --redis-command GET k --concurrency 50
+  resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --concurrency 50
   resync pools stats --http http://localhost:8080/health --rate 500 -o json
   resync pools recommend --db postgres://app@localhost/app --expected-rate 800
   resync pools recommend --instances 4 -o markdown`,

@@ -66,10 +66,18 @@ R² are shown as evidence with a chart.
   min  Little's law: expected rate × mean hold time at that load × --headroom,
        rounded up, at least 1.
 
-The server's own limit is read over a short connection of its own
-(PostgreSQL max_connections − superuser_reserved_connections, MySQL
-@@max_connections, Redis CONFIG GET maxclients); with --instances N each
-instance's max is capped at limit / N.
+The server's own limit and the connections other clients hold are read over
+a short connection of its own before every step (PostgreSQL max_connections
+− superuser_reserved_connections and pg_stat_activity, MySQL
+@@max_connections and Threads_connected, Redis maxclients and
+connected_clients). No step opens more than (limit − in use by others −
+margin) ÷ --instances, the margin being 5 % of the limit and at least 2, and
+the recommended max is capped there too. A server refusing a connection
+("too many clients", "max number of clients reached", MySQL 1040) stops the
+sweep at the step before and is shown as a finding. A poor fit (R² < 0.9)
+or throughput falling between steps is a warning and lowers the confidence
+shown; with --expected-rate, Little's law leads and the result says which
+input decided the max.
 
 Arguments select what to sweep: pool names ("database", "redis", "http2")
 filter the configured targets; URLs add targets of their kind. Output: the
@@ -239,6 +247,9 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 			WaitP99: o.WaitP99, ExpectedRate: o.ExpectedRate, Headroom: o.Headroom,
 			OpTimeout: -1, // the pool bounds each operation (see runStats)
 			Limit:     limit, Instances: o.Instances, Progress: prog.event,
+			Recheck: func(ctx context.Context) (*sizing.Limit, error) {
+				return sizing.ServerLimit(ctx, t.Target, t.Pool.ConnectTimeout)
+			},
 		})
 		if err != nil {
 			if errors.Is(err, sizing.ErrInvalidOptions) {

@@ -106,6 +106,7 @@ still run (exit 1); one that fails mid-run shows as errors.`,
 				return err
 			}
 			opts.Warmup, opts.OpTimeout, opts.Requests, opts.Seed = wl.Warmup, wl.OpTimeout, wl.Requests, wl.Seed
+			opts.Op.seed = wl.Seed
 			opts.Duration = cfg.Workload.Duration
 			if opts.Requests > 0 && !cmd.Flags().Changed("duration") {
 				opts.Duration = 0 // bounded by --requests alone
@@ -230,7 +231,7 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 	opts := make([]workload.Options, len(live))
 	for i, r := range live {
 		opts[i] = workload.Options{
-			Name: r.t.Name, Op: r.runner.Do, Concurrency: o.Concurrency, Rate: o.Rate,
+			Name: r.t.Name, Op: o.Op.bind(r.runner).Do, Concurrency: o.Concurrency, Rate: o.Rate,
 			Duration: o.Duration, Requests: o.Requests, Warmup: o.Warmup,
 			// The pool bounds each operation (OperationTimeout = --timeout)
 			// and each wait (ConnectTimeout); a second timer per operation

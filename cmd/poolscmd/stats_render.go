@@ -23,11 +23,15 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.Po
 			continue
 		}
 		res := r.result
+		if res.OpTimeout == 0 && o.OpTimeout > 0 {
+			// the pool, not the workload, bounds each operation (runWorkloads)
+			res.OpTimeout, res.OpTimeoutMs = o.OpTimeout, float64(o.OpTimeout.Microseconds())/1e3
+		}
 		q := pools.Quantiles{P50: res.Latency.P50, P95: res.Latency.P95, P99: res.Latency.P99,
 			Max: res.Latency.Max, Mean: res.Latency.Mean}
 		in.Pools = append(in.Pools, report.PoolInput{Snapshot: r.runner.Snapshot(), LatencyMs: &q,
 			LatencyHistogram: res.LatencyHistogram, Throughput: res.Throughput, Series: res.Series,
-			Abandoned: res.Abandoned})
+			Stall: report.StallOf(res)})
 		in.Duration = max(in.Duration, res.Elapsed)
 		in.Partial = in.Partial || res.Partial
 		if r.cache != nil {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/resync-dev/resync/internal/faultproxy"
 	"github.com/resync-dev/resync/internal/testenv"
 )
@@ -34,13 +36,17 @@ type statsJSON struct {
 		Rating          string  `json:"rating"`
 	} `json:"connection_pools"`
 	Workload map[string]struct {
-		Model      string  `json:"model"`
-		Operations uint64  `json:"operations"`
-		Throughput float64 `json:"throughput_per_s"`
-		Late       uint64  `json:"late"`
-		Abandoned  uint64  `json:"abandoned"`
-		Partial    bool    `json:"partial"`
-		Latency    struct {
+		Model        string  `json:"model"`
+		Operations   uint64  `json:"operations"`
+		Throughput   float64 `json:"throughput_per_s"`
+		Late         uint64  `json:"late"`
+		Abandoned    uint64  `json:"abandoned"`
+		AbandonedAge struct {
+			Oldest, Mean float64
+		} `json:"abandoned_age_ms"`
+		OpTimeoutMs float64 `json:"op_timeout_ms"`
+		Partial     bool    `json:"partial"`
+		Latency     struct {
 			P50, P99, Max float64
 		} `json:"latency_ms"`
 		Errors struct {
@@ -354,10 +360,46 @@ func TestStatsStalledTarget(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	if h := decode(t, stdout).OverallHealth; !strings.Contains(stdout, `"pool.stalled"`) || h == "healthy" {
-		t.Errorf("want a pool.stalled finding and an unhealthy report:\n%s", stdout)
+	if h := decode(t, stdout).OverallHealth; !strings.Contains(stdout, `"pool.stalled"`) || h != "critical" {
+		t.Errorf("want a pool.stalled finding and a critical report:\n%s", stdout)
 	}
-	if w := decode(t, stdout).Workload["redis"]; w.Abandoned == 0 {
+	w := decode(t, stdout).Workload["redis"]
+	if w.Abandoned == 0 {
 		t.Errorf("abandoned %d: want the operations the stalled server never answered", w.Abandoned)
+	}
+	// Stopped at 0.7 s of a 1.5 s window with a 2 s drain: the oldest cut
+	// operation had run for at least the drain, and less than the timeout.
+	if age := w.AbandonedAge; age.Oldest < 2000 || age.Oldest >= 30000 || age.Mean <= 0 || age.Mean > age.Oldest || w.OpTimeoutMs != 30000 {
+		t.Errorf("abandoned age %+v, op timeout %v ms: want the oldest between the 2 s drain and the 30 s timeout", age, w.OpTimeoutMs)
+	}
+	if !strings.Contains(stdout, "the oldest for ") || !strings.Contains(stdout, "operation timeout 30s") {
+		t.Errorf("the stalled finding lacks the age or the timeout:\n%s", stdout)
+	}
+}
+
+// --redis-command splits like a shell: `SET "resync s17b:k" v` sets the key
+// with the blank in its name (strings.Fields made it SET "resync, s17b:k",
+// v and the server refused the arity).
+func TestStatsRedisCommandQuoting(t *testing.T) {
+	rd := testenv.StartRedis(t)
+	code, stdout, stderr := run(t, map[string]string{"REDIS_POOL_MIN_SIZE": "1", "REDIS_POOL_MAX_SIZE": "2"},
+		"pools", "stats", "--redis", rd.URL, "--redis-command", `SET "resync s17b:k" 'v w'`,
+		"--requests", "20", "--warmup", "0", "--concurrency", "2", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	w := decode(t, stdout).Workload["redis"]
+	if w.Operations == 0 || w.Errors.Other+w.Errors.Server+w.Errors.Reset != 0 {
+		t.Fatalf("workload %+v", w)
+	}
+	opt, err := redis.ParseURL(rd.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := redis.NewClient(opt)
+	defer c.Close()
+	got, err := c.Get(t.Context(), "resync s17b:k").Result()
+	if err != nil || got != "v w" {
+		t.Errorf(`GET "resync s17b:k" = %q, %v; want "v w"`, got, err)
 	}
 }

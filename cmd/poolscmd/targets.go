@@ -13,6 +13,7 @@ import (
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/target"
+	"github.com/resync-dev/resync/pkg/workload/script"
 )
 
 // noTargets is the usage error when nothing is configured: resync's
@@ -33,6 +34,11 @@ type opFlags struct {
 	RedisCommand string
 	HTTPMethod   string
 	HTTPPath     string
+	Scripts      []string // --script FILE[@WEIGHT]
+
+	scripts []*script.Script // parsed by validate
+	weights []int
+	seed    uint64
 
 	fs *pflag.FlagSet // to tell an explicitly empty --query from none
 }
@@ -40,7 +46,8 @@ type opFlags struct {
 func (o *opFlags) register(fl *pflag.FlagSet) {
 	o.fs = fl
 	fl.StringVar(&o.Query, "query", "", `SQL each database operation runs (default "SELECT 1")`)
-	fl.StringVar(&o.RedisCommand, "redis-command", "", `Redis command each operation runs, words separated by spaces (default PING; e.g. "GET k")`)
+	fl.StringArrayVar(&o.Scripts, "script", nil, "SQL script FILE[@WEIGHT] each database operation runs instead of --query, pgbench-style (\\set, :name as bind parameters; repeatable: a weighted mix; see docs/workloads.md)")
+	fl.StringVar(&o.RedisCommand, "redis-command", "", `Redis command each operation runs, split into words like a shell does: quote a word with blanks (default PING; e.g. "GET k", 'SET "a b" 1')`)
 	fl.StringVar(&o.HTTPMethod, "http-method", "GET", "HTTP method of each operation")
 	fl.StringVar(&o.HTTPPath, "http-path", "", "HTTP path of each operation, relative to the URL's host (default the URL's own path)")
 }
@@ -49,7 +56,9 @@ func (o *opFlags) register(fl *pflag.FlagSet) {
 func (o opFlags) operation(kind target.Kind) pools.Operation {
 	switch kind {
 	case target.Redis:
-		return pools.Operation{Command: strings.Fields(o.RedisCommand)}
+		// validate has rejected a command that does not split.
+		words, _ := splitWords(o.RedisCommand)
+		return pools.Operation{Command: words}
 	case target.HTTP:
 		return pools.Operation{Method: strings.ToUpper(o.HTTPMethod), Path: o.HTTPPath}
 	default:
@@ -57,13 +66,27 @@ func (o opFlags) operation(kind target.Kind) pools.Operation {
 	}
 }
 
-func (o opFlags) validate() error {
+func (o *opFlags) validate() error {
 	set := func(name string) bool { return o.fs != nil && o.fs.Changed(name) }
+	if len(o.Scripts) > 0 {
+		if set("query") {
+			return cmdutil.Usagef("--query and --script both give the database operation: keep one")
+		}
+		var err error
+		if o.scripts, o.weights, err = loadScripts(o.Scripts); err != nil {
+			return err
+		}
+	}
 	if set("query") && strings.TrimSpace(o.Query) == "" {
 		return cmdutil.Usagef(`--query is empty: give the SQL each operation runs, or leave the flag out for "SELECT 1"`)
 	}
 	if set("redis-command") && strings.TrimSpace(o.RedisCommand) == "" {
 		return cmdutil.Usagef(`--redis-command is empty: give a command such as "GET k", or leave the flag out for PING`)
+	}
+	if words, err := splitWords(o.RedisCommand); err != nil {
+		return cmdutil.Usagef("--redis-command %q: %v", o.RedisCommand, err)
+	} else if set("redis-command") && (len(words) == 0 || words[0] == "") {
+		return cmdutil.Usagef(`--redis-command %q names no command: give a command such as "GET k", or leave the flag out for PING`, o.RedisCommand)
 	}
 	if o.HTTPPath != "" && !strings.HasPrefix(o.HTTPPath, "/") {
 		return cmdutil.Usagef("--http-path %q must start with /", o.HTTPPath)
@@ -106,6 +129,13 @@ func targetsFrom(cfg *config.Config) ([]poolTarget, error) {
 // when positive, overrides min and max), --timeout as the operation bound
 // and the operation the flags give its kind.
 func openPools(ts []poolTarget, op opFlags, size int, opTimeout time.Duration) (*diag.Pools, error) {
+	if len(op.scripts) > 0 {
+		for _, t := range ts {
+			if !t.Kind.Database() {
+				return nil, cmdutil.Usagef("--script runs SQL, but %s (%s) is a %s target: give --script only with --db targets", t.Name, t.Redacted(), t.Kind)
+			}
+		}
+	}
 	settings := make(map[string]config.PoolConfig, len(ts))
 	list := make([]target.Target, len(ts))
 	for i, t := range ts {
@@ -131,7 +161,20 @@ func openRunner(t poolTarget, op opFlags, size int, opTimeout time.Duration) (po
 	if err != nil {
 		return nil, err
 	}
-	return p.Runners()[0], nil
+	return op.bind(p.Runners()[0]), nil
+}
+
+// bind returns r with Do running the --script mix, or r itself without
+// scripts. openPools has checked that every target runs SQL.
+func (o opFlags) bind(r pools.Runner) pools.Runner {
+	if len(o.scripts) == 0 {
+		return r
+	}
+	sr, err := bindScripts(r, o.scripts, o.weights, o.seed)
+	if err != nil {
+		panic(err) // openPools refused the targets that run no SQL
+	}
+	return sr
 }
 
 // probeAll pings every pool at once, each bounded by its connect timeout,

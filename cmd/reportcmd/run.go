@@ -23,6 +23,9 @@ const closeTimeout = 5 * time.Second
 // context.Canceled; a crossed --fail-on/--fail-under-score threshold returns
 // a *cmdutil.FindingError after the report is written.
 func runReport(ctx context.Context, o *ReportOptions) (err error) {
+	if o.Config.Workload.Observe > 0 {
+		return runObserve(ctx, o)
+	}
 	sess, err := diag.Open(ctx, o.Config)
 	if err != nil {
 		return asUsage(err)
@@ -75,7 +78,7 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 		// cache hits (never failing) rule out by themselves: the
 		// workload's series serves with or without a cache.
 		in.Pools[i].Series = res.Series
-		in.Pools[i].Abandoned = res.Abandoned
+		in.Pools[i].Stall = report.StallOf(res)
 		// A pool behind the cache sees only the misses: its figures are
 		// the pool's own, not the workload's (which count cache hits).
 		if res.Cache == nil {

@@ -56,11 +56,12 @@ func runServe(ctx context.Context, opts *ServeOptions) error {
 		closeSession(sess, aborted, log)
 		return err
 	}
+	win := &window{length: opts.window()}
 	rebuild := func(ctx context.Context) {
 		ctx, cancel := context.WithTimeout(ctx, rebuildTimeout)
 		defer cancel()
 		t0 := time.Now()
-		r := report.Build(lv.session().Input(ctx, opts.MaxLifetime))
+		r := win.report(t0, lv.session().Input(ctx, opts.MaxLifetime))
 		if err := srv.Publish(r); err != nil {
 			log.Warn("report not published; the previous one is still served", "error", err)
 			return

@@ -57,6 +57,16 @@ type ServeOptions struct {
 	Open func(ctx context.Context, cfg *config.Config) (Session, error)
 	// Listen opens the listener; net.Listen in production.
 	Listen func(network, addr string) (net.Listener, error)
+	// Window is the sliding window of the rates and health; zero means
+	// HealthWindow (tests shorten it).
+	Window time.Duration
+}
+
+func (o *ServeOptions) window() time.Duration {
+	if o.Window > 0 {
+		return o.Window
+	}
+	return HealthWindow
 }
 
 // targetFlags are the command's --db, --redis and --http.
@@ -110,6 +120,12 @@ and flags still win over it): a valid edit applies at the next --interval by
 reopening the pools and the cache with the new sizes, timeouts and bounds; a
 bad edit is logged with its file:line and ignored, and the previous settings
 stay in effect.
+
+Rates and health cover a sliding window of the last 30s: each pool's error
+rate, throughput, score and recommendations, and so /health, count only the
+operations of the last 30s, so a target that came back is healthy again
+within 30s (plus one --interval). Counters (operations, errors, timeouts, in
+the JSON and on /metrics) stay totals since serve started.
 
 EXIT STATUS
   0    stopped by SIGINT or SIGTERM after a graceful shutdown

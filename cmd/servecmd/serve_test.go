@@ -103,7 +103,7 @@ func TestHelp(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range append(server.Paths(), "curl", "RESYNC_API_TOKEN", "EXIT STATUS", "--probe-rate", "127.0.0.1:8080") {
+	for _, want := range append(server.Paths(), "curl", "RESYNC_API_TOKEN", "EXIT STATUS", "--probe-rate", "127.0.0.1:8080", "sliding window of the last "+HealthWindow.String()) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q", want)
 		}

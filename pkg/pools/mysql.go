@@ -36,7 +36,7 @@ func newMySQL(rawURL string, o Options, op Operation) (*sqlDriver, error) {
 	if q == "" {
 		q = "SELECT 1"
 	}
-	return &sqlDriver{connector: connector, query: mysqlQueryTag + q, usable: func(err error) bool {
+	return &sqlDriver{connector: connector, query: mysqlQueryTag + q, tag: mysqlQueryTag, usable: func(err error) bool {
 		var me *mysql.MySQLError
 		return errors.As(err, &me)
 	}}, nil

@@ -5,7 +5,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
 )
 
 // sqlConn is one database/sql driver connection, used directly (no
@@ -17,6 +16,7 @@ type sqlConn = driver.Conn
 type sqlDriver struct {
 	connector driver.Connector
 	query     string
+	tag       string // prefixed to script statements (mysqlQueryTag)
 	// usable reports whether err leaves the connection usable (a server or
 	// SQL error rather than a broken connection).
 	usable func(err error) bool
@@ -51,19 +51,5 @@ func runQuery(ctx context.Context, c sqlConn, q string) error {
 	if !ok {
 		return fmt.Errorf("driver connection %T cannot run queries", c)
 	}
-	rows, err := qc.QueryContext(ctx, q, nil)
-	if err != nil {
-		return err
-	}
-	dest := make([]driver.Value, len(rows.Columns()))
-	for {
-		if err := rows.Next(dest); err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			_ = rows.Close()
-			return err
-		}
-	}
-	return rows.Close()
+	return drain(qc.QueryContext(ctx, q, nil))
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/resync-dev/resync/internal/output"
 )
@@ -44,9 +45,13 @@ func Health(r *Report) (health string, reasons []string) {
 		}
 	}
 	for _, rec := range r.Recommendations() {
-		if rec.ID == RulePoolOutage {
+		switch rec.ID {
+		case RulePoolOutage:
 			crit = append(crit, fmt.Sprintf("pool %s had an outage: no successful operation from second %.0f to %.0f",
 				rec.Subject, rec.Evidence["from_second"], rec.Evidence["to_second"]))
+		case RulePoolStalled:
+			crit = append(crit, fmt.Sprintf("pool %s stalled: %.0f operations never ended, the oldest running for %s",
+				rec.Subject, rec.Evidence["abandoned_operations"], output.Duration(time.Duration(rec.Evidence["oldest_age_ms"]*1e6))))
 		}
 	}
 	leaks := r.Resources.PotentialLeaks
@@ -55,17 +60,17 @@ func Health(r *Report) (health string, reasons []string) {
 	}
 
 	for _, name := range r.CacheNames() {
-		if c := r.Caches[name]; c.EfficiencyScore < HealthScoreFloor {
+		if c := r.Caches[name]; c.EfficiencyScore < HealthScoreFloor && !unscored(c.ScoreNote) {
 			degr = append(degr, fmt.Sprintf("cache %s score %.1f (%s) is below %d", name, c.EfficiencyScore, c.Rating, HealthScoreFloor))
 		}
 	}
 	for _, name := range r.PoolNames() {
-		if p := r.Pools[name]; p.EfficiencyScore < HealthScoreFloor {
+		if p := r.Pools[name]; p.EfficiencyScore < HealthScoreFloor && !unscored(p.ScoreNote) {
 			degr = append(degr, fmt.Sprintf("pool %s score %.1f (%s) is below %d", name, p.EfficiencyScore, p.Rating, HealthScoreFloor))
 		}
 	}
 	for _, rec := range r.Recommendations() {
-		if SeverityRank(rec.Severity) >= SeverityRank(SeverityWarning) && rec.ID != RulePoolErrors && rec.ID != RulePoolOutage {
+		if SeverityRank(rec.Severity) >= SeverityRank(SeverityWarning) && rec.ID != RulePoolErrors && rec.ID != RulePoolOutage && rec.ID != RulePoolStalled {
 			degr = append(degr, fmt.Sprintf("[%s] %s: %s", rec.Severity, rec.Subject, rec.Message))
 		}
 	}
@@ -108,3 +113,7 @@ func leakSummary(leaks []Leak, adj string, keep func(Leak) bool) string {
 	}
 	return fmt.Sprintf("%d %s%s (%s)", n, adj, noun, strings.Join(parts, ", "))
 }
+
+// unscored says a score note marks an entry whose source gave none of the
+// score's parts: its 0 is no finding.
+func unscored(note string) bool { return strings.HasPrefix(note, notScored) }

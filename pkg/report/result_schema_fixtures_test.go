@@ -68,6 +68,8 @@ func sizingFixture() *Sizing {
 			{Size: 3, Phase: sizing.PhaseRefine, Runs: 2, Throughput: 1900, LatencyP50Ms: 1.4, LatencyP99Ms: 15, AcquireWaitP99Ms: 12,
 				AcquireWaitMeanMs: 6, HoldMeanMs: 1.4, Utilization: 0.97, Operations: 2850},
 			{Size: 4, Phase: sizing.PhaseSweep, Runs: 1, Error: "pool did not open: too many connections for role \"app\""},
+			{Size: 5, Phase: sizing.PhaseRefine, Runs: 1, Operations: 10, Errors: 10, ErrorRate: 1,
+				Refused: "FATAL: sorry, too many clients already (SQLSTATE 53300)"},
 		},
 		StopReason:     "interrupted",
 		PeakThroughput: 1900, PeakSize: 3,
@@ -75,9 +77,12 @@ func sizingFixture() *Sizing {
 		ExpectedRate: 1000,
 		Checks: []sizing.Check{{Size: 3, Rate: 1000, Throughput: 998, LatencyP99Ms: 80, AcquireWaitP99Ms: 61, AcquireWaitMeanMs: 4,
 			HoldMeanMs: 1.4, Utilization: 0.47, Late: 5, Dropped: 2, ErrorRate: 0.001, Passed: false}},
-		Limit:     &sizing.Limit{Max: 97, Source: "max_connections 100 − superuser_reserved_connections 3"},
-		Instances: 8,
-		Recommendation: &sizing.Recommendation{Max: 12, Min: 0, WaitMet: false, Capped: true, Uncapped: 16,
+		Limit:     &sizing.Limit{Max: 97, InUse: 1, Margin: 5, Source: "max_connections 100 − superuser_reserved_connections 3"},
+		Instances: 8, Budget: 11,
+		Refusal:    &sizing.Refusal{Size: 5, Message: "FATAL: sorry, too many clients already (SQLSTATE 53300)"},
+		Warnings:   []string{"the server refused connections at size 5 (FATAL: sorry, too many clients already (SQLSTATE 53300)): other clients may have been refused too"},
+		Confidence: "low",
+		Recommendation: &sizing.Recommendation{Max: 12, Min: 0, WaitMet: false, Capped: true, Uncapped: 16, DecidedBy: "server-limit",
 			MaxReason: "the server's 97 connections shared by 8 instances allow 12 each",
 			MinReason: "no wait check passed"},
 		Partial: true,
@@ -87,7 +92,7 @@ func sizingFixture() *Sizing {
 		ConfiguredMax: 20, SweepMax: 20, Concurrency: 40, StepSeconds: 1.5, WaitP99Ms: 50,
 		Steps:      []sizing.Step{{Size: 1, Phase: sizing.PhaseSweep, Runs: 1, Error: "no operation completed"}},
 		StopReason: "no step completed", FitError: "too few sizes to fit (0 of at least 3)",
-		Checks: []sizing.Check{}, Instances: 1,
+		Checks: []sizing.Check{}, Instances: 1, Warnings: []string{}, Confidence: "high",
 	}
 	return BuildSizing(fixtureNow, true, []SizingInput{
 		{Target: Target{Name: "database", Kind: "postgres", URL: res.Target, Reachable: true},
@@ -99,7 +104,8 @@ func sizingFixture() *Sizing {
 
 // leaksFixture: three --watch samples of one Redis whose "worker" group
 // grows (a growth leak), with client groups, states and a capacity note,
-// and a PostgreSQL target whose capacity is over its usable slots.
+// and a PostgreSQL target whose capacity is over its usable slots and
+// whose idle-in-transaction session heads a blocking chain.
 func leaksFixture() *Leaks {
 	t0 := fixtureNow.UTC()
 	sample := func(i int) *inspect.Result {
@@ -125,6 +131,8 @@ func leaksFixture() *Leaks {
 			Created: t0.Add(-2 * time.Hour), Seconds: 7200, Severity: resources.SeverityCritical, Resolved: true,
 			Stack: "not from a server, but documented", Evidence: map[string]string{"state": "idle in transaction"}}},
 		Capacity: &inspect.Capacity{Used: 99, Max: 100, Reserved: 3, Available: -2, Ratio: 99.0 / 97},
+		Blocking: []inspect.BlockChain{{HeadPID: 77, HeadApplication: "psql", HeadUser: "postgres",
+			HeadState: "idle in transaction", HeadXactSeconds: 7200, Blocked: []int{81, 82}, MaxWaitSeconds: 12.5}},
 		Findings: []inspect.Finding{{Severity: resources.SeverityCritical, Code: inspect.FindingCapacity,
 			Message: "99 of 97 usable connection slots in use (102%)"}},
 	}

@@ -225,8 +225,23 @@ func sizingEvidence(res *sizing.Result, notes []string) []string {
 		out = append(out, "USL fit: "+res.FitError)
 	}
 	if l := res.Limit; l != nil {
-		out = append(out, fmt.Sprintf("server limit: %d connections (%s) shared by %d instance(s) → at most %d each",
-			l.Max, l.Source, res.Instances, max(1, l.Max/max(res.Instances, 1))))
+		out = append(out, fmt.Sprintf("server limit: %d connections (%s), %d in use by others, %d kept free, shared by %d instance(s) → at most %d each",
+			l.Max, l.Source, l.InUse, l.Margin, res.Instances, res.Budget))
+	}
+	if r := res.Refusal; r != nil {
+		out = append(out, fmt.Sprintf("finding: the server refused connections at size %d (%s); that step is not counted", r.Size, r.Message))
+	}
+	for _, w := range res.Warnings {
+		if res.Refusal == nil || !strings.HasPrefix(w, "the server refused") {
+			out = append(out, "warning: "+w)
+		}
+	}
+	if res.Confidence != "" {
+		line := "confidence: " + res.Confidence
+		if rec := res.Recommendation; rec != nil && rec.DecidedBy != "" {
+			line += " · max decided by " + rec.DecidedBy
+		}
+		out = append(out, line)
 	}
 	for _, c := range res.Checks {
 		verdict := "passed"

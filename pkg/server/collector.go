@@ -15,12 +15,7 @@ func (s *Server) register(extra []prometheus.Collector) error {
 	cs := []prometheus.Collector{
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&reportCollector{load: func() *report.Report {
-			if p := s.current.Load(); p != nil {
-				return p.rep
-			}
-			return nil
-		}},
+		&reportCollector{load: s.currentReport},
 	}
 	cs = append(cs, s.api.collectors()...)
 	cs = append(cs, extra...)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/resync-dev/resync/pkg/report"
 )
 
 // Server answers the API from the last published report. It is an
@@ -58,6 +60,14 @@ func New(opts Options) (*Server, error) {
 // Registry is the server's own Prometheus registry (never the global
 // default one), for tests and for callers that gather it directly.
 func (s *Server) Registry() *prometheus.Registry { return s.registry }
+
+// ReportCollector exports the last published report with the same metric
+// names as /metrics (resync_pool_*, resync_cache_*, resync_resources_*,
+// resync_health_status), for registering on another registry — an
+// embedding service's own. It reads the report current at each scrape.
+func (s *Server) ReportCollector() prometheus.Collector {
+	return &reportCollector{load: s.currentReport}
+}
 
 // ServeHTTP routes one request: method, body, token, path, query, in that
 // order, each refused with a JSON error.
@@ -127,4 +137,12 @@ func (w *statusWriter) status() int {
 		return http.StatusOK
 	}
 	return w.code
+}
+
+// currentReport is the last published report, nil before the first.
+func (s *Server) currentReport() *report.Report {
+	if p := s.current.Load(); p != nil {
+		return p.rep
+	}
+	return nil
 }

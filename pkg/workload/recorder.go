@@ -44,10 +44,12 @@ type recorder struct {
 	late      uint64
 	drained   uint64 // in flight at the end of the window, finished in the drain
 	abandoned uint64 // in flight at the end of the drain, cancelled
-	hits      uint64
-	misses    uint64
-	series    []second
-	lastEndNs int64 // relative to the measured phase's start
+	// ages of the abandoned operations when cut (ns): the oldest and the sum
+	abandonedMaxNs, abandonedSumNs int64
+	hits                           uint64
+	misses                         uint64
+	series                         []second
+	lastEndNs                      int64 // relative to the measured phase's start
 
 	_ [64]byte // keep recorders on separate cache lines
 }

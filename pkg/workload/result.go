@@ -138,6 +138,15 @@ type Result struct {
 	// out: they were cancelled and are not measured.
 	Drained   uint64 `json:"drained"`
 	Abandoned uint64 `json:"abandoned"`
+	// AbandonedAge is how long the abandoned operations had been running
+	// when they were cut: the oldest and the mean (zero when none). A stall
+	// shows as an age close to the window's end minus the stall's start.
+	AbandonedAge AbandonedAge `json:"abandoned_age_ms"`
+	// OpTimeout is the bound on one operation (Options.OpTimeout; zero for
+	// none): an abandoned operation is one that neither finished nor timed
+	// out before the drain ran out.
+	OpTimeout   time.Duration `json:"-"`
+	OpTimeoutMs float64       `json:"op_timeout_ms"`
 	// Clamped counts latencies beyond the histogram's one-hour range.
 	Clamped uint64 `json:"clamped,omitempty"`
 
@@ -145,6 +154,13 @@ type Result struct {
 	Cache  *CacheResult `json:"cache,omitempty"`
 	// Partial is true when the context was cancelled before the run ended.
 	Partial bool `json:"partial"`
+}
+
+// AbandonedAge summarises the ages of the abandoned operations, in
+// milliseconds.
+type AbandonedAge struct {
+	Oldest float64 `json:"oldest"`
+	Mean   float64 `json:"mean"`
 }
 
 // merge folds the per-worker recorders into a Result.
@@ -159,6 +175,7 @@ func merge(res *Result, recs []*recorder, open bool, window time.Duration) {
 	var series []second
 	var lastEnd int64
 	var hits, misses uint64
+	var oldest, ageSum int64
 	for _, r := range recs {
 		lat.Merge(r.latency)
 		if svc != nil {
@@ -168,6 +185,8 @@ func merge(res *Result, recs []*recorder, open bool, window time.Duration) {
 		res.Late += r.late
 		res.Drained += r.drained
 		res.Abandoned += r.abandoned
+		oldest = max(oldest, r.abandonedMaxNs)
+		ageSum += r.abandonedSumNs
 		res.Clamped += r.clamped
 		hits += r.hits
 		misses += r.misses
@@ -188,6 +207,9 @@ func merge(res *Result, recs []*recorder, open bool, window time.Duration) {
 		lastEnd = max(lastEnd, r.lastEndNs)
 	}
 	res.Errors = countsFrom(errs)
+	if res.Abandoned > 0 {
+		res.AbandonedAge = AbandonedAge{Oldest: durMs(time.Duration(oldest)), Mean: durMs(time.Duration(ageSum / int64(res.Abandoned)))}
+	}
 	if len(samples) > 0 {
 		res.ErrorSamples = samples
 	}
@@ -226,3 +248,6 @@ func merge(res *Result, recs []*recorder, open bool, window time.Duration) {
 		}
 	}
 }
+
+// durMs is d in milliseconds, to the microsecond.
+func durMs(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }

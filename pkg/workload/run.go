@@ -78,6 +78,7 @@ func (r *runner) run(ctx context.Context) *Result {
 	res := &Result{
 		Name: r.o.Name, Model: r.o.Model(), Concurrency: r.o.Concurrency, Rate: r.o.Rate,
 		Started: r.base, Warmup: r.o.Warmup,
+		OpTimeout: max(0, r.o.OpTimeout), OpTimeoutMs: durMs(max(0, r.o.OpTimeout)),
 	}
 	if r.o.Cache != nil {
 		res.Cache = &CacheResult{Keys: r.o.Keys, Dist: r.o.KeyDist}
@@ -332,6 +333,9 @@ func (w *worker) done(ctx context.Context, due, start, end int64, hit bool, err 
 	if err != nil && r.opCtx.Err() != nil {
 		if ctx.Err() == nil {
 			w.rec.abandoned++
+			age := end - start
+			w.rec.abandonedMaxNs = max(w.rec.abandonedMaxNs, age)
+			w.rec.abandonedSumNs += age
 		}
 		return
 	}

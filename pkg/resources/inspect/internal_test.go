@@ -87,3 +87,30 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("truncate = %q", got)
 	}
 }
+
+func TestChains(t *testing.T) {
+	tests := []struct {
+		name     string
+		waitsFor map[int][]int
+		want     map[int][]int // head → blocked
+	}{
+		{"none", map[int][]int{}, map[int][]int{}},
+		{"direct", map[int][]int{2: {1}, 3: {1}}, map[int][]int{1: {2, 3}}},
+		{"transitive", map[int][]int{2: {1}, 3: {2}}, map[int][]int{1: {2, 3}}},
+		{"two heads", map[int][]int{3: {1, 2}}, map[int][]int{1: {3}, 2: {3}}},
+		{"cycle has no head", map[int][]int{1: {2}, 2: {1}}, map[int][]int{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := chains(tt.waitsFor, map[int]float64{}, map[int]session{})
+			if len(got) != len(tt.want) {
+				t.Fatalf("chains = %+v, want heads %v", got, tt.want)
+			}
+			for _, c := range got {
+				if fmt.Sprint(c.Blocked) != fmt.Sprint(tt.want[c.HeadPID]) || c.HeadXactSeconds != -1 {
+					t.Errorf("head %d blocks %v, want %v", c.HeadPID, c.Blocked, tt.want[c.HeadPID])
+				}
+			}
+		})
+	}
+}

@@ -117,6 +117,19 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 		return unreachable(r, err), err
 	}
 
+	byPID := make(map[int]session, len(sessions))
+	for _, s := range sessions {
+		pid, _ := strconv.Atoi(s.id)
+		byPID[pid] = s
+	}
+	if r.Blocking, err = pgBlocking(ctx, conn, byPID); err != nil {
+		err = fmt.Errorf("read lock waits of %s: %s", r.URL, redact.Text(err.Error()))
+		return unreachable(r, err), err
+	}
+	for _, c := range r.Blocking {
+		r.Findings = append(r.Findings, blockingFinding(c, o))
+	}
+
 	used := len(sessions) // this inspector left out
 	note := ""
 	if hidden > 0 {

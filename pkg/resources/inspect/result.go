@@ -48,6 +48,7 @@ type Result struct {
 	Own         []Group            `json:"own_connections"` // resync's own, shown apart
 	Clients     []Group            `json:"clients"`         // every other connection, grouped (for --watch)
 	Capacity    *Capacity          `json:"capacity,omitempty"`
+	Blocking    []BlockChain       `json:"blocking_chains,omitempty"` // PostgreSQL: head blockers and who waits behind them
 	Findings    []Finding          `json:"findings"`
 	MaxLifetime time.Duration      `json:"-"`
 	Threshold   float64            `json:"max_lifetime_seconds"`

@@ -35,10 +35,21 @@
 //  5. Min (Little's law): connections busy on average = arrival rate × mean
 //     hold time. Min = ⌈ExpectedRate × mean hold time at that load ×
 //     Headroom⌉, at least 1 and at most Max.
-//  6. Server limits: with ServerLimit known, sizes in the sweep never exceed
-//     it, and with Instances N each instance's max is capped at
-//     ⌊ServerLimit / N⌋ (so N instances together stay within the server's
-//     connection limit); the result says when the cap applied.
+//  6. Server limits: with the server's limit known, no step opens more than
+//     the budget ⌊(limit − in use by others − Margin) ÷ Instances⌋, re-read
+//     (Recheck) before every step: a step above the budget is not run, and
+//     the recommended max is capped at it (so N instances together stay
+//     within the server's connection limit and others keep their slots);
+//     the result says when the cap applied. A server refusing a connection
+//     for lack of slots (IsRefusal: "too many clients", "max number of
+//     clients reached", MySQL 1040) stops the sweep at the step before; the
+//     refused step is a finding (Result.Refusal) and never the peak.
+//  7. Confidence: a USL fit with R² below 0.9, or a sweep step more than
+//     10 % slower than a smaller size before the peak (non-monotone), adds a
+//     warning; no warning is high confidence, one is medium, more (or a
+//     refusal) is low. With ExpectedRate given, Little's law leads: the max
+//     starts from the smallest measured size serving ExpectedRate × Headroom,
+//     and Recommendation.DecidedBy says which input decided it.
 //
 // # Known limits
 //
@@ -137,6 +148,10 @@ type Options struct {
 	OpTimeout time.Duration
 	// Limit is the server's own connection limit, when known.
 	Limit *Limit
+	// Recheck, when set, re-reads the limit and the connections in use by
+	// others before every step (others may connect meanwhile); an error
+	// keeps the last reading.
+	Recheck func(ctx context.Context) (*Limit, error)
 	// Instances is how many instances of the service share the server;
 	// zero means 1.
 	Instances int

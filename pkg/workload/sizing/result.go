@@ -37,6 +37,9 @@ type Step struct {
 	// Error is set when the step could not run at all (the pool failed to
 	// open).
 	Error string `json:"error,omitempty"`
+	// Refused is the server's message when it refused a connection for lack
+	// of slots during the step; such a step is never the peak.
+	Refused string `json:"refused,omitempty"`
 }
 
 // Check is the acquire-wait check of one size at the expected load (open
@@ -60,6 +63,10 @@ type Check struct {
 type Limit struct {
 	// Max is the connections ordinary clients may open in all.
 	Max int `json:"max"`
+	// InUse is the connections other clients held when it was last read.
+	InUse int `json:"in_use"`
+	// Margin is the connections always left free (see Margin).
+	Margin int `json:"margin"`
 	// Source says how it was read, e.g. "max_connections 100 −
 	// superuser_reserved_connections 3".
 	Source string `json:"source"`
@@ -87,6 +94,16 @@ type Recommendation struct {
 	// Max from Uncapped.
 	Capped   bool `json:"capped"`
 	Uncapped int  `json:"uncapped,omitempty"`
+	// DecidedBy names the input that decided Max: "sweep" (the measured
+	// peak), "expected-rate" (Little's law at the given rate led) or
+	// "server-limit" (the connection budget capped it).
+	DecidedBy string `json:"decided_by"`
+}
+
+// Refusal is a server refusing connections during the sweep.
+type Refusal struct {
+	Size    int    `json:"size"`
+	Message string `json:"message"`
 }
 
 // Result is the whole evidence of one Recommend.
@@ -118,6 +135,19 @@ type Result struct {
 
 	Limit     *Limit `json:"limit,omitempty"`
 	Instances int    `json:"instances"`
+
+	// Budget is the connections this instance may open, (limit − in use by
+	// others − margin) ÷ instances, at the last re-read; 0 when no limit is
+	// known.
+	Budget int `json:"budget,omitempty"`
+	// Refusal is set when the server refused a connection for lack of slots:
+	// the sweep stopped at the step before.
+	Refusal *Refusal `json:"refusal,omitempty"`
+	// Warnings say why the measurements are less trustworthy (poor fit,
+	// throughput falling between steps, noisy steps).
+	Warnings []string `json:"warnings"`
+	// Confidence is high, medium or low (see the package documentation).
+	Confidence string `json:"confidence"`
 
 	Recommendation *Recommendation `json:"recommendation,omitempty"`
 	// Partial is true when the context was cancelled before the end.

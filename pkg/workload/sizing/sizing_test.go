@@ -181,25 +181,110 @@ func TestSweepStopsWhenThroughputStopsRising(t *testing.T) {
 }
 
 func TestServerLimitCapsEachInstance(t *testing.T) {
-	// The server itself scales past 8, so the sweep (capped at the limit 8)
-	// would recommend 8; two instances may only have 4 each.
+	// The server itself scales past 8; the limit 10 with 2 kept free, shared
+	// by two instances, leaves each (10 − 0 − 2) ÷ 2 = 4.
 	srv := limitServer(t, 16, 10*time.Millisecond)
 	res := recommend(t, quick(Options{Name: "http", Open: opener(srv), MaxSize: 32,
-		Limit: &Limit{Max: 8, Source: "test limit"}, Instances: 2}))
-	if res.SweepMax != 8 {
-		t.Errorf("sweep max %d, want the server limit 8", res.SweepMax)
+		Limit: &Limit{Max: 10, Margin: 2, Source: "test limit"}, Instances: 2}))
+	if res.SweepMax != 4 || res.Budget != 4 {
+		t.Errorf("sweep max %d budget %d, want (10 − 2) ÷ 2 = 4", res.SweepMax, res.Budget)
 	}
-	if last := res.Steps[len(res.Steps)-1]; last.Size > 8 {
-		t.Errorf("swept size %d beyond the server limit 8", last.Size)
+	for _, st := range res.Steps {
+		if st.Size > 4 {
+			t.Errorf("swept size %d beyond the budget 4", st.Size)
+		}
 	}
-	rec := res.Recommendation
-	// Uncapped is 8, or 7 when noise lowers the step at 8; either way the
-	// cap applies.
-	if !rec.Capped || rec.Max != 4 || rec.Uncapped < 7 {
-		t.Errorf("recommendation %+v, want capped at 8/2 = 4 from 8", rec)
+	for _, c := range res.Checks {
+		if c.Size > 4 {
+			t.Errorf("checked size %d beyond the budget 4", c.Size)
+		}
 	}
-	if rec.Min > rec.Max || !strings.Contains(rec.MaxReason, "2 instance(s)") {
-		t.Errorf("min %d > max %d or reason %q", rec.Min, rec.Max, rec.MaxReason)
+	if rec := res.Recommendation; rec == nil || rec.Max > 4 || rec.Min > rec.Max {
+		t.Errorf("recommendation %+v, want max ≤ 4", rec)
+	}
+}
+
+func TestRecheckStopsWhenOthersConnect(t *testing.T) {
+	// Others take 12 of 20 connections after the first two steps: the budget
+	// falls from 18 to 6, so size 8 is never opened and the max is capped.
+	srv := limitServer(t, 32, 5*time.Millisecond)
+	steps := 0
+	recheck := func(context.Context) (*Limit, error) {
+		steps++
+		l := &Limit{Max: 20, Margin: 2, Source: "test limit"}
+		if steps > 2 {
+			l.InUse = 12
+		}
+		return l, nil
+	}
+	res := recommend(t, quick(Options{Name: "http", Open: opener(srv), MaxSize: 16,
+		Limit: &Limit{Max: 20, Margin: 2, Source: "test limit"}, Recheck: recheck}))
+	for _, st := range res.Steps {
+		if st.Size > 6 {
+			t.Errorf("opened %d connections after others took 12 of 20 (budget 6)", st.Size)
+		}
+	}
+	if !strings.Contains(res.StopReason, "12 are in use by others") {
+		t.Errorf("stop reason %q, want the connections in use by others named", res.StopReason)
+	}
+	if rec := res.Recommendation; rec == nil || rec.Max > 6 {
+		t.Errorf("recommendation %+v, want max ≤ 6", rec)
+	}
+}
+
+// refusingTarget fails every operation with a server's refusal once its
+// pool has more than slots connections.
+type refusingTarget struct {
+	Target
+	refuse bool
+}
+
+func (r refusingTarget) Do(ctx context.Context) error {
+	if r.refuse {
+		return errors.New("FATAL: sorry, too many clients already (SQLSTATE 53300)")
+	}
+	return r.Target.Do(ctx)
+}
+
+func TestRefusalStopsTheSweepAndIsNotThePeak(t *testing.T) {
+	srv := limitServer(t, 32, 5*time.Millisecond)
+	open := func(ctx context.Context, size int) (Target, error) {
+		t, err := opener(srv)(ctx, size)
+		return refusingTarget{Target: t, refuse: size > 2}, err
+	}
+	res := recommend(t, quick(Options{Name: "http", Open: open, MaxSize: 16, MaxErrorRate: 0.99}))
+	if res.Refusal == nil || res.Refusal.Size != 4 || !strings.Contains(res.Refusal.Message, "too many clients") {
+		t.Fatalf("refusal %+v, want size 4 refused", res.Refusal)
+	}
+	if !strings.Contains(res.StopReason, "stops at size 2") {
+		t.Errorf("stop reason %q", res.StopReason)
+	}
+	if res.PeakSize > 2 || res.Recommendation == nil || res.Recommendation.Max > 2 {
+		t.Errorf("peak size %d recommendation %+v: the refused step counted", res.PeakSize, res.Recommendation)
+	}
+	if res.Confidence != "low" {
+		t.Errorf("confidence %q after a refusal, want low", res.Confidence)
+	}
+	if last := res.Steps[len(res.Steps)-1]; last.Size != 4 {
+		t.Errorf("swept on to size %d after the refusal", last.Size)
+	}
+}
+
+func TestIsRefusal(t *testing.T) {
+	for _, tt := range []struct {
+		msg  string
+		want bool
+	}{
+		{"FATAL: sorry, too many clients already (SQLSTATE 53300)", true},
+		{"FATAL: remaining connection slots are reserved for non-replication superuser connections", true},
+		{"ERR max number of clients reached", true},
+		{"Error 1040: Too many connections", true},
+		{"dial tcp 127.0.0.1:1: connect: connection refused", false},
+		{"ERR unknown command", false},
+	} {
+		if got := IsRefusal(tt.msg); got != tt.want {
+			t.Errorf("IsRefusal(%q) = %v, want %v", tt.msg, got, tt.want)
+		}
 	}
 }
 

@@ -28,25 +28,101 @@ func Recommend(ctx context.Context, o Options) (*Result, error) {
 		Name: o.Name, Kind: o.Kind, Target: o.Target,
 		ConfiguredMax: o.MaxSize, SweepMax: o.MaxSize,
 		StepSeconds: o.StepDuration.Seconds(), WaitP99Ms: ms(o.WaitP99),
-		Limit: o.Limit, Instances: o.Instances, Checks: []Check{},
+		Limit: o.Limit, Instances: o.Instances, Checks: []Check{}, Warnings: []string{},
 	}
-	if o.Limit != nil && o.Limit.Max > 0 && o.Limit.Max < res.SweepMax {
-		res.SweepMax = o.Limit.Max
+	s := &sweeper{o: o, res: res}
+	if o.Limit != nil && o.Limit.Max > 0 {
+		res.Budget = o.Limit.Budget(o.Instances)
+		res.SweepMax = min(res.SweepMax, res.Budget)
 	}
 	res.Concurrency = o.Concurrency
 	if res.Concurrency == 0 {
-		res.Concurrency = 2 * res.SweepMax
+		res.Concurrency = 2 * max(1, res.SweepMax)
 	}
-	s := &sweeper{o: o, res: res}
+	if res.SweepMax < 1 {
+		res.StopReason = s.noRoom(1)
+		s.confidence()
+		return res, nil
+	}
 
 	s.sweep(ctx)
-	if ctx.Err() == nil {
+	if ctx.Err() == nil && res.Refusal == nil {
 		s.refine(ctx)
 	}
 	s.fit()
 	s.decide(ctx)
+	s.confidence()
 	res.Partial = ctx.Err() != nil
 	return res, nil
+}
+
+// room re-reads the server's limit (when Recheck is set) and reports
+// whether a pool of n connections fits the budget.
+func (s *sweeper) room(ctx context.Context, n int) bool {
+	o, res := s.o, s.res
+	if o.Limit == nil || o.Limit.Max <= 0 {
+		return true
+	}
+	if o.Recheck != nil {
+		if l, err := o.Recheck(ctx); err == nil && l != nil && l.Max > 0 {
+			res.Limit = l
+		}
+	}
+	res.Budget = res.Limit.Budget(o.Instances)
+	return n <= res.Budget
+}
+
+// noRoom says why size n was not run.
+func (s *sweeper) noRoom(n int) string {
+	l := s.res.Limit
+	return fmt.Sprintf("size %d not run: the server allows %d connections (%s), %d are in use by others and %d are kept free, leaving %d for each of %d instance(s)",
+		n, l.Max, l.Source, l.InUse, l.Margin, s.res.Budget, s.o.Instances)
+}
+
+// refused records the server's refusal at st and reports whether there was
+// one.
+func (s *sweeper) refused(st Step) bool {
+	if st.Refused == "" {
+		return false
+	}
+	if s.res.Refusal == nil {
+		s.res.Refusal = &Refusal{Size: st.Size, Message: st.Refused}
+	}
+	return true
+}
+
+// confidence sets the warnings and the confidence label.
+func (s *sweeper) confidence() {
+	res := s.res
+	if res.Fit != nil && res.Fit.R2 < 0.9 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the scalability curve fits poorly (R² %.2f < 0.90): the measurements are noisy or the target's behaviour changed during the sweep", res.Fit.R2))
+	}
+	_, peakSize := s.peak()
+	best, bestSize := 0.0, 0
+	for _, st := range res.Steps {
+		if !s.usable(st) || st.Size > peakSize {
+			continue
+		}
+		if best > 0 && st.Throughput < 0.9*best {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("throughput is not monotone: size %d (%.0f ops/s) is more than 10 %% slower than size %d (%.0f ops/s)",
+				st.Size, st.Throughput, bestSize, best))
+			break
+		}
+		if st.Throughput > best {
+			best, bestSize = st.Throughput, st.Size
+		}
+	}
+	if res.Refusal != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the server refused connections at size %d (%s): other clients may have been refused too", res.Refusal.Size, res.Refusal.Message))
+	}
+	switch {
+	case len(res.Warnings) == 0:
+		res.Confidence = "high"
+	case len(res.Warnings) == 1 && res.Refusal == nil:
+		res.Confidence = "medium"
+	default:
+		res.Confidence = "low"
+	}
 }
 
 type sweeper struct {
@@ -69,6 +145,10 @@ func (s *sweeper) sweep(ctx context.Context) {
 	slow := 0
 	sizes := Sizes(res.SweepMax)
 	for i, n := range sizes {
+		if !s.room(ctx, n) {
+			res.StopReason = s.noRoom(n)
+			return
+		}
 		st, ok := s.measure(ctx, n, PhaseSweep)
 		if !ok {
 			res.StopReason = "interrupted"
@@ -78,6 +158,14 @@ func (s *sweeper) sweep(ctx context.Context) {
 			st.Gain = st.Throughput/prev - 1
 		}
 		s.add(st)
+		if s.refused(st) {
+			at := "no size"
+			if i > 0 {
+				at = fmt.Sprintf("size %d", sizes[i-1])
+			}
+			res.StopReason = fmt.Sprintf("the server refused connections at size %d (%s): the sweep stops at %s", n, st.Refused, at)
+			return
+		}
 		if !s.usable(st) {
 			res.StopReason = fmt.Sprintf("size %d failed (%s): the sweep stops there", n, failure(st))
 			return
@@ -125,11 +213,17 @@ func (s *sweeper) refine(ctx context.Context) {
 			return
 		}
 		if hi-lo > 1 {
+			if !s.room(ctx, (lo+hi)/2) {
+				return
+			}
 			st, ok := s.measure(ctx, (lo+hi)/2, PhaseRefine)
 			if !ok {
 				return
 			}
 			s.add(st)
+			if s.refused(st) {
+				return
+			}
 			continue
 		}
 		prev, _ := s.res.Step(lo)
@@ -137,8 +231,14 @@ func (s *sweeper) refine(ctx context.Context) {
 			return
 		}
 		confirms++
+		if !s.room(ctx, lo) {
+			return
+		}
 		st, ok := s.measure(ctx, lo, prev.Phase)
 		if !ok {
+			return
+		}
+		if s.refused(st) {
 			return
 		}
 		s.replace(best(prev, st))
@@ -185,7 +285,7 @@ func (s *sweeper) decide(ctx context.Context) {
 		return
 	}
 	cands := s.reaching(peak)
-	rec := &Recommendation{}
+	rec := &Recommendation{DecidedBy: "sweep"}
 	res.Recommendation = rec
 
 	res.ExpectedRate = o.ExpectedRate
@@ -196,10 +296,30 @@ func (s *sweeper) decide(ctx context.Context) {
 	at, _ := res.Step(cands[0])
 	reach := fmt.Sprintf("%d is the smallest size reaching %.0f %% of the peak measured throughput %.0f ops/s (size %d: %.0f ops/s)",
 		cands[0], o.PeakFraction*100, peak, cands[0], at.Throughput)
+	if !res.ExpectedRateDefaulted {
+		// Little's law leads: the smallest measured size serving the
+		// expected rate with headroom, when one below the peak does.
+		need := res.ExpectedRate * o.Headroom
+		for _, st := range res.Steps {
+			if s.usable(st) && st.Size < cands[0] && st.Throughput >= need {
+				rec.DecidedBy = "expected-rate"
+				reach = fmt.Sprintf("%d is the smallest size serving the expected %.0f ops/s × %.2g headroom = %.0f ops/s (size %d: %.0f ops/s; the peak %.0f ops/s needs %d)",
+					st.Size, res.ExpectedRate, o.Headroom, need, st.Size, st.Throughput, peak, cands[0])
+				var from []int
+				for _, n := range cands {
+					if n > st.Size {
+						from = append(from, n)
+					}
+				}
+				cands, at = append([]int{st.Size}, from...), st
+				break
+			}
+		}
+	}
 
 	var chosen *Check
 	for i, n := range cands {
-		if i >= o.MaxChecks || ctx.Err() != nil {
+		if i >= o.MaxChecks || ctx.Err() != nil || !s.room(ctx, n) {
 			break
 		}
 		c, ok := s.check(ctx, n, res.ExpectedRate)
@@ -248,12 +368,12 @@ func (s *sweeper) decide(ctx context.Context) {
 		rec.MinReason += fmt.Sprintf(", limited to the max %d", rec.Max)
 	}
 
-	if l := o.Limit; l != nil && l.Max > 0 {
-		share := max(1, l.Max/o.Instances)
+	if l := res.Limit; l != nil && l.Max > 0 {
+		share := max(1, res.Budget)
 		if rec.Max > share {
-			rec.Capped, rec.Uncapped, rec.Max = true, rec.Max, share
-			rec.MaxReason += fmt.Sprintf("; capped at %d: the server allows %d connections (%s) shared by %d instance(s)",
-				share, l.Max, l.Source, o.Instances)
+			rec.Capped, rec.Uncapped, rec.Max, rec.DecidedBy = true, rec.Max, share, "server-limit"
+			rec.MaxReason += fmt.Sprintf("; capped at %d: the server allows %d connections (%s), %d in use by others, %d kept free, shared by %d instance(s)",
+				share, l.Max, l.Source, l.InUse, l.Margin, o.Instances)
 			if rec.Min > rec.Max {
 				rec.Min = rec.Max
 				rec.MinReason += fmt.Sprintf(", limited to the capped max %d", rec.Max)
@@ -274,6 +394,9 @@ func (s *sweeper) measure(ctx context.Context, n int, phase string) (Step, bool)
 			return st, false
 		}
 		st.Error = err.Error()
+		if IsRefusal(st.Error) {
+			st.Refused = st.Error
+		}
 		s.emit(Event{Name: o.Name, Phase: phase, Size: n, Done: true, Step: &st})
 		return st, true
 	}
@@ -284,6 +407,11 @@ func (s *sweeper) measure(ctx context.Context, n int, phase string) (Step, bool)
 	if err != nil {
 		st.Error = err.Error()
 		return st, true
+	}
+	for _, m := range wr.ErrorSamples {
+		if IsRefusal(m) {
+			st.Refused = m
+		}
 	}
 	if wr.Partial {
 		return st, false
@@ -356,7 +484,7 @@ func (s *sweeper) add(st Step) {
 }
 
 func (s *sweeper) usable(st Step) bool {
-	return st.Error == "" && st.Operations > 0 && st.ErrorRate <= s.o.MaxErrorRate
+	return st.Error == "" && st.Refused == "" && st.Operations > 0 && st.ErrorRate <= s.o.MaxErrorRate
 }
 
 // peak is the highest usable throughput and its size.
