@@ -15,6 +15,7 @@ func TestSimulateJSONMatchesSchema(t *testing.T) {
 	for _, args := range [][]string{
 		{"--dist", "zipf", "--keys", "500", "--requests", "5000", "--sweep", "4"},
 		{"--dist", "hotset", "--keys", "500", "--requests", "5000", "--capacity", "50,200", "--ttl", "2s", "--rate", "500"},
+		{"--dist", "zipf", "--keys", "500", "--requests", "5000", "--capacity", "50,200", "--policy", "lru,sieve,s3fifo,arc,opt"},
 	} {
 		out, stderr, err := run(t, cmdutil.FormatJSON, false, "", append([]string{"simulate"}, args...)...)
 		if err != nil {

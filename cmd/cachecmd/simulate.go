@@ -58,9 +58,11 @@ type SimulateOptions struct {
 	TTL        time.Duration
 	Rate       float64
 	Target     float64
+	Policies   []string
 
 	// set by validate
 	capacities []int
+	policies   []string
 	columns    sim.Columns
 	traceSet   bool
 	distSet    bool
@@ -79,6 +81,15 @@ capacities and prints, per capacity: the LRU hit rate, the eviction rate,
 the efficiency score and rating, recommendations, and the optimal (Belady)
 hit rate — how much any smarter policy could still gain. It also prints the
 smallest capacity that reaches --target-hit-rate, and a chart of the curve.
+
+--policy adds other eviction policies, one hit-rate column and chart series
+each, simulated by item count over the same trace:
+  lru     exact LRU (always shown: the reference for resync's cache)
+  sieve   SIEVE (Zhang et al., NSDI 2024)
+  s3fifo  S3-FIFO (Yang et al., SOSP 2023): 10 % small FIFO, main, ghost
+  arc     ARC (Megiddo & Modha, FAST 2003)
+  opt     Belady's optimum (always shown: the bound no policy beats)
+sieve, s3fifo and arc replay the trace once per capacity (not with --ttl).
 
 A trace is read as it streams (memory grows with its distinct keys, about
 40 bytes each, and 8 bytes a request, not with the file); "-" reads stdin;
@@ -106,6 +117,7 @@ Interrupted (Ctrl-C), it prints the capacities finished so far, marked
 partial, and exits 130.`,
 		Example: `  resync cache simulate --trace keys.txt.gz --capacity 1000,10000,100000
   resync cache simulate --trace access.csv.zst --format csv --columns key=2,size=3
+  resync cache simulate --trace keys.txt --capacity 1k,10k --policy lru,sieve,s3fifo,arc,opt
   zcat keys.gz | resync cache simulate --trace - --sweep 30 -o json
   resync cache simulate --dist zipf --keys 1000000 --requests 5000000 --zipf-s 0.9
   resync cache simulate --dist hotset --capacity 20k --ttl 30s --rate 2000`,
@@ -141,6 +153,7 @@ partial, and exits 130.`,
 	fl.Var(cmdutil.NewDuration(&opts.TTL, 0), "ttl", "entry TTL, e.g. 30s; 0 means entries never expire")
 	fl.Float64Var(&opts.Rate, "rate", defaultRate, "requests per second: the simulated clock that --ttl runs on")
 	fl.Float64Var(&opts.Target, "target-hit-rate", defaultTarget, "hit rate to reach, 0–1")
+	fl.StringSliceVar(&opts.Policies, "policy", sim.DefaultPolicies, "eviction policies to compare: lru, sieve, s3fifo, arc, opt (lru and opt are always shown)")
 	return cmd
 }
 
@@ -171,6 +184,16 @@ func (o *SimulateOptions) validate() error {
 		return cmdutil.Usagef("--rate %v: the request rate must be greater than 0", o.Rate)
 	case !(o.Target > 0 && o.Target <= 1):
 		return cmdutil.Usagef("--target-hit-rate %v: give a hit rate above 0 and at most 1, e.g. 0.7", o.Target)
+	}
+	pols, err := sim.ParsePolicies(o.Policies)
+	if err != nil {
+		return cmdutil.Usagef("--policy: %v", err)
+	}
+	o.policies = pols
+	for _, p := range pols {
+		if o.TTL > 0 && p != sim.PolicyLRU && p != sim.PolicyOpt {
+			return cmdutil.Usagef("--policy %s with --ttl: %s is simulated without expiry; drop --ttl or keep --policy lru,opt", p, p)
+		}
 	}
 	if o.Columns != "" {
 		if o.Format != sim.FormatCSV && o.Format != sim.FormatTSV {
@@ -283,7 +306,7 @@ func runSimulate(ctx context.Context, o *SimulateOptions) error {
 	if o.IO.ShowProgress() {
 		fmt.Fprintf(o.IO.ErrOut, "simulating %d capacities over %d requests…\n", len(caps), requests)
 	}
-	res, err := sim.Run(ctx, sim.Config{Keys: keys, Trace: trace, Capacities: caps, TTL: o.TTL, Rate: o.Rate, TargetHitRate: o.Target})
+	res, err := sim.Run(ctx, sim.Config{Keys: keys, Trace: trace, Capacities: caps, TTL: o.TTL, Rate: o.Rate, TargetHitRate: o.Target, Policies: o.policies})
 	if res == nil {
 		return err
 	}

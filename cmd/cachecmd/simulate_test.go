@@ -149,6 +149,8 @@ func TestSimulateBadInput(t *testing.T) {
 		{"bad rate", []string{"--trace", good, "--rate", "-2"}, "--rate -2"},
 		{"bad target", []string{"--trace", good, "--target-hit-rate", "0"}, "--target-hit-rate 0"},
 		{"empty trace name", []string{"--trace", ""}, "--trace is empty"},
+		{"unknown policy", []string{"--trace", good, "--policy", "lru,lfu"}, `unknown policy "lfu": use lru, sieve, s3fifo, arc, opt`},
+		{"policy with ttl", []string{"--trace", good, "--policy", "s3fifo", "--ttl", "1s"}, "--policy s3fifo with --ttl"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

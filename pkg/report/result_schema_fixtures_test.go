@@ -157,7 +157,8 @@ func leaksFixture() *Leaks {
 func simulationFixture() *Simulation {
 	res := &sim.Result{Requests: 1000, DistinctKeys: 400, MaxHitRate: 0.6, Method: sim.MethodReplay, TargetHitRate: 0.7,
 		Points: []sim.Point{
-			{Capacity: 50, Hits: 200, Misses: 800, Sets: 800, Evictions: 700, Expirations: 50, HitRate: 0.2, EvictionRate: 0.875, OptimalHitRate: 0.35},
+			{Capacity: 50, Hits: 200, Misses: 800, Sets: 800, Evictions: 700, Expirations: 50, HitRate: 0.2, EvictionRate: 0.875, OptimalHitRate: 0.35,
+				Policies: []sim.PolicyHitRate{{Policy: sim.PolicySIEVE, Hits: 250, HitRate: 0.25}}},
 			{Capacity: 200, Hits: 450, Misses: 550, Sets: 550, Evictions: 300, Expirations: 60, HitRate: 0.45, EvictionRate: 300.0 / 550, OptimalHitRate: 0.52},
 		}}
 	s := BuildSimulation("zipf s=1.1, 400 keys", 30*time.Second, 100, res)

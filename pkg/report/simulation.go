@@ -116,20 +116,48 @@ func (s *Simulation) Doc() *output.Doc {
 	}
 	d := &output.Doc{Title: title}
 	d.Add(output.Para{Text: output.S(strings.Join(sum[1:], "\n"))})
-	t := output.NewTable("", output.Num("capacity"), output.Num("hit rate"), output.Num("optimal"),
-		output.Num("eviction\nrate"), output.Col("score"), output.Wrapped("advice", 16).AsDetail())
-	curve := &output.Chart{Title: "Hit-rate curve", Kind: output.Bars, Unit: "%", YLabel: "hit rate"}
-	lru, opt := output.Series{Name: "LRU"}, output.Series{Name: "optimal"}
-	for _, pt := range s.Points {
-		t.Row(output.S(output.Thousands(int64(pt.Capacity))), output.S(output.Percent(pt.HitRate)),
-			output.S(output.Percent(pt.OptimalHitRate)), output.S(output.Percent(pt.EvictionRate)),
-			scoreCell(pt.EfficiencyScore, pt.Rating), output.Code(advice(pt.Recommendations)))
-		// advice repeats the recommendations table: a detail column
-		label := output.Thousands(int64(pt.Capacity))
-		lru.Points = append(lru.Points, output.Point{X: float64(pt.Capacity), Y: pt.HitRate, Label: label, Text: output.Percent(pt.HitRate)})
-		opt.Points = append(opt.Points, output.Point{X: float64(pt.Capacity), Y: pt.OptimalHitRate, Label: label, Text: output.Percent(pt.OptimalHitRate)})
+	// The other policies asked for: the same in every point.
+	var policies []string
+	if len(s.Points) > 0 {
+		for _, p := range s.Points[0].Policies {
+			policies = append(policies, p.Policy)
+		}
 	}
-	curve.Series = []output.Series{lru, opt}
+	hitRate := "hit rate"
+	if len(policies) > 0 {
+		hitRate = "LRU"
+	}
+	cols := []output.Column{output.Num("capacity"), output.Num(hitRate)}
+	series := []output.Series{{Name: "LRU"}}
+	for _, p := range policies {
+		cols = append(cols, output.Num(policyTitle(p)))
+		series = append(series, output.Series{Name: policyTitle(p)})
+	}
+	cols = append(cols, output.Num("optimal"), output.Num("eviction\nrate"), output.Col("score"),
+		output.Wrapped("advice", 16).AsDetail()) // advice repeats the recommendations table: a detail column
+	series = append(series, output.Series{Name: "optimal"})
+	t := output.NewTable("", cols...)
+	curve := &output.Chart{Title: "Hit-rate curve", Kind: output.Bars, Unit: "%", YLabel: "hit rate"}
+	for _, pt := range s.Points {
+		label := output.Thousands(int64(pt.Capacity))
+		rates := []float64{pt.HitRate}
+		for _, p := range pt.Policies {
+			rates = append(rates, p.HitRate)
+		}
+		rates = append(rates, pt.OptimalHitRate)
+		row := []output.Spans{output.S(label)}
+		for i, r := range rates {
+			row = append(row, output.S(output.Percent(r)))
+			series[i].Points = append(series[i].Points, output.Point{X: float64(pt.Capacity), Y: r, Label: label, Text: output.Percent(r)})
+		}
+		row = append(row, output.S(output.Percent(pt.EvictionRate)), scoreCell(pt.EfficiencyScore, pt.Rating),
+			output.Code(advice(pt.Recommendations)))
+		t.Row(row...)
+	}
+	// In text the bars draw the first two series (LRU, and what the optimum
+	// adds); the other policies follow as values.
+	last := len(series) - 1
+	curve.Series = append([]output.Series{series[0], series[last]}, series[1:last]...)
 	curve.Marks = []output.Mark{{Value: s.TargetHitRate, Label: "target " + output.Percent(s.TargetHitRate)}}
 	d.Add(t, curve)
 	recs := output.NewTable("Recommendations", output.Num("capacity"), output.Col("severity"), output.Wrapped("message", 24),
@@ -157,4 +185,17 @@ func advice(recs []Recommendation) string {
 		return output.Dash
 	}
 	return strings.Join(parts, ", ")
+}
+
+// policyTitle is how tables and charts name a policy.
+func policyTitle(name string) string {
+	switch name {
+	case sim.PolicySIEVE:
+		return "SIEVE"
+	case sim.PolicyS3FIFO:
+		return "S3-FIFO"
+	case sim.PolicyARC:
+		return "ARC"
+	}
+	return strings.ToUpper(name)
 }

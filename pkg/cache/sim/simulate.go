@@ -29,6 +29,10 @@ type Config struct {
 	Rate          float64       // requests per second; sets the simulated clock for TTL
 	TargetHitRate float64       // 0–1
 	Workers       int           // capacities evaluated at once; 0 means GOMAXPROCS
+	// Policies to simulate besides LRU and the optimum, which are always
+	// computed: any of PolicySIEVE, PolicyS3FIFO, PolicyARC (lru and opt are
+	// accepted and ignored). Not with a TTL.
+	Policies []string
 
 	jobDone func() // tests: called after each capacity's optimum
 }
@@ -44,6 +48,9 @@ type Point struct {
 	HitRate        float64 `json:"hit_rate"`
 	EvictionRate   float64 `json:"eviction_rate"`
 	OptimalHitRate float64 `json:"optimal_hit_rate"` // Belady's MIN at this capacity
+	// Policies: the other policies asked for (Config.Policies), in the
+	// order of Policies; none by default.
+	Policies []PolicyHitRate `json:"policies,omitempty"`
 }
 
 // Result is a hit-rate curve with the capacity that reaches the target.
@@ -66,7 +73,8 @@ type Result struct {
 
 // Run evaluates every capacity. Without a TTL the LRU hit rates are exact,
 // from one stack-distance pass; with one, the trace is replayed through
-// resync's cache per capacity. Belady's optimum is computed per capacity.
+// resync's cache per capacity. Belady's optimum is computed per capacity,
+// and so is each of cfg.Policies (replayed over the dense ids).
 // Capacities run in parallel on cfg.Workers goroutines.
 //
 // Cancelled, Run stops starting capacities, abandons those under way (every
@@ -91,6 +99,15 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	if cfg.TTL < 0 {
 		return nil, fmt.Errorf("sim: TTL %v must not be negative", cfg.TTL)
+	}
+	extra := extraPolicies(cfg.Policies)
+	for _, name := range extra {
+		if !slices.Contains(Policies, name) {
+			return nil, fmt.Errorf("sim: unknown policy %q", name)
+		}
+	}
+	if len(extra) > 0 && cfg.TTL > 0 {
+		return nil, fmt.Errorf("sim: policy %s is simulated without expiry: drop the TTL", extra[0])
 	}
 	if cfg.TTL > 0 && !(cfg.Rate > 0) {
 		return nil, fmt.Errorf("sim: a TTL needs a request rate above 0, got %v", cfg.Rate)
@@ -141,6 +158,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	defer cancel()
 	// Each job writes only its own capacity's flags; read after wg.Wait.
 	optDone, replayDone := make([]bool, len(caps)), make([]bool, len(caps))
+	polDone := make([][]bool, len(caps))
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
@@ -155,7 +173,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		}
 		mu.Unlock()
 	}
-	jobs := make(chan func(), 2*len(caps)+1)
+	jobs := make(chan func(), (2+len(extra))*len(caps)+1)
 	if ttlReqs == 0 {
 		jobs <- func() {
 			if ctx.Err() == nil {
@@ -166,6 +184,20 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	for i, c := range caps {
 		res.Points[i].Capacity = c
 		p := &res.Points[i]
+		if len(extra) > 0 {
+			p.Policies = make([]PolicyHitRate, len(extra))
+			polDone[i] = make([]bool, len(extra))
+		}
+		for j, name := range extra {
+			jobs <- func() {
+				if ctx.Err() != nil {
+					return
+				}
+				hits, ok := policyHits(ctx, name, ids, distinct, c)
+				p.Policies[j] = PolicyHitRate{Policy: name, Hits: hits, HitRate: float64(hits) / float64(n)}
+				polDone[i][j] = ok
+			}
+		}
 		jobs <- func() {
 			if ctx.Err() == nil {
 				hits, ok := optimalHits(ctx, ids, next, distinct, c, ttlReqs)
@@ -213,7 +245,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		res.Partial = true
 		kept := []Point{}
 		for i, p := range res.Points {
-			if optDone[i] && (replayDone[i] || curve != nil) {
+			if optDone[i] && (replayDone[i] || curve != nil) && !slices.Contains(polDone[i], false) {
 				kept = append(kept, p)
 			}
 		}
