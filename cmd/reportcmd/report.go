@@ -77,6 +77,14 @@ flight then get at most 2 s, the drain, so the workload ends within
 the read-through cache: keys are drawn from WORKLOAD.DISTRIBUTION over
 WORKLOAD.KEYS; a hit skips the pool, a miss runs the query and fills the cache.
 
+With --observe DURATION (WORKLOAD.OBSERVE) resync sends no workload: it
+reads each target's own counters (Redis INFO, PostgreSQL pg_stat_database
+and pg_stat_activity, MySQL/MariaDB SHOW GLOBAL STATUS, pgbouncer SHOW) at
+the start, every --interval and at the end, and reports the deltas over the
+window; every cache and pool says its source and the metrics the source
+cannot give, and a score with a missing part renormalises the remaining
+weights (docs/observe.md).
+
 Progress goes to stderr when it is a terminal. Ctrl-C stops the workload and
 prints the partial report (marked "partial"), exit 130; a second Ctrl-C exits
 at once.
@@ -92,6 +100,10 @@ at once.
   # keep the JSON artifact while the terminal shows the summary
   resync report --output-file report.json --fail-under-score 60
 
+  # observe mode: the targets' own counters for 60 s, no workload
+  resync report --observe 60s --interval 10s --redis redis://cache:6379 \
+      --db postgres://app:secret@db:5432/app
+
   # Markdown for a GitHub job summary
   resync report -o markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.NoArgs,
@@ -99,7 +111,9 @@ at once.
 			if err := wl.Check(); err != nil {
 				return err
 			}
-			bindings := targetFlags.Bindings(nil)
+			bindings := targetFlags.Bindings(map[string]string{
+				"observe": "WORKLOAD.OBSERVE", "interval": "WORKLOAD.OBSERVE_INTERVAL",
+			})
 			maps.Copy(bindings, wl.Bindings())
 			cfg, err := f.Config(cmd, bindings)
 			if err != nil {
@@ -129,6 +143,9 @@ at once.
 	wl.Register(fl, reportWorkload)
 	o.MaxLifetime = DefaultMaxLifetime
 	fl.Var(&cmdutil.DurationValue{D: &o.MaxLifetime}, "max-lifetime", "a resource or session older than this is a potential leak (Go duration or seconds)")
+	var observe, interval time.Duration
+	fl.Var(&cmdutil.DurationValue{D: &observe, AllowZero: true}, "observe", "observe mode: read the targets' own counters for this long, send no workload; overrides WORKLOAD.OBSERVE (see docs/observe.md)")
+	fl.Var(&cmdutil.DurationValue{D: &interval}, "interval", "observe mode: read the counters this often; overrides WORKLOAD.OBSERVE_INTERVAL")
 	fl.Var(failOn, "fail-on", "exit 3 when the overall health is at least this bad: none, degraded or critical")
 	fl.Float64Var(&o.Thresholds.FailUnderScore, "fail-under-score", 0, "exit 3 when any cache or pool efficiency score is below this (0–100)")
 	return cmd

@@ -23,6 +23,9 @@ const closeTimeout = 5 * time.Second
 // context.Canceled; a crossed --fail-on/--fail-under-score threshold returns
 // a *cmdutil.FindingError after the report is written.
 func runReport(ctx context.Context, o *ReportOptions) (err error) {
+	if o.Config.Workload.Observe > 0 {
+		return runObserve(ctx, o)
+	}
 	sess, err := diag.Open(ctx, o.Config)
 	if err != nil {
 		return asUsage(err)

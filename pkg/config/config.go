@@ -69,6 +69,10 @@ type WorkloadConfig struct {
 	Rate         float64       `json:"rate"` // operations per second; 0 = closed loop
 	Keys         int           `json:"keys"`
 	Distribution string        `json:"distribution"` // zipf | uniform | hotset
+	// Observe > 0 is observe mode: the targets' own counters over this
+	// window, no workload.
+	Observe         time.Duration `json:"observe"`
+	ObserveInterval time.Duration `json:"observe_interval"`
 }
 
 // SourceKind says which layer a value came from.

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"time"
+
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/workload"
@@ -19,6 +21,8 @@ const (
 	DefaultWorkloadConcurrency  = workload.DefaultConcurrency
 	DefaultWorkloadKeys         = workload.DefaultKeys
 	DefaultWorkloadDistribution = workload.DefaultDist
+	// DefaultObserveInterval is WORKLOAD.OBSERVE_INTERVAL.
+	DefaultObserveInterval = 5 * time.Second
 )
 
 // The [CONNECTION_POOL] defaults are pkg/pools' documented DefaultDB…,
@@ -47,10 +51,11 @@ func Defaults() Config {
 		},
 		Pools: PoolsConfig{DB: defaultDBPool, Redis: defaultRedisPool, HTTP: defaultHTTPPool},
 		Workload: WorkloadConfig{
-			Duration:     DefaultWorkloadDuration,
-			Concurrency:  DefaultWorkloadConcurrency,
-			Keys:         DefaultWorkloadKeys,
-			Distribution: DefaultWorkloadDistribution,
+			Duration:        DefaultWorkloadDuration,
+			Concurrency:     DefaultWorkloadConcurrency,
+			Keys:            DefaultWorkloadKeys,
+			Distribution:    DefaultWorkloadDistribution,
+			ObserveInterval: DefaultObserveInterval,
 		},
 		Sources: map[string]Source{},
 	}

@@ -156,6 +156,12 @@ func buildRegistry() []Key {
 		Key{Name: "WORKLOAD.DISTRIBUTION", Type: TypeString, Choices: []string{"zipf", "uniform", "hotset"},
 			Description: "Key popularity: zipf (a few keys are very hot), uniform, or hotset (a small hot set gets most accesses).",
 			field:       func(c *Config) any { return &c.Workload.Distribution }},
+		Key{Name: "WORKLOAD.OBSERVE", Type: TypeDuration,
+			Description: "Observe mode: read the targets' own counters for this long and send no workload (0 = off, run the workload).",
+			field:       func(c *Config) any { return &c.Workload.Observe }},
+		Key{Name: "WORKLOAD.OBSERVE_INTERVAL", Type: TypeDuration,
+			Description: "Observe mode: how often the targets' counters are read between the start and the end.",
+			field:       func(c *Config) any { return &c.Workload.ObserveInterval }},
 	)
 	defaults := Defaults()
 	for i := range keys {

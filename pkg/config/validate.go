@@ -36,6 +36,8 @@ var minimums = map[string]int{
 	"WORKLOAD.CONCURRENCY":         1,
 	"WORKLOAD.RATE":                0,
 	"WORKLOAD.KEYS":                1,
+	"WORKLOAD.OBSERVE":             0,
+	"WORKLOAD.OBSERVE_INTERVAL":    1,
 }
 
 // Upper bounds of the workload settings: past them a run measures nothing

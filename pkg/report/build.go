@@ -21,6 +21,7 @@ type Input struct {
 	Duration  time.Duration // how long the workload ran
 	Partial   bool          // the run was interrupted
 	Embedded  bool          // the targets are resync's built-in ones
+	Mode      string        // ModeLoad ("" too) or ModeObserve
 	Targets   []Target      // URLs and errors are redacted again by Build
 	Caches    []CacheInput
 	Pools     []PoolInput
@@ -33,6 +34,11 @@ type CacheInput struct {
 	Name   string
 	Stats  cache.Stats
 	Advice CacheAdvice
+	// Observed is set for figures read from the target's own counters
+	// (observe mode): Source, the metrics it cannot compute, the
+	// source's own recommendations (which replace the embedded rules) and
+	// the counters that went backwards. Nil for resync's own.
+	Observed *Observed
 }
 
 // PoolInput is one pool's snapshot and what the workload measured through it.
@@ -59,6 +65,34 @@ type PoolInput struct {
 	// (for example a mean wait in every wait quantile, for pools that only
 	// expose sums), each with how; it becomes PoolMetrics.Derived.
 	Derived []string
+	// Observed is set for figures read from the target's own counters
+	// (observe mode): Source, the metrics it cannot compute, the
+	// source's own recommendations (which replace the embedded rules) and
+	// the counters that went backwards. Nil for resync's own.
+	Observed *Observed
+}
+
+// Observed describes figures a source read from a target's own counters.
+type Observed struct {
+	Source          string           // SourceRedis, …
+	Missing         []string         // Metric… the source cannot compute
+	Recommendations []Recommendation // the source's rules, with lines to paste
+	CounterResets   int              // counters that went backwards in the window
+	// Ceiling marks a pool that is a server's connection limit
+	// (PoolInputs.Ceiling).
+	Ceiling bool
+}
+
+// observedFields are the entry fields of o (embedded when nil).
+func observedFields(o *Observed) (source string, missing []string, resets int) {
+	if o == nil {
+		return SourceEmbedded, []string{}, 0
+	}
+	missing = slices.Clone(o.Missing)
+	if missing == nil {
+		missing = []string{}
+	}
+	return o.Source, missing, o.CounterResets
 }
 
 // Build computes scores, ratings, recommendations and the overall health
@@ -72,6 +106,7 @@ func Build(in Input) *Report {
 		DurationSeconds: round(in.Duration.Seconds(), 3),
 		Partial:         in.Partial,
 		Embedded:        in.Embedded,
+		Mode:            cmp.Or(in.Mode, ModeLoad),
 		Targets:         make([]Target, 0, len(in.Targets)),
 		Caches:          make(map[string]CacheEntry, len(in.Caches)),
 		Pools:           make(map[string]PoolEntry, len(in.Pools)),
@@ -107,12 +142,26 @@ func uniqueKey[V any](m map[string]V, name string) string {
 
 func buildCache(c CacheInput) CacheEntry {
 	st := c.Stats
-	score := round(CacheScore(CacheInputs{
+	source, missing, resets := observedFields(c.Observed)
+	raw, note := CacheScorePartial(CacheInputs{
 		HitRate:         st.HitRate,
 		EvictionRate:    st.EvictionRate,
 		ByteUtilization: st.ByteUtilization,
-	}), 1)
+	}, missing)
+	score := round(raw, 1)
+	recs := CacheRecommendations(c.Name, st, c.Advice)
+	if c.Observed != nil {
+		recs = slices.Clone(c.Observed.Recommendations)
+		SortRecommendations(recs)
+	}
+	if recs == nil {
+		recs = []Recommendation{}
+	}
 	return CacheEntry{
+		Source:         source,
+		MissingMetrics: missing,
+		ScoreNote:      note,
+		CounterResets:  resets,
 		Metrics: CacheMetrics{
 			HitRate:         round(st.HitRate, 4),
 			MissRate:        round(st.MissRate, 4),
@@ -134,7 +183,7 @@ func buildCache(c CacheInput) CacheEntry {
 		},
 		EfficiencyScore: score,
 		Rating:          Rating(score),
-		Recommendations: CacheRecommendations(c.Name, st, c.Advice),
+		Recommendations: recs,
 	}
 }
 
@@ -146,17 +195,32 @@ func buildPool(p PoolInput) PoolEntry {
 	if throughput <= 0 {
 		throughput = s.Throughput()
 	}
-	score := round(PoolScore(PoolInputs{
+	source, missing, resets := observedFields(p.Observed)
+	raw, note := PoolScorePartial(PoolInputs{
 		Utilization: s.Utilization,
 		WaitP95Ms:   s.AcquireWaitMs.P95,
 		ErrorRate:   s.ErrorRate(),
-	}), 1)
+		Ceiling:     p.Observed != nil && p.Observed.Ceiling,
+	}, missing)
+	score := round(raw, 1)
+	recs := poolRecommendations(s, p.Series, p.Stall)
+	if p.Observed != nil {
+		recs = slices.Clone(p.Observed.Recommendations)
+		SortRecommendations(recs)
+	}
+	if recs == nil {
+		recs = []Recommendation{}
+	}
 	var latency *pools.Quantiles
 	if p.LatencyMs != nil {
 		q := roundQ(*p.LatencyMs)
 		latency = &q
 	}
 	return PoolEntry{
+		Source:         source,
+		MissingMetrics: missing,
+		ScoreNote:      note,
+		CounterResets:  resets,
 		Metrics: PoolMetrics{
 			Kind:            s.Kind,
 			Target:          s.Target,
@@ -195,7 +259,7 @@ func buildPool(p PoolInput) PoolEntry {
 		},
 		EfficiencyScore: score,
 		Rating:          Rating(score),
-		Recommendations: poolRecommendations(s, p.Series, p.Stall),
+		Recommendations: recs,
 	}
 }
 

@@ -60,12 +60,12 @@ func Health(r *Report) (health string, reasons []string) {
 	}
 
 	for _, name := range r.CacheNames() {
-		if c := r.Caches[name]; c.EfficiencyScore < HealthScoreFloor {
+		if c := r.Caches[name]; c.EfficiencyScore < HealthScoreFloor && !unscored(c.ScoreNote) {
 			degr = append(degr, fmt.Sprintf("cache %s score %.1f (%s) is below %d", name, c.EfficiencyScore, c.Rating, HealthScoreFloor))
 		}
 	}
 	for _, name := range r.PoolNames() {
-		if p := r.Pools[name]; p.EfficiencyScore < HealthScoreFloor {
+		if p := r.Pools[name]; p.EfficiencyScore < HealthScoreFloor && !unscored(p.ScoreNote) {
 			degr = append(degr, fmt.Sprintf("pool %s score %.1f (%s) is below %d", name, p.EfficiencyScore, p.Rating, HealthScoreFloor))
 		}
 	}
@@ -113,3 +113,7 @@ func leakSummary(leaks []Leak, adj string, keep func(Leak) bool) string {
 	}
 	return fmt.Sprintf("%d %s%s (%s)", n, adj, noun, strings.Join(parts, ", "))
 }
+
+// unscored says a score note marks an entry whose source gave none of the
+// score's parts: its 0 is no finding.
+func unscored(note string) bool { return strings.HasPrefix(note, notScored) }

@@ -14,6 +14,22 @@ import (
 // added within a version; see schema/report.schema.json.
 const SchemaVersion = 1
 
+// Report modes.
+const (
+	ModeLoad    = "load"    // resync drove its workload through its cache and pools
+	ModeObserve = "observe" // resync read the targets' own counters, no workload
+)
+
+// Sources of a cache's or pool's figures.
+const (
+	SourceEmbedded   = "embedded"
+	SourceRedis      = "redis"
+	SourcePostgres   = "postgres"
+	SourceMySQL      = "mysql"
+	SourcePgbouncer  = "pgbouncer"
+	SourcePrometheus = "prometheus"
+)
+
 // Overall health values.
 const (
 	HealthHealthy  = "healthy"
@@ -30,6 +46,7 @@ type Report struct {
 	DurationSeconds float64               `json:"duration_seconds"`
 	Partial         bool                  `json:"partial"`  // the run was interrupted
 	Embedded        bool                  `json:"embedded"` // built-in targets, not the user's
+	Mode            string                `json:"mode"`     // load (resync's workload) | observe (the targets' own counters)
 	Targets         []Target              `json:"targets"`
 	Caches          map[string]CacheEntry `json:"caches"`
 	Pools           map[string]PoolEntry  `json:"connection_pools"`
@@ -53,6 +70,19 @@ type CacheEntry struct {
 	EfficiencyScore float64          `json:"efficiency_score"` // 0–100, one decimal
 	Rating          string           `json:"rating"`
 	Recommendations []Recommendation `json:"recommendations"`
+	// Source is where the figures come from: embedded (resync's own
+	// cache or pool under its workload), redis, postgres, mysql,
+	// pgbouncer or prometheus (the target's own counters, observe mode).
+	Source string `json:"source"`
+	// MissingMetrics are the spec metrics the source cannot compute
+	// (MetricHitRate…); the score renormalises the remaining weights.
+	MissingMetrics []string `json:"missing_metrics"`
+	// ScoreNote says which parts the score left out, when any.
+	ScoreNote string `json:"score_note,omitempty"`
+	// CounterResets counts the counters that went backwards during the
+	// observation (a restart, CONFIG RESETSTAT, pg_stat_reset): the
+	// deltas restart from the new value, never a negative rate.
+	CounterResets int `json:"counter_resets"`
 }
 
 // CacheMetrics are a cache's figures, rounded for stable output.
@@ -82,6 +112,19 @@ type PoolEntry struct {
 	EfficiencyScore float64          `json:"efficiency_score"` // 0–100, one decimal
 	Rating          string           `json:"rating"`
 	Recommendations []Recommendation `json:"recommendations"`
+	// Source is where the figures come from: embedded (resync's own
+	// cache or pool under its workload), redis, postgres, mysql,
+	// pgbouncer or prometheus (the target's own counters, observe mode).
+	Source string `json:"source"`
+	// MissingMetrics are the spec metrics the source cannot compute
+	// (MetricHitRate…); the score renormalises the remaining weights.
+	MissingMetrics []string `json:"missing_metrics"`
+	// ScoreNote says which parts the score left out, when any.
+	ScoreNote string `json:"score_note,omitempty"`
+	// CounterResets counts the counters that went backwards during the
+	// observation (a restart, CONFIG RESETSTAT, pg_stat_reset): the
+	// deltas restart from the new value, never a negative rate.
+	CounterResets int `json:"counter_resets"`
 }
 
 // PoolMetrics are a pool's figures, rounded for stable output. Milliseconds

@@ -104,7 +104,8 @@ func sizingFixture() *Sizing {
 
 // leaksFixture: three --watch samples of one Redis whose "worker" group
 // grows (a growth leak), with client groups, states and a capacity note,
-// and a PostgreSQL target whose capacity is over its usable slots.
+// and a PostgreSQL target whose capacity is over its usable slots and
+// whose idle-in-transaction session heads a blocking chain.
 func leaksFixture() *Leaks {
 	t0 := fixtureNow.UTC()
 	sample := func(i int) *inspect.Result {
@@ -130,6 +131,8 @@ func leaksFixture() *Leaks {
 			Created: t0.Add(-2 * time.Hour), Seconds: 7200, Severity: resources.SeverityCritical, Resolved: true,
 			Stack: "not from a server, but documented", Evidence: map[string]string{"state": "idle in transaction"}}},
 		Capacity: &inspect.Capacity{Used: 99, Max: 100, Reserved: 3, Available: -2, Ratio: 99.0 / 97},
+		Blocking: []inspect.BlockChain{{HeadPID: 77, HeadApplication: "psql", HeadUser: "postgres",
+			HeadState: "idle in transaction", HeadXactSeconds: 7200, Blocked: []int{81, 82}, MaxWaitSeconds: 12.5}},
 		Findings: []inspect.Finding{{Severity: resources.SeverityCritical, Code: inspect.FindingCapacity,
 			Message: "99 of 97 usable connection slots in use (102%)"}},
 	}

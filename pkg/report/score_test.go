@@ -147,3 +147,39 @@ func TestPoolScore(t *testing.T) {
 		})
 	}
 }
+
+func TestPartialScoresRenormalise(t *testing.T) {
+	tests := []struct {
+		name     string
+		got      func() (float64, string)
+		want     float64
+		wantNote bool
+	}{
+		{"cache nothing missing equals CacheScore", func() (float64, string) {
+			return CacheScorePartial(CacheInputs{HitRate: 0.9, EvictionRate: 0.1, ByteUtilization: 0.9}, nil)
+		}, CacheScore(CacheInputs{HitRate: 0.9, EvictionRate: 0.1, ByteUtilization: 0.9}), false},
+		// hit rate 0.9 × 60 + eviction 0.9 × 20 = 72 of 80 → 90
+		{"cache without memory", func() (float64, string) {
+			return CacheScorePartial(CacheInputs{HitRate: 0.9, EvictionRate: 0.1}, []string{MetricMemoryEfficiency})
+		}, 90, true},
+		// utilization 0.7 → 1 × 40, errors 0 → 30; 70 of 70 → 100
+		{"pool without wait", func() (float64, string) {
+			return PoolScorePartial(PoolInputs{Utilization: 0.7, WaitP95Ms: 1000}, []string{MetricAcquireWait})
+		}, 100, true},
+		{"pool with everything missing", func() (float64, string) {
+			return PoolScorePartial(PoolInputs{Utilization: 0.7},
+				[]string{MetricAcquireWait, MetricUtilization, MetricErrorRate})
+		}, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, note := tt.got()
+			if math.Abs(got-tt.want) > 1e-9 {
+				t.Errorf("score %v, want %v", got, tt.want)
+			}
+			if (note != "") != tt.wantNote {
+				t.Errorf("note %q, want note: %v", note, tt.wantNote)
+			}
+		})
+	}
+}

@@ -1,0 +1,166 @@
+package observe
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/resync-dev/resync/pkg/redact"
+)
+
+// Result is one observation: a window per source, in source order.
+type Result struct {
+	Started time.Time
+	Elapsed time.Duration
+	Partial bool // interrupted before the window ended
+	Sources []SourceWindow
+}
+
+// SourceWindow is one source's deltas and last gauges over the window.
+type SourceWindow struct {
+	Source                 string // redis, postgres, …
+	TargetName, TargetKind string
+	TargetURL              string // redacted
+	Readings               int    // successful readings
+	Failed                 int    // readings that failed
+	LastError              string // redacted; "" when the last reading worked
+	Queries                int    // queries sent over the window
+	Bytes                  int64  // bytes read back over the window
+	Caches                 []CacheWindow
+	Pools                  []PoolWindow
+}
+
+// Reachable says whether the source answered at least once.
+func (w SourceWindow) Reachable() bool { return w.Readings > 0 }
+
+// CacheWindow is a cache's deltas over the window and its last gauges.
+type CacheWindow struct {
+	Last                                       Cache // the last reading's gauges, facts and missing metrics
+	Hits, Misses, Sets, Evictions, Expirations uint64
+	Resets                                     int // counters that went backwards
+}
+
+// PoolWindow is a pool's deltas over the window and its gauges' mean and
+// peak over the readings.
+type PoolWindow struct {
+	Last                       Pool
+	Attempts, Errors, Rejected uint64
+	Resets                     int
+	MeanUtilization            float64 // mean of (active+idle)/max over the readings
+	PeakUtilization            float64
+	PeakWaiting                int
+	PeakWaitMs                 float64
+}
+
+// tracker accumulates one source's readings.
+type tracker struct {
+	src    Source
+	w      SourceWindow
+	caches map[string]*cacheAcc
+	pools  map[string]*poolAcc
+	order  struct{ caches, pools []string }
+}
+
+type cacheAcc struct {
+	prev Cache
+	win  CacheWindow
+}
+
+type poolAcc struct {
+	prev    Pool
+	win     PoolWindow
+	utilSum float64
+	n       int
+}
+
+func newTracker(s Source) *tracker {
+	name, kind, u := s.Target()
+	return &tracker{
+		src:    s,
+		w:      SourceWindow{Source: s.Name(), TargetName: name, TargetKind: kind, TargetURL: redact.URL(u)},
+		caches: map[string]*cacheAcc{},
+		pools:  map[string]*poolAcc{},
+	}
+}
+
+func (t *tracker) read(ctx context.Context) {
+	r, err := t.src.Snapshot(ctx)
+	t.w.Queries += r.Queries
+	t.w.Bytes += r.Bytes
+	if err != nil {
+		t.w.Failed++
+		t.w.LastError = redact.Text(err.Error())
+		return
+	}
+	t.w.Readings++
+	t.w.LastError = ""
+	for _, c := range r.Caches {
+		a, seen := t.caches[c.Name]
+		if !seen {
+			t.caches[c.Name] = &cacheAcc{prev: c, win: CacheWindow{Last: c}}
+			t.order.caches = append(t.order.caches, c.Name)
+			continue
+		}
+		w := &a.win
+		w.Hits += delta(a.prev.Hits, c.Hits, &w.Resets)
+		w.Misses += delta(a.prev.Misses, c.Misses, &w.Resets)
+		w.Sets += delta(a.prev.Sets, c.Sets, &w.Resets)
+		w.Evictions += delta(a.prev.Evictions, c.Evictions, &w.Resets)
+		w.Expirations += delta(a.prev.Expirations, c.Expirations, &w.Resets)
+		w.Last, a.prev = c, c
+	}
+	for _, p := range r.Pools {
+		a, seen := t.pools[p.Name]
+		if !seen {
+			a = &poolAcc{prev: p, win: PoolWindow{Last: p}}
+			t.pools[p.Name] = a
+			t.order.pools = append(t.order.pools, p.Name)
+		} else {
+			w := &a.win
+			w.Attempts += delta(a.prev.Attempts, p.Attempts, &w.Resets)
+			w.Errors += delta(a.prev.Errors, p.Errors, &w.Resets)
+			w.Rejected += delta(a.prev.Rejected, p.Rejected, &w.Resets)
+			w.Last, a.prev = p, p
+		}
+		w := &a.win
+		if p.MaxSize > 0 {
+			u := float64(p.Active+p.Idle) / float64(p.MaxSize)
+			a.utilSum += u
+			a.n++
+			w.MeanUtilization = a.utilSum / float64(a.n)
+			w.PeakUtilization = max(w.PeakUtilization, u)
+		}
+		w.PeakWaiting = max(w.PeakWaiting, p.Waiting)
+		w.PeakWaitMs = max(w.PeakWaitMs, p.WaitMs)
+	}
+}
+
+// delta is cur − prev, or cur when the counter went backwards (it was
+// reset and counts again from zero): resets is incremented then.
+func delta(prev, cur uint64, resets *int) uint64 {
+	if cur < prev {
+		*resets++
+		return cur
+	}
+	return cur - prev
+}
+
+func (t *tracker) window() SourceWindow {
+	w := t.w
+	for _, n := range t.order.caches {
+		w.Caches = append(w.Caches, t.caches[n].win)
+	}
+	for _, n := range t.order.pools {
+		w.Pools = append(w.Pools, t.pools[n].win)
+	}
+	return w
+}
+
+// missing merges a reading's missing metrics with those the window could
+// not compute (nothing happened: no rate), sorted, without repeats.
+func missing(base []string, more ...string) []string {
+	out := slices.Clone(base)
+	out = append(out, more...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
