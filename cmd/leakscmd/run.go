@@ -82,7 +82,12 @@ func runLeaks(ctx context.Context, o *LeaksOptions) error {
 		return interrupted
 	}
 	if o.FailOnLeaks {
-		return failure(rep)
+		if err := failure(rep); err != nil {
+			return err
+		}
+	}
+	if n := rep.Summary.Unreachable; n > 0 {
+		return fmt.Errorf("%d of %d targets unreachable", n, len(o.Targets))
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +16,11 @@ import (
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/workload"
 )
+
+// FailFastOps: when the first FailFastOps operations against a target all
+// fail with the same error (bad SQL, an unknown command, a rejected login),
+// the load commands stop that target's run and report the error once.
+const FailFastOps = workload.DefaultFailFast
 
 // DefaultWarmup precedes the measured phase of "pools stats".
 const DefaultWarmup = time.Second
@@ -84,7 +88,11 @@ keys are drawn from --dist over --keys; a hit skips the pool.
 
 Interrupted (Ctrl-C), it prints the figures so far, marked partial, and exits
 130. A target that is unreachable at the start is reported and the others
-still run (exit 1); one that fails mid-run shows as errors.`,
+still run (exit 1); one that fails mid-run shows as errors. Fail fast: when
+the first 20 operations against a target all fail with the same error (bad
+SQL, an unknown command, a rejected login; not timeouts, refusals or resets),
+that target's run stops at once, the server's message is printed once, the
+target is listed as failed with no figures, and the exit code is 1.`,
 		Example: `  resync pools stats --db postgres://app@localhost/app
   resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --concurrency 50 --duration 30s
   resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json`,
@@ -154,6 +162,7 @@ type statsRun struct {
 	t      poolTarget
 	runner pools.Runner
 	err    error // unreachable at the start
+	failed error // reachable, but its first operations all failed alike (fail fast)
 	result *workload.Result
 	cache  *cache.Cache[uint64, struct{}]
 }
@@ -198,11 +207,17 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 	if err := renderStats(o, runs, started); err != nil {
 		return err
 	}
+	var failed []string
+	for _, r := range runs {
+		if r.failed != nil {
+			failed = append(failed, r.t.Name)
+		}
+	}
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
-	case len(unreachable) > 0:
-		return fmt.Errorf("%d of %d targets unreachable: %s", len(unreachable), len(runs), strings.Join(unreachable, ", "))
+	case len(unreachable)+len(failed) > 0:
+		return fmt.Errorf("%s", failedAtStart(len(runs), unreachable, failed))
 	}
 	return nil
 }
@@ -237,6 +252,7 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			// and each wait (ConnectTimeout); a second timer per operation
 			// would only cost CPU.
 			OpTimeout: -1,
+			FailFast:  FailFastOps,
 			Progress:  prog.update,
 		}
 		if o.Cache {
@@ -254,14 +270,18 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 		}
 	}
 	results, err := workload.RunAll(ctx, opts)
-	if err != nil {
-		if errors.Is(err, workload.ErrInvalidOptions) {
-			return cmdutil.Usagef("%v", err)
-		}
-		return err
+	if errors.Is(err, workload.ErrInvalidOptions) {
+		return cmdutil.Usagef("%v", err)
 	}
+	prog.done()
 	for i, r := range live {
 		r.result = results[i]
+		if r.failed = failFastOf(err, r.t.Name); r.failed != nil {
+			r.result = nil // only errors: no figures
+			if !o.IO.Quiet {
+				fmt.Fprintln(o.IO.ErrOut, "resync: "+r.failed.Error())
+			}
+		}
 	}
 	return nil
 }

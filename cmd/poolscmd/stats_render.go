@@ -18,6 +18,9 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.Po
 		if r.err != nil {
 			tg.Error = r.err.Error()
 		}
+		if r.failed != nil {
+			tg.Error = r.failed.Error()
+		}
 		in.Targets = append(in.Targets, tg)
 		if r.result == nil {
 			continue

@@ -403,3 +403,47 @@ func TestStatsRedisCommandQuoting(t *testing.T) {
 		t.Errorf(`GET "resync s17b:k" = %q, %v; want "v w"`, got, err)
 	}
 }
+
+// Operations the server rejects every time (bad SQL, an unknown command)
+// stop the run after the first poolscmd.FailFastOps: the server's message
+// is printed once on stderr, the target is marked failed, no figures are
+// reported, and the exit code is 1. Before fail fast the run lasted the
+// whole --duration at 100 % errors and exited 0.
+func TestStatsFailFast(t *testing.T) {
+	tests := []struct {
+		name, flag string
+		url        func(testing.TB) string
+		extra      []string
+		message    string // the server's words
+	}{
+		{"database", "--db", func(t testing.TB) string { return "sqlite://" + t.TempDir() + "/ff.db" },
+			[]string{"--query", "SELEC 1"}, `near "SELEC": syntax error`},
+		{"database", "--db", testenv.PostgresURL, []string{"--query", "SELEC 1"}, `syntax error at or near "SELEC"`},
+		{"redis", "--redis", func(t testing.TB) string { return testenv.StartRedis(t).URL },
+			[]string{"--redis-command", "NOSUCHCMD s17c"}, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.flag+" "+tt.message, func(t *testing.T) {
+			args := append([]string{"pools", "stats", tt.flag, tt.url(t), "--duration", "20s", "--warmup", "0",
+				"--concurrency", "4", "-o", "json"}, tt.extra...)
+			code, stdout, stderr := run(t, map[string]string{"DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "4",
+				"REDIS_POOL_MIN_SIZE": "1", "REDIS_POOL_MAX_SIZE": "4"}, args...)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1\n%s", code, stderr)
+			}
+			if n := strings.Count(stderr, tt.message); n != 1 {
+				t.Errorf("stderr has the server's message %d times, want once:\n%s", n, stderr)
+			}
+			if !strings.Contains(stderr, "targets failed every operation: "+tt.name) {
+				t.Errorf("stderr does not name the failed target:\n%s", stderr)
+			}
+			s := decode(t, stdout)
+			if len(s.Targets) != 1 || !strings.Contains(s.Targets[0].Error, tt.message) {
+				t.Errorf("targets %+v: want the server's message", s.Targets)
+			}
+			if _, ok := s.Workload[tt.name]; ok {
+				t.Errorf("workload %q reported for a run that failed every operation", tt.name)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package poolscmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,7 +13,9 @@ import (
 	"github.com/resync-dev/resync/internal/diag"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/target"
+	"github.com/resync-dev/resync/pkg/workload"
 	"github.com/resync-dev/resync/pkg/workload/script"
 )
 
@@ -212,3 +215,36 @@ func closePools(p *diag.Pools, abort <-chan struct{}) {
 
 // closeTimeout bounds closing the pools at the end of a command.
 const closeTimeout = 10 * time.Second
+
+// failFastOf is the *workload.FailFastError for the workload named name in
+// RunAll's joined error, redacted, or nil.
+func failFastOf(err error, name string) error {
+	if err == nil {
+		return nil
+	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	for _, e := range errs {
+		var ff *workload.FailFastError
+		if errors.As(e, &ff) && ff.Name == name {
+			return fmt.Errorf("%s: the first %d operations all failed with the same error, so it was stopped: %s",
+				name, ff.Ops, redact.Text(ff.Err.Error()))
+		}
+	}
+	return nil
+}
+
+// failedAtStart is the error of a run in which some targets were
+// unreachable or failed fast.
+func failedAtStart(total int, unreachable, failed []string) string {
+	var parts []string
+	if len(unreachable) > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d targets unreachable: %s", len(unreachable), total, strings.Join(unreachable, ", ")))
+	}
+	if len(failed) > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d targets failed every operation: %s", len(failed), total, strings.Join(failed, ", ")))
+	}
+	return strings.Join(parts, "; ")
+}

@@ -266,3 +266,13 @@ func TestRealServices(t *testing.T) {
 		}
 	}
 }
+
+// Every target unreachable at the start: the report is printed, exit 1
+// (before, exit 0), as in pools stats and leaks.
+func TestReportUnreachableExit1(t *testing.T) {
+	r := run(t, nil, "report", "--duration", "300ms", "--concurrency", "2", "-o", "json",
+		"--db", "postgres://app@127.0.0.1:1/app?connect_timeout=1")
+	if r.code != cmdutil.ExitError || !strings.Contains(r.stdout, `"reachable": false`) {
+		t.Errorf("exit %d, want 1 after the report\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/internal/diag"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/workload"
 )
@@ -57,8 +59,13 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	}
 
 	results, runErr := runWorkload(ctx, o, sess, reachable)
-	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+	var ff *workload.FailFastError
+	failedFast := errors.As(runErr, &ff)
+	if runErr != nil && !failedFast && !errors.Is(runErr, context.Canceled) {
 		return runErr
+	}
+	if failedFast && !o.IO.Quiet {
+		fmt.Fprintln(o.IO.ErrOut, "resync: "+redact.Text(runErr.Error()))
 	}
 
 	// The snapshot and the server inspection still run after Ctrl-C.
@@ -95,7 +102,23 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	if in.Partial {
 		return context.Canceled
 	}
-	return thresholds(o, rep)
+	if err := thresholds(o, rep); err != nil {
+		return err
+	}
+	if failedFast {
+		return fmt.Errorf("a target failed its first %d operations alike; see above", ff.Ops)
+	}
+	// Unreachable at the start (the ping): one that dies mid-run shows as errors.
+	var down []string
+	for _, t := range targets {
+		if !t.Reachable {
+			down = append(down, t.Name)
+		}
+	}
+	if len(down) > 0 {
+		return fmt.Errorf("%d of %d targets unreachable at the start: %s", len(down), len(targets), strings.Join(down, ", "))
+	}
+	return nil
 }
 
 // runWorkload drives every reachable pool at once; database pools read
@@ -109,7 +132,7 @@ func runWorkload(ctx context.Context, o *ReportOptions, sess *diag.Session, reac
 		}
 		wo := workload.Options{
 			Name: r.Name(), Op: r.Do, Concurrency: w.Concurrency, Rate: w.Rate,
-			Duration: w.Duration, Warmup: o.Warmup, Seed: o.Seed,
+			Duration: w.Duration, Warmup: o.Warmup, Seed: o.Seed, FailFast: workload.DefaultFailFast,
 		}
 		if isDatabase(r.Kind()) {
 			wo.Cache, wo.Keys, wo.KeyDist = sess.Cache(), w.Keys, workload.KeyDist{Kind: w.Distribution}

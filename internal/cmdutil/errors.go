@@ -23,7 +23,9 @@ const (
 // ExitStatusHelp is appended to every command's long help.
 const ExitStatusHelp = `EXIT STATUS
   0    ok
-  1    runtime error
+  1    runtime error, or a target unreachable at the start (or, in load
+       commands, failing its first 20 operations alike); the report is
+       still printed and a crossed threshold (3) takes precedence
   2    usage or configuration error (bad flag, config key, URL or input file)
   3    a threshold or finding failed (--fail-on, --fail-under-score, --fail-on-leaks)
   130  interrupted (SIGINT/SIGTERM); the partial report is still printed`

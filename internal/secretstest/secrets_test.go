@@ -227,6 +227,12 @@ var commands = [][]string{
 	{"pools", "recommend", "--step-duration", "50ms", "--timeout", "1s", "-o", "json"},
 	{"leaks", "-o", "json"},
 	{"config", "show", "-o", "json"},
+	// every other output: the text table, HTML, -v logs and --output-file
+	// ({OUT} is replaced by a file in a temporary directory, read back)
+	{"report", "--duration", "100ms", "--timeout", "1s", "-v", "-o", "html", "--output-file", "{OUT}.md"},
+	{"pools", "stats", "--duration", "100ms", "--timeout", "1s", "-v", "--output-file", "{OUT}.html"},
+	{"leaks", "-v", "--output-file", "{OUT}.txt"},
+	{"config", "show", "-v", "--output-file", "{OUT}.json"},
 }
 
 func runResync(t *testing.T, args ...string) (int, string, string) {
@@ -260,6 +266,13 @@ func TestPlantedPasswordNeverPrinted(t *testing.T) {
 			flag := keys[p.kind].flag
 			for _, args := range commands {
 				args = append(append([]string{}, args...), flag, p.raw)
+				var outFile string
+				for j, a := range args {
+					if strings.HasPrefix(a, "{OUT}") {
+						outFile = filepath.Join(t.TempDir(), "out"+strings.TrimPrefix(a, "{OUT}"))
+						args[j] = outFile
+					}
+				}
 				if args[0] == "pools" && args[1] == "recommend" {
 					args = append(args, p.raw)
 				}
@@ -268,7 +281,13 @@ func TestPlantedPasswordNeverPrinted(t *testing.T) {
 				if !strings.HasPrefix(args[1], "-") {
 					name += " " + args[1]
 				}
-				for _, out := range []string{stdout, stderr} {
+				outs := []string{stdout, stderr}
+				if outFile != "" {
+					if b, err := os.ReadFile(outFile); err == nil {
+						outs = append(outs, string(b))
+					}
+				}
+				for _, out := range outs {
 					if sec := p.leak(out); sec != "" {
 						t.Errorf("resync %s prints %q of the password:\n%s", name, sec, out)
 					}

@@ -61,7 +61,7 @@ type Target struct {
 	Kind      string `json:"kind"`            // postgres | mysql | sqlite | redis | http
 	URL       string `json:"url"`             // always redacted
 	Reachable bool   `json:"reachable"`       //
-	Error     string `json:"error,omitempty"` // why it is unreachable, redacted
+	Error     string `json:"error,omitempty"` // why it is unreachable or failed every operation, redacted
 }
 
 // CacheEntry is one cache's section.

@@ -133,6 +133,11 @@ func leaksFixture() *Leaks {
 		Capacity: &inspect.Capacity{Used: 99, Max: 100, Reserved: 3, Available: -2, Ratio: 99.0 / 97},
 		Blocking: []inspect.BlockChain{{HeadPID: 77, HeadApplication: "psql", HeadUser: "postgres",
 			HeadState: "idle in transaction", HeadXactSeconds: 7200, Blocked: []int{81, 82}, MaxWaitSeconds: 12.5}},
+		LongRunning: []inspect.LongSession{{PID: 90, Application: "etl", User: "batch", Client: "10.0.0.4:5123",
+			State: "active", XactSeconds: 7300, QuerySeconds: 7300, Query: "SELECT ?", LongXact: true, LongQuery: true}},
+		Holders: []inspect.Holder{{By: "application", Name: "api", Count: 60, Share: 60.0 / 97}},
+		Outliers: []inspect.Outlier{{ClientID: "12", Application: "worker", Client: "10.0.0.5:40000",
+			Reason: inspect.FindingOutputBuffer, IdleSeconds: 0, GroupMedianIdle: 0, GroupSize: 3, OutputBufferBytes: 2 << 20}},
 		Findings: []inspect.Finding{{Severity: resources.SeverityCritical, Code: inspect.FindingCapacity,
 			Message: "99 of 97 usable connection slots in use (102%)"}},
 	}

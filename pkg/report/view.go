@@ -85,7 +85,7 @@ func (r *Report) Summary() output.Summary {
 }
 
 // TargetsTable lists targets with their (redacted) URLs and whether they
-// answered; nil when there are none.
+// answered (or answered, but failed every operation); nil when there are none.
 func TargetsTable(targets []Target) *output.Table {
 	if len(targets) == 0 {
 		return nil
@@ -94,6 +94,11 @@ func TargetsTable(targets []Target) *output.Table {
 		output.Wrapped("status", 12))
 	for _, tg := range targets {
 		status := output.T(output.Good, "reachable")
+		if tg.Reachable && tg.Error != "" {
+			// Answered, but every operation failed (a bad query, an
+			// unknown command): the run stopped it at once.
+			status = append(output.T(output.Bad, "failed"), output.Span{Text: ": " + tg.Error})
+		}
 		if !tg.Reachable {
 			status = output.T(output.Bad, "unreachable")
 			if tg.Error != "" {

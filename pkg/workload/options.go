@@ -55,6 +55,8 @@ const (
 	DefaultHotFraction = 0.2
 	// DefaultHotShare is the share of accesses that go to the hot keys.
 	DefaultHotShare = 0.8
+	// DefaultFailFast is the Options.FailFast the load commands use.
+	DefaultFailFast = 20
 	// DefaultProgressInterval is how often Progress is called.
 	DefaultProgressInterval = time.Second
 )
@@ -128,6 +130,14 @@ type Options struct {
 	// Seed makes key sequences reproducible; zero means a fixed seed of 1.
 	Seed uint64
 
+	// FailFast, when positive, stops the run once the first FailFast
+	// operations (the warm-up's included) have all failed with the same
+	// error: the same text, classed server or other (a bad query, an
+	// unknown command, a rejected login — not a timeout, refusal or reset,
+	// which may pass). Run then returns a *FailFastError with the Result.
+	// One success among them disarms the check for the rest of the run.
+	FailFast int
+
 	// Progress, when set, is called every ProgressInterval from a separate
 	// goroutine while the run lasts.
 	Progress func(Progress)
@@ -188,6 +198,8 @@ func (o Options) Validate() error {
 		return bad("drain %v is negative: use 0 for the default (%v) or a positive duration", o.Drain, DefaultDrain)
 	case o.Keys < 0:
 		return bad("keys %d is negative: use 1 or more", o.Keys)
+	case o.FailFast < 0:
+		return bad("fail-fast count %d is negative: use 0 (off) or 1 or more", o.FailFast)
 	}
 	if w := o.WarmupRequests(); o.Requests > 0 && w > 0 && o.Requests <= w {
 		return bad("%d requests at %g/s are all used by the %v warm-up (%d operations): raise requests above %d or shorten the warm-up",

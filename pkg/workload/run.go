@@ -31,7 +31,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	o = o.withDefaults()
 	r := newRunner(o)
-	return r.run(ctx), nil
+	res := r.run(ctx)
+	if err := r.failed.Load(); err != nil {
+		return res, &FailFastError{Name: o.Name, Ops: o.FailFast, Err: *err}
+	}
+	return res, nil
 }
 
 // runner is one Run in progress.
@@ -54,10 +58,19 @@ type runner struct {
 	// drain after the window runs out.
 	opCtx     context.Context
 	cancelOps context.CancelFunc
+
+	// ff watches the first operations (Options.FailFast); when they all
+	// failed alike, failed holds the error and abort stops the run.
+	ff     *failFast
+	failed atomic.Pointer[error]
+	abort  context.CancelFunc
 }
 
 func newRunner(o Options) *runner {
 	r := &runner{o: o, open: o.Rate > 0, interval: float64(time.Second) / o.Rate}
+	if o.FailFast > 0 {
+		r.ff = &failFast{n: o.FailFast}
+	}
 	r.recs = make([]*recorder, o.Concurrency)
 	for i := range r.recs {
 		r.recs[i] = newRecorder(r.open)
@@ -67,7 +80,11 @@ func newRunner(o Options) *runner {
 
 func (r *runner) now() int64 { return int64(time.Since(r.base)) }
 
-func (r *runner) run(ctx context.Context) *Result {
+func (r *runner) run(parent context.Context) *Result {
+	// ctx is the caller's, also cancelled by a fail-fast stop.
+	ctx, abort := context.WithCancel(parent)
+	defer abort()
+	r.abort = abort
 	r.opCtx, r.cancelOps = context.WithCancel(ctx)
 	defer r.cancelOps()
 	r.base = time.Now()
@@ -128,7 +145,7 @@ func (r *runner) run(ctx context.Context) *Result {
 	if res.Cache != nil {
 		res.Cache.Stats = r.o.Cache.Stats()
 	}
-	res.Partial = ctx.Err() != nil
+	res.Partial = parent.Err() != nil || r.failed.Load() != nil
 	return res
 }
 
@@ -338,6 +355,11 @@ func (w *worker) done(ctx context.Context, due, start, end int64, hit bool, err 
 			w.rec.abandonedSumNs += age
 		}
 		return
+	}
+	if stop := r.ff.observe(err); stop != nil {
+		r.failed.Store(&stop)
+		r.stop.Store(true)
+		r.abort()
 	}
 	if r.endNs > 0 && start < r.endNs && end > r.endNs {
 		w.rec.drained++

@@ -2,6 +2,7 @@ package workload
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 )
@@ -9,7 +10,8 @@ import (
 // RunAll runs one workload per Options at the same time — each target with
 // its own workers — and returns the results in the same order. Every
 // Options is validated before anything runs; the first problem is returned
-// naming the workload.
+// naming the workload. The error after the run joins the workloads'
+// *FailFastError (see Options.FailFast); their results are still returned.
 func RunAll(ctx context.Context, opts []Options) ([]*Result, error) {
 	for i, o := range opts {
 		if err := o.Validate(); err != nil {
@@ -21,14 +23,15 @@ func RunAll(ctx context.Context, opts []Options) ([]*Result, error) {
 		}
 	}
 	results := make([]*Result, len(opts))
+	errs := make([]error, len(opts))
 	var wg sync.WaitGroup
 	for i, o := range opts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], _ = Run(ctx, o) // validated above
+			results[i], errs[i] = Run(ctx, o) // validated above: only *FailFastError
 		}()
 	}
 	wg.Wait()
-	return results, nil
+	return results, errors.Join(errs...)
 }

@@ -27,6 +27,7 @@ type session struct {
 	age      time.Duration // < 0: the server does not say
 	idle     time.Duration // < 0: unknown
 	xact     time.Duration // < 0: no open transaction
+	running  time.Duration // since the current statement started; < 0: unknown
 	own      bool          // labelled as resync's
 	canIdle  bool          // may count as idle (not blocked, not a subscriber)
 	long     bool          // long-lived by the engine's rule
@@ -158,6 +159,7 @@ func (o Options) finish(r *Result, sessions []session) {
 			c.Ratio = float64(c.Used) / float64(usable)
 		}
 		c.Available = usable - c.Used
+		o.holders(r, sessions)
 		if c.Ratio >= 0.8 {
 			sev := resources.SeverityWarning
 			if c.Ratio >= 0.95 {

@@ -114,3 +114,53 @@ func TestChains(t *testing.T) {
 		})
 	}
 }
+
+func TestHolders(t *testing.T) {
+	sess := func(app, user, client string, own bool) session {
+		return session{app: app, user: user, client: client, own: own}
+	}
+	o, err := Options{MaxLifetime: time.Hour}.withDefaults(KindPostgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := []session{
+		sess("api", "app", "10.0.0.1", false), sess("api", "app", "10.0.0.2", false),
+		sess("api", "app", "10.0.0.2", false), sess("cron", "batch", "10.0.0.3", false),
+		sess("resync", "app", "10.0.0.9", true), sess("resync", "app", "10.0.0.9", true),
+	}
+	for _, tc := range []struct {
+		name      string
+		max, resv int
+		findings  int
+	}{
+		{"most of the headroom", 8, 3, 2}, // api 3/5, app 3/5 (own left out), 10.0.0.2 2/5
+		{"plenty of room", 100, 3, 0},
+		{"no usable slots", 3, 3, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Result{Capacity: &Capacity{Max: tc.max, Reserved: tc.resv}}
+			o.holders(r, ss)
+			if tc.max-tc.resv <= 0 {
+				if len(r.Holders) != 0 {
+					t.Fatalf("holders = %+v, want none", r.Holders)
+				}
+				return
+			}
+			want := map[string]Holder{
+				"application": {By: "application", Name: "api", Count: 3},
+				"user":        {By: "user", Name: "app", Count: 3},
+				"client":      {By: "client", Name: "10.0.0.2", Count: 2},
+			}
+			for _, h := range r.Holders {
+				w := want[h.By]
+				w.Share = float64(w.Count) / float64(tc.max-tc.resv)
+				if h != w {
+					t.Errorf("holder = %+v, want %+v", h, w)
+				}
+			}
+			if len(r.Holders) != 3 || len(r.Findings) != tc.findings {
+				t.Errorf("holders %+v findings %+v, want 3 holders, %d findings", r.Holders, r.Findings, tc.findings)
+			}
+		})
+	}
+}

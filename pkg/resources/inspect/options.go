@@ -15,6 +15,9 @@ const (
 	// OwnName labels resync's own connections: PostgreSQL application_name,
 	// Redis client name, MySQL program_name connection attribute.
 	OwnName = "resync"
+	// DefaultShareWarn is the share of the usable connection slots one
+	// application, user or client address may hold before a finding.
+	DefaultShareWarn = 0.5
 )
 
 // Options configure one inspection.
@@ -29,6 +32,19 @@ type Options struct {
 	QueryMax int
 	// WarnGroupSize: see the package rules; 0 means DefaultWarnGroupSize.
 	WarnGroupSize int
+	// LongTransaction: PostgreSQL transactions open longer than it are
+	// long_transaction findings; 0 means MaxLifetime.
+	LongTransaction time.Duration
+	// LongQuery: PostgreSQL statements running longer than it are
+	// long_query findings; 0 means MaxLifetime.
+	LongQuery time.Duration
+	// ShareWarn (0–1]: a client group holding at least this share of the
+	// usable slots is a connection_share finding; 0 means DefaultShareWarn.
+	ShareWarn float64
+	// OutputBufferWarn: a Redis client with at least this many bytes in its
+	// output buffer is an output_buffer finding; 0 means
+	// DefaultOutputBufferWarn.
+	OutputBufferWarn int64
 	// Now is the local clock, used to date leaks; nil means time.Now. Ages
 	// themselves come from the server's clock.
 	Now func() time.Time
@@ -46,6 +62,18 @@ func (o Options) withDefaults(kind string) (Options, error) {
 	}
 	if o.WarnGroupSize <= 0 {
 		o.WarnGroupSize = DefaultWarnGroupSize
+	}
+	if o.LongTransaction <= 0 {
+		o.LongTransaction = o.MaxLifetime
+	}
+	if o.LongQuery <= 0 {
+		o.LongQuery = o.MaxLifetime
+	}
+	if o.ShareWarn <= 0 || o.ShareWarn > 1 {
+		o.ShareWarn = DefaultShareWarn
+	}
+	if o.OutputBufferWarn <= 0 {
+		o.OutputBufferWarn = DefaultOutputBufferWarn
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -22,7 +22,8 @@ SELECT pid, coalesce(usename, ''), coalesce(application_name, ''),
        coalesce(datname, ''),
        extract(epoch FROM now() - backend_start)::float8,
        extract(epoch FROM now() - xact_start)::float8,
-       extract(epoch FROM now() - state_change)::float8
+       extract(epoch FROM now() - state_change)::float8,
+       extract(epoch FROM now() - query_start)::float8
 FROM pg_stat_activity
 WHERE pid <> pg_backend_pid()`
 
@@ -67,15 +68,16 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 		return unreachable(r, err), err
 	}
 	var sessions []session
+	var long []LongSession
 	hidden := 0
 	for rows.Next() {
 		var (
 			pid, port                     int
 			user, app, host, btype, state string
 			query, db                     string
-			age, xact, idle               *float64
+			age, xact, idle, running      *float64
 		)
-		if err := rows.Scan(&pid, &user, &app, &host, &port, &btype, &state, &query, &db, &age, &xact, &idle); err != nil {
+		if err := rows.Scan(&pid, &user, &app, &host, &port, &btype, &state, &query, &db, &age, &xact, &idle, &running); err != nil {
 			rows.Close()
 			err = fmt.Errorf("read pg_stat_activity of %s: %s", r.URL, redact.Text(err.Error()))
 			return unreachable(r, err), err
@@ -91,7 +93,7 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 		}
 		s := session{
 			id: strconv.Itoa(pid), app: app, user: user, client: host, db: db,
-			state: state, query: query, pgIdents: true, age: secs(age), xact: secs(xact), idle: -1,
+			state: state, query: query, pgIdents: true, age: secs(age), xact: secs(xact), idle: -1, running: secs(running),
 			own: IsOwn(app), canIdle: true, extra: map[string]string{"pid": strconv.Itoa(pid)},
 		}
 		if s.client == "" {
@@ -110,6 +112,9 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 			}
 			r.Leaks = append(r.Leaks, o.leakFor(s, LeakIdleInTransaction, resources.SeverityCritical, life))
 		}
+		if ls, ok := o.longRunning(s, pid); ok && !s.own {
+			long = append(long, ls)
+		}
 		sessions = append(sessions, s)
 	}
 	if err := rows.Err(); err != nil {
@@ -126,6 +131,7 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 		err = fmt.Errorf("read lock waits of %s: %s", r.URL, redact.Text(err.Error()))
 		return unreachable(r, err), err
 	}
+	o.longFindings(r, long)
 	for _, c := range r.Blocking {
 		r.Findings = append(r.Findings, blockingFinding(c, o))
 	}

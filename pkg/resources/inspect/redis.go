@@ -83,6 +83,7 @@ func Redis(ctx context.Context, rawURL string, o Options) (*Result, error) {
 	}
 
 	var sessions []session
+	var clients []redisClient
 	for _, c := range parseClientList(list) {
 		if c["id"] == strconv.FormatInt(selfID, 10) {
 			continue
@@ -94,7 +95,10 @@ func Redis(ctx context.Context, rawURL string, o Options) (*Result, error) {
 			r.Leaks = append(r.Leaks, o.leakFor(s, LeakOpenMulti, resources.SeverityWarning, s.idle))
 		}
 		sessions = append(sessions, s)
+		omem, _ := strconv.ParseInt(c["omem"], 10, 64)
+		clients = append(clients, redisClient{s: s, omem: omem})
 	}
+	o.redisOutliers(r, clients)
 	if maxClients, err := strconv.Atoi(fields["maxclients"]); err == nil {
 		r.Capacity = &Capacity{Used: len(sessions), Max: maxClients}
 	} else if v, err := conn.ConfigGet(ctx, "maxclients").Result(); err == nil {

@@ -49,6 +49,9 @@ type Result struct {
 	Clients     []Group            `json:"clients"`         // every other connection, grouped (for --watch)
 	Capacity    *Capacity          `json:"capacity,omitempty"`
 	Blocking    []BlockChain       `json:"blocking_chains,omitempty"` // PostgreSQL: head blockers and who waits behind them
+	LongRunning []LongSession      `json:"long_running,omitempty"`    // PostgreSQL: long transactions and statements
+	Outliers    []Outlier          `json:"client_outliers,omitempty"` // Redis: idle and output-buffer outliers of their group
+	Holders     []Holder           `json:"top_holders,omitempty"`     // biggest holder of slots per application, user, client
 	Findings    []Finding          `json:"findings"`
 	MaxLifetime time.Duration      `json:"-"`
 	Threshold   float64            `json:"max_lifetime_seconds"`
