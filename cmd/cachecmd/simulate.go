@@ -78,8 +78,10 @@ func newSimulateCmd(f *cmdutil.Factory, runF func(context.Context, *SimulateOpti
 		Short: "Replay a key trace or a synthetic workload and print the hit-rate curve",
 		Long: `Replays a key trace, or a synthetic workload, through the cache at several
 capacities and prints, per capacity: the LRU hit rate, the eviction rate,
-the efficiency score and rating, recommendations, and the optimal (Belady)
-hit rate — how much any smarter policy could still gain. It also prints the
+the efficiency score and rating, recommendations (at most one per capacity,
+never more items than the trace's distinct keys, none within 0.5 point of
+an unbounded cache), and the optimal (Belady) hit rate — how much any
+smarter policy could still gain. It also prints the
 smallest capacity that reaches --target-hit-rate, and a chart of the curve.
 
 --policy adds other eviction policies, one hit-rate column and chart series
