@@ -285,38 +285,6 @@ func (s *Sampler) Result(caps []int, target float64) *SampleResult {
 	return res
 }
 
-// Sample streams every request of tr through a Sampler and estimates the
-// curve; cancelled, it returns what was read so far, Partial set, with
-// ctx's error.
-func Sample(ctx context.Context, tr *Reader, cfg SampleConfig) (*SampleResult, error) {
-	if len(cfg.Capacities) == 0 {
-		return nil, errors.New("sim: no capacity to evaluate")
-	}
-	s, err := NewSampler(cfg)
-	if err != nil {
-		return nil, err
-	}
-	for i := 0; ; i++ {
-		if cancelled(ctx, i) {
-			res := s.Result(cfg.Capacities, cfg.TargetHitRate)
-			res.Partial = true
-			return res, ctx.Err()
-		}
-		req, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		s.Add(req.Key)
-	}
-	if s.requests == 0 {
-		return nil, fmt.Errorf("%s: %w", tr.opts.Name, ErrEmptyTrace)
-	}
-	return s.Result(cfg.Capacities, cfg.TargetHitRate), nil
-}
-
 // distBucket rounds a scaled distance down to its 10 leading bits (exact
 // below 1,024; within 0.1 % above), so the histogram has a bounded number
 // of buckets however the rate changes: at most about 28,000.
@@ -343,4 +311,97 @@ func (h *hashHeap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
+}
+
+// DefaultSampleAbove is the trace length above which `cache simulate`
+// samples (SHARDS) unless told to stay exact: up to it the trace is held
+// whole (about 8 bytes a request with the optimum's next uses).
+const DefaultSampleAbove = 20_000_000
+
+// DefaultSampleKeys is the fixed-size sample taken when a trace is sampled
+// without a rate or size given: about 5 MiB, whatever the trace's length.
+const DefaultSampleKeys = 64 << 10
+
+// ReadOrSample streams tr: while it has at most above requests it is read
+// whole into a Trace (nil Sampler); past that every request read so far and
+// every later one goes through a Sampler built from cfg (its Capacities are
+// not needed yet) and the Trace is dropped (nil Trace). above ≤ 0 samples
+// from the start. Cancelled, it returns the Sampler of what was read, with
+// ctx's error. Limits and errors are ReadAll's.
+func ReadOrSample(ctx context.Context, tr *Reader, above int, cfg SampleConfig) (*Trace, *Sampler, error) {
+	s, err := NewSampler(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := &Trace{IDs: make([]int32, 0, 1<<16)}
+	m := make(map[uint64]int32, 1<<12)
+	var keyOf []uint64 // the original key of each dense id, for the switch
+	withSizes := tr.opts.Columns.Size > 0 || tr.opts.Format == FormatOracleGeneral
+	sampling := above <= 0
+	toSampler := func() {
+		for _, id := range t.IDs {
+			s.Add(keyOf[id])
+		}
+		t, m, keyOf, sampling = nil, nil, nil, true
+	}
+	for i := 0; ; i++ {
+		if cancelled(ctx, i) {
+			if !sampling {
+				toSampler()
+			}
+			return nil, s, ctx.Err()
+		}
+		req, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		if sampling {
+			s.Add(req.Key)
+			continue
+		}
+		if len(t.IDs) >= above {
+			toSampler()
+			s.Add(req.Key)
+			continue
+		}
+		id, ok := m[req.Key]
+		if !ok {
+			if len(m) >= DefaultMaxDistinct {
+				return nil, nil, fmt.Errorf("%s: %w: more than %d distinct keys (the limit)", tr.opts.Name, ErrTooLarge, DefaultMaxDistinct)
+			}
+			id = int32(len(m))
+			m[req.Key] = id
+			keyOf = append(keyOf, req.Key)
+			if withSizes {
+				t.Sizes = append(t.Sizes, 0)
+			}
+		}
+		t.IDs = append(t.IDs, id)
+		if withSizes && req.Size > 0 {
+			t.Sizes[id] = req.Size
+		}
+	}
+	if sampling {
+		if s.requests == 0 {
+			return nil, nil, fmt.Errorf("%s: %w", tr.opts.Name, ErrEmptyTrace)
+		}
+		return nil, s, nil
+	}
+	t.Distinct = len(m)
+	if len(t.IDs) == 0 {
+		return nil, nil, fmt.Errorf("%s: %w", tr.opts.Name, ErrEmptyTrace)
+	}
+	return t, nil, nil
+}
+
+// Requests is the number of requests added.
+func (s *Sampler) Requests() int { return int(s.requests) }
+
+// DistinctKeys estimates the distinct keys added: the sampled ones divided
+// by the sampling rate (exact at rate 1).
+func (s *Sampler) DistinctKeys() int {
+	return int(math.Round(float64(len(s.all.last)) / s.all.rate()))
 }

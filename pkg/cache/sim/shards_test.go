@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -120,6 +122,47 @@ func TestNewSamplerRefuses(t *testing.T) {
 	for _, cfg := range []SampleConfig{{}, {Rate: 0.1, MaxKeys: 100}, {Rate: 1.5}, {Rate: -1}, {Rate: math.NaN()}, {MaxKeys: 10}} {
 		if _, err := NewSampler(cfg); err == nil {
 			t.Errorf("%+v accepted", cfg)
+		}
+	}
+}
+
+// TestReadOrSample: a trace up to the bound is read whole; past it, every
+// request (those read before the switch too) goes through the sampler,
+// which with room for every key is exact.
+func TestReadOrSample(t *testing.T) {
+	keys, err := Generate(Workload{Dist: DistZipf, Keys: 500, Requests: 20000, ZipfS: 1, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&text, "%d\n", k)
+	}
+	ids, distinct := Densify(keys)
+	exact := NewLRUCurve(ids, distinct)
+	for _, above := range []int{0, 1, 7000, 20000, 1 << 30} {
+		tr, err := NewReader(strings.NewReader(text.String()), ReaderOptions{Format: FormatText, Name: "t"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		trace, s, err := ReadOrSample(t.Context(), tr, above, SampleConfig{MaxKeys: 1024})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if above >= len(keys) {
+			if trace == nil || s != nil || len(trace.IDs) != len(keys) || trace.Distinct != distinct {
+				t.Fatalf("above %d: want the whole trace", above)
+			}
+			continue
+		}
+		if trace != nil || s == nil || s.Requests() != len(keys) || s.DistinctKeys() != distinct {
+			t.Fatalf("above %d: want a sampler of %d requests and %d keys", above, len(keys), distinct)
+		}
+		res := s.Result([]int{10, 100}, 0.7)
+		for i, c := range []int{10, 100} {
+			if res.Points[i].Hits != exact.Hits(c) {
+				t.Errorf("above %d at %d: %d hits, exact %d", above, c, res.Points[i].Hits, exact.Hits(c))
+			}
 		}
 	}
 }
