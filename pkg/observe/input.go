@@ -2,6 +2,7 @@ package observe
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/pools"
@@ -95,6 +96,13 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 		LastError:       sw.LastError,
 		Uptime:          0,
 	}
+	if p.Waits > 0 {
+		// A source that sums the wait: its mean over the window stands
+		// for every quantile (Derived says so), max is the largest mean
+		// of one interval.
+		mean := float64(p.WaitMicros) / 1000 / float64(p.Waits)
+		s.AcquireWaitMs = pools.Quantiles{P50: mean, P95: mean, P99: mean, Mean: mean, Max: max(p.PeakWaitMs, mean)}
+	}
 	var none []string
 	if p.Attempts == 0 && p.Errors == 0 && !contains(l.Missing, report.MetricErrorRate) {
 		none = append(none, report.MetricErrorRate) // nothing tried in the window
@@ -105,6 +113,7 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 	miss := missing(l.Missing, none...)
 	return report.PoolInput{
 		Snapshot: s,
+		Derived:  slices.Clone(l.Derived),
 		Observed: &report.Observed{
 			Source:          sw.Source,
 			Missing:         miss,

@@ -68,6 +68,19 @@ type Pool struct {
 	WaitMs                         float64 // current wait figure (pgbouncer maxwait), when known
 	// Counters.
 	Attempts, Errors, Rejected uint64 // connections or transactions tried, failed, refused at the limit
+	// Waits and WaitMicros count the acquires whose wait the source sums
+	// and their total wait in microseconds (an application pool's
+	// exporter: go_sql_wait_*, hikaricp_connections_acquire_seconds); the
+	// report's wait figure is then their mean over the window (labelled in
+	// Derived). Zero for sources that give WaitMs instead.
+	Waits, WaitMicros uint64
+	// IdleIsFree says idle connections are free capacity (an
+	// application's pool): utilization is Active/MaxSize. Otherwise (a
+	// server's connection slots) it is (Active+Idle)/MaxSize.
+	IdleIsFree bool
+	// Derived names the figures derived rather than measured, and how
+	// (report.PoolInput.Derived).
+	Derived []string
 	// Missing are the spec metrics the source cannot compute.
 	Missing []string
 	// Facts are source-specific settings the rules quote.

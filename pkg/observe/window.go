@@ -45,11 +45,12 @@ type CacheWindow struct {
 type PoolWindow struct {
 	Last                       Pool
 	Attempts, Errors, Rejected uint64
+	Waits, WaitMicros          uint64 // acquires with a summed wait, and that sum (Pool.Waits)
 	Resets                     int
-	MeanUtilization            float64 // mean of (active+idle)/max over the readings
+	MeanUtilization            float64 // mean of (active+idle)/max (active/max when IdleIsFree) over the readings
 	PeakUtilization            float64
 	PeakWaiting                int
-	PeakWaitMs                 float64
+	PeakWaitMs                 float64 // largest WaitMs, or largest mean wait of one interval (Pool.Waits)
 }
 
 // tracker accumulates one source's readings.
@@ -120,11 +121,22 @@ func (t *tracker) read(ctx context.Context) {
 			w.Attempts += delta(a.prev.Attempts, p.Attempts, &w.Resets)
 			w.Errors += delta(a.prev.Errors, p.Errors, &w.Resets)
 			w.Rejected += delta(a.prev.Rejected, p.Rejected, &w.Resets)
+			waits := delta(a.prev.Waits, p.Waits, &w.Resets)
+			micros := delta(a.prev.WaitMicros, p.WaitMicros, &w.Resets)
+			w.Waits += waits
+			w.WaitMicros += micros
+			if waits > 0 {
+				w.PeakWaitMs = max(w.PeakWaitMs, float64(micros)/1000/float64(waits))
+			}
 			w.Last, a.prev = p, p
 		}
 		w := &a.win
 		if p.MaxSize > 0 {
-			u := float64(p.Active+p.Idle) / float64(p.MaxSize)
+			used := p.Active + p.Idle
+			if p.IdleIsFree {
+				used = p.Active
+			}
+			u := float64(used) / float64(p.MaxSize)
 			a.utilSum += u
 			a.n++
 			w.MeanUtilization = a.utilSum / float64(a.n)
