@@ -100,7 +100,7 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 		// A source that sums the wait: its mean over the window stands
 		// for every quantile (Derived says so), max is the largest mean
 		// of one interval.
-		mean := float64(p.WaitMicros) / 1000 / float64(p.Waits)
+		mean := float64(p.WaitNanos) / 1e6 / float64(p.Waits)
 		s.AcquireWaitMs = pools.Quantiles{P50: mean, P95: mean, P99: mean, Mean: mean, Max: max(p.PeakWaitMs, mean)}
 	}
 	var none []string

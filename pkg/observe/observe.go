@@ -68,12 +68,12 @@ type Pool struct {
 	WaitMs                         float64 // current wait figure (pgbouncer maxwait), when known
 	// Counters.
 	Attempts, Errors, Rejected uint64 // connections or transactions tried, failed, refused at the limit
-	// Waits and WaitMicros count the acquires whose wait the source sums
-	// and their total wait in microseconds (an application pool's
+	// Waits and WaitNanos count the acquires whose wait the source sums
+	// and their total wait in nanoseconds (an application pool's
 	// exporter: go_sql_wait_*, hikaricp_connections_acquire_seconds); the
 	// report's wait figure is then their mean over the window (labelled in
 	// Derived). Zero for sources that give WaitMs instead.
-	Waits, WaitMicros uint64
+	Waits, WaitNanos uint64
 	// IdleIsFree says idle connections are free capacity (an
 	// application's pool): utilization is Active/MaxSize. Otherwise (a
 	// server's connection slots) it is (Active+Idle)/MaxSize.

@@ -157,18 +157,18 @@ func promPool(e *prom.Entity) Pool {
 		IdleIsFree: true,
 		Facts:      map[string]string{},
 	}
-	micros := func(f string) uint64 { return uint64(math.Round(max(v[f], 0) * 1e6)) }
+	nanos := func(f string) uint64 { return uint64(math.Round(max(v[f], 0) * 1e9)) }
 	switch e.Exporter {
 	case prom.ExporterHikari:
 		p.Attempts = n(prom.Acquires) + n(prom.Timeouts)
 		p.Errors, p.Rejected = n(prom.Timeouts), n(prom.Timeouts)
-		p.Waits, p.WaitMicros = n(prom.Acquires), micros(prom.AcquireSeconds)
+		p.Waits, p.WaitNanos = n(prom.Acquires), nanos(prom.AcquireSeconds)
 	case prom.ExporterSQL:
-		p.Waits, p.WaitMicros = n(prom.Waits), micros(prom.WaitSeconds)
+		p.Waits, p.WaitNanos = n(prom.Waits), nanos(prom.WaitSeconds)
 	case prom.ExporterPgxpool:
 		p.Attempts = n(prom.Acquires) + n(prom.Cancels)
 		p.Errors = n(prom.Cancels)
-		p.Waits, p.WaitMicros = n(prom.Acquires), micros(prom.AcquireSeconds)
+		p.Waits, p.WaitNanos = n(prom.Acquires), nanos(prom.AcquireSeconds)
 	case prom.ExporterGoRedis:
 		p.Active = int(max(n(prom.Open), n(prom.Idle)) - n(prom.Idle))
 		p.Attempts = n(prom.Hits) + n(prom.Misses) + n(prom.Timeouts)
@@ -177,7 +177,7 @@ func promPool(e *prom.Entity) Pool {
 	case prom.ExporterResync:
 		p.Attempts = n(prom.Waits) + n(prom.Timeouts)
 		p.Errors, p.Rejected = n(prom.Errors)+n(prom.Timeouts), n(prom.Timeouts)
-		p.Waits, p.WaitMicros = n(prom.Waits), micros(prom.WaitSeconds)
+		p.Waits, p.WaitNanos = n(prom.Waits), nanos(prom.WaitSeconds)
 	}
 	x := promExporters[e.Exporter]
 	p.Missing = slices.Clone(x.missing)

@@ -45,7 +45,7 @@ type CacheWindow struct {
 type PoolWindow struct {
 	Last                       Pool
 	Attempts, Errors, Rejected uint64
-	Waits, WaitMicros          uint64 // acquires with a summed wait, and that sum (Pool.Waits)
+	Waits, WaitNanos           uint64 // acquires with a summed wait, and that sum (Pool.Waits)
 	Resets                     int
 	MeanUtilization            float64 // mean of (active+idle)/max (active/max when IdleIsFree) over the readings
 	PeakUtilization            float64
@@ -122,11 +122,11 @@ func (t *tracker) read(ctx context.Context) {
 			w.Errors += delta(a.prev.Errors, p.Errors, &w.Resets)
 			w.Rejected += delta(a.prev.Rejected, p.Rejected, &w.Resets)
 			waits := delta(a.prev.Waits, p.Waits, &w.Resets)
-			micros := delta(a.prev.WaitMicros, p.WaitMicros, &w.Resets)
+			nanos := delta(a.prev.WaitNanos, p.WaitNanos, &w.Resets)
 			w.Waits += waits
-			w.WaitMicros += micros
+			w.WaitNanos += nanos
 			if waits > 0 {
-				w.PeakWaitMs = max(w.PeakWaitMs, float64(micros)/1000/float64(waits))
+				w.PeakWaitMs = max(w.PeakWaitMs, float64(nanos)/1e6/float64(waits))
 			}
 			w.Last, a.prev = p, p
 		}
