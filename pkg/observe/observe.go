@@ -68,16 +68,21 @@ type Pool struct {
 	WaitMs                         float64 // current wait figure (pgbouncer maxwait), when known
 	// Counters.
 	Attempts, Errors, Rejected uint64 // connections or transactions tried, failed, refused at the limit
-	// Waits and WaitNanos count the acquires whose wait the source sums
-	// and their total wait in nanoseconds (an application pool's
-	// exporter: go_sql_wait_*, hikaricp_connections_acquire_seconds); the
-	// report's wait figure is then their mean over the window (labelled in
-	// Derived). Zero for sources that give WaitMs instead.
-	Waits, WaitNanos uint64
-	// IdleIsFree says idle connections are free capacity (an
-	// application's pool): utilization is Active/MaxSize. Otherwise (a
-	// server's connection slots) it is (Active+Idle)/MaxSize.
-	IdleIsFree bool
+	// WaitTotalUs is the time clients spent waiting for a connection, in
+	// µs (pgbouncer's total_wait_time): with Attempts it gives the
+	// window's mean wait per attempt. Zero when the source has no such
+	// counter.
+	WaitTotalUs uint64
+	// WaitCount, when not zero, is the number of waits WaitTotalUs sums,
+	// which the mean is taken over instead of Attempts (an application
+	// pool's exporter: go_sql_wait_count_total, the acquire timer's
+	// count); the window's p95 and max are then the largest mean of one
+	// interval (labelled in Derived).
+	WaitCount uint64
+	// ActiveOnly makes the utilization Active/MaxSize instead of
+	// (Active+Idle)/MaxSize: the idle connections are free for the next
+	// client (a pgbouncer pool), not slots taken from a server's limit.
+	ActiveOnly bool
 	// Derived names the figures derived rather than measured, and how
 	// (report.PoolInput.Derived).
 	Derived []string

@@ -142,8 +142,8 @@ var promExporters = map[string]struct {
 
 // derivedPromWait is the Derived entry of a pool whose wait is a sum.
 func derivedPromWait(what, counted string) string {
-	return "acquire_wait_ms: " + what + " gives only a count and a total; p50, p95, p99 and mean are the mean wait of " +
-		counted + " over the window, max the largest mean of one interval"
+	return "acquire_wait_ms: " + what + " gives only a count and a total; mean and p50 are the mean wait of " +
+		counted + " over the window, p95, p99 and max the largest mean of one interval"
 }
 
 const derivedPromUtilization = "utilization: connections in use ÷ the pool's maximum at each reading, averaged over the readings"
@@ -154,21 +154,21 @@ func promPool(e *prom.Entity) Pool {
 	p := Pool{
 		Kind:   e.Exporter,
 		Active: int(n(prom.InUse)), Idle: int(n(prom.Idle)), Waiting: int(n(prom.Pending)), MaxSize: int(n(prom.Max)),
-		IdleIsFree: true,
+		ActiveOnly: true,
 		Facts:      map[string]string{},
 	}
-	nanos := func(f string) uint64 { return uint64(math.Round(max(v[f], 0) * 1e9)) }
+	micros := func(f string) uint64 { return uint64(math.Round(max(v[f], 0) * 1e6)) }
 	switch e.Exporter {
 	case prom.ExporterHikari:
 		p.Attempts = n(prom.Acquires) + n(prom.Timeouts)
 		p.Errors, p.Rejected = n(prom.Timeouts), n(prom.Timeouts)
-		p.Waits, p.WaitNanos = n(prom.Acquires), nanos(prom.AcquireSeconds)
+		p.WaitCount, p.WaitTotalUs = n(prom.Acquires), micros(prom.AcquireSeconds)
 	case prom.ExporterSQL:
-		p.Waits, p.WaitNanos = n(prom.Waits), nanos(prom.WaitSeconds)
+		p.WaitCount, p.WaitTotalUs = n(prom.Waits), micros(prom.WaitSeconds)
 	case prom.ExporterPgxpool:
 		p.Attempts = n(prom.Acquires) + n(prom.Cancels)
 		p.Errors = n(prom.Cancels)
-		p.Waits, p.WaitNanos = n(prom.Acquires), nanos(prom.AcquireSeconds)
+		p.WaitCount, p.WaitTotalUs = n(prom.Acquires), micros(prom.AcquireSeconds)
 	case prom.ExporterGoRedis:
 		p.Active = int(max(n(prom.Open), n(prom.Idle)) - n(prom.Idle))
 		p.Attempts = n(prom.Hits) + n(prom.Misses) + n(prom.Timeouts)
@@ -177,7 +177,7 @@ func promPool(e *prom.Entity) Pool {
 	case prom.ExporterResync:
 		p.Attempts = n(prom.Waits) + n(prom.Timeouts)
 		p.Errors, p.Rejected = n(prom.Errors)+n(prom.Timeouts), n(prom.Timeouts)
-		p.Waits, p.WaitNanos = n(prom.Waits), nanos(prom.WaitSeconds)
+		p.WaitCount, p.WaitTotalUs = n(prom.Waits), micros(prom.WaitSeconds)
 	}
 	x := promExporters[e.Exporter]
 	p.Missing = slices.Clone(x.missing)

@@ -44,19 +44,19 @@ func TestPrometheusReading(t *testing.T) {
 	}{
 		{file: "hikaricp.prom", name: "HikariPool-1", paste: "spring.datasource.hikari.maximum-pool-size=%d",
 			pool: &Pool{Kind: "hikaricp", Active: 7, Idle: 3, Waiting: 2, MaxSize: 10,
-				Attempts: 1523, Errors: 3, Rejected: 3, Waits: 1520, WaitNanos: 912000000}},
+				Attempts: 1523, Errors: 3, Rejected: 3, WaitCount: 1520, WaitTotalUs: 912000}},
 		{file: "sql.prom", name: "orders", paste: "db.SetMaxOpenConns(%d)",
-			pool: &Pool{Kind: "sql", Active: 4, Idle: 2, MaxSize: 8, Waits: 40, WaitNanos: 1500000000,
+			pool: &Pool{Kind: "sql", Active: 4, Idle: 2, MaxSize: 8, WaitCount: 40, WaitTotalUs: 1500000,
 				Missing: []string{report.MetricErrorRate}}},
 		{file: "pgxpool.prom", name: "database=inventory", paste: "pool_max_conns=%d",
 			pool: &Pool{Kind: "pgxpool", Active: 3, Idle: 1, MaxSize: 4, Attempts: 901, Errors: 1,
-				Waits: 900, WaitNanos: 450000000}},
+				WaitCount: 900, WaitTotalUs: 450000}},
 		{file: "goredis.prom", name: "shop_cache", paste: "PoolSize: %d",
 			pool: &Pool{Kind: "go-redis", Active: 3, Idle: 5, Attempts: 10004, Errors: 4, Rejected: 4,
 				Missing: []string{report.MetricAcquireWait, report.MetricUtilization}}},
 		{file: "resync.prom", name: "redis",
 			pool: &Pool{Kind: "resync", Active: 8, Idle: 12, MaxSize: 20, Attempts: 100, Errors: 3,
-				Waits: 100, WaitNanos: 250000000}},
+				WaitCount: 100, WaitTotalUs: 250000}},
 		{file: "resync.prom", name: "probe",
 			cache: &Cache{Hits: 90, Misses: 10, Items: 40, Missing: []string{report.MetricEvictionRate}}},
 		{file: "micrometer_cache.prom", name: "products{cacheManager=cacheManager,name=products}",
@@ -73,8 +73,8 @@ func TestPrometheusReading(t *testing.T) {
 				got, want := r.Pools[i], *tt.pool
 				if got.Kind != want.Kind || got.Active != want.Active || got.Idle != want.Idle ||
 					got.Waiting != want.Waiting || got.MaxSize != want.MaxSize || got.Attempts != want.Attempts ||
-					got.Errors != want.Errors || got.Rejected != want.Rejected || got.Waits != want.Waits ||
-					got.WaitNanos != want.WaitNanos || !slices.Equal(got.Missing, want.Missing) || !got.IdleIsFree {
+					got.Errors != want.Errors || got.Rejected != want.Rejected || got.WaitCount != want.WaitCount ||
+					got.WaitTotalUs != want.WaitTotalUs || !slices.Equal(got.Missing, want.Missing) || !got.ActiveOnly {
 					t.Errorf("pool\n got %+v\nwant %+v", got, want)
 				}
 				if got.Facts[FactPasteMax] != tt.paste {
@@ -212,8 +212,8 @@ func TestPrometheusObserve(t *testing.T) {
 	}
 	// 30 waits over 3 s: mean 100 ms; the intervals' means are 50 and 200 ms.
 	w := p.Metrics.AcquireWaitMs
-	if w.P95 != 100 || w.Mean != 100 || w.Max != 200 {
-		t.Errorf("acquire wait %+v: want p95 and mean 100 ms, max 200 ms", w)
+	if w.P50 != 100 || w.Mean != 100 || w.P95 != 200 || w.P99 != 200 || w.Max != 200 {
+		t.Errorf("acquire wait %+v: want p50 and mean 100 ms, p95, p99 and max 200 ms", w)
 	}
 	// in use 4, 4, 2 of 4: mean 10/12.
 	if u := p.Metrics.Utilization; u < 0.83 || u > 0.84 {
