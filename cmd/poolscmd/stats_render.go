@@ -46,6 +46,3 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.Po
 	return out
 }
 
-func renderStats(o *StatsOptions, runs []*statsRun, started time.Time) error {
-	return o.Printer.Print(buildStats(o, runs, started))
-}

@@ -11,6 +11,7 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/pkg/threshold"
 )
 
 // Defaults of the report's own flags.
@@ -29,7 +30,8 @@ type ReportOptions struct {
 	Warmup      time.Duration
 	Seed        uint64 // the cached workload's key sequence
 	MaxLifetime time.Duration
-	Thresholds  report.Thresholds // --fail-on, --fail-under-score
+	Thresholds  report.Thresholds     // --fail-on, --fail-under-score
+	Checks      []threshold.Threshold // --threshold, evaluated on the final figures
 
 	Now func() time.Time // the report's clock
 }
@@ -44,7 +46,7 @@ var targetFlags = cmdutil.TargetFlags{
 
 // reportWorkload are the workload flags "report" takes.
 const reportWorkload = cmdutil.WorkloadDuration | cmdutil.WorkloadWarmup | cmdutil.WorkloadConcurrency |
-	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed
+	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed | cmdutil.WorkloadThreshold
 
 // New returns the "report" command.
 func New(f *cmdutil.Factory) *cobra.Command { return newReportCmd(f, nil) }
@@ -85,6 +87,15 @@ window; every cache and pool says its source and the metrics the source
 cannot give, and a score with a missing part renormalises the remaining
 weights (docs/observe.md).
 
+--threshold 'SUBJECT.METRIC OP VALUE' (repeatable) checks the final figures,
+k6-style: SUBJECT is a cache or pool name ("default", "database", "redis",
+"http") or * for all, e.g. 'redis.p99<5ms', 'database.error_rate<1%',
+'*.throughput>1000', 'default.hit_rate>80%'. The checks are listed in the
+output (JSON "thresholds"); any that fails, or has no figure to compare
+(an unknown name, an unreachable target, a metric not measured), exits 3,
+as --fail-on and --fail-under-score do. Grammar and metrics:
+docs/thresholds.md.
+
 Progress goes to stderr when it is a terminal. Ctrl-C stops the workload and
 prints the partial report (marked "partial"), exit 130; a second Ctrl-C exits
 at once.
@@ -104,11 +115,18 @@ at once.
   resync report --observe 60s --interval 10s --redis redis://cache:6379 \
       --db postgres://app:secret@db:5432/app
 
+  # k6-style gates: exit 3 unless every pool's errors stay under 1 %
+  # and Redis's p99 under 250 ms (docs/thresholds.md)
+  resync report --duration 2s --threshold '*.error_rate<1%' --threshold 'redis.p99<250ms'
+
   # Markdown for a GitHub job summary
   resync report -o markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			if err := wl.Check(); err != nil {
+				return err
+			}
+			if o.Checks, err = wl.Thresholds(); err != nil {
 				return err
 			}
 			bindings := targetFlags.Bindings(map[string]string{

@@ -21,8 +21,8 @@ type Subject struct {
 // Result is one threshold checked against one subject. It is part of the
 // commands' JSON (schema_version 1, "thresholds").
 type Result struct {
-	Expr    string   `json:"expr"`    // as given
-	Subject string   `json:"subject"` // the cache or pool checked; "*" when none matched
+	Expr    string   `json:"expr"`           // as given
+	Subject string   `json:"subject"`        // the cache or pool checked; "*" when none matched
 	Kind    string   `json:"kind,omitempty"` // pool | cache; absent when no subject matched
 	Metric  string   `json:"metric"`
 	Op      string   `json:"op"`

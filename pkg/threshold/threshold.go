@@ -113,7 +113,8 @@ const Wildcard = "*"
 type Error struct {
 	Source string // how the user gave it, e.g. "--threshold"; "threshold" when empty
 	Expr   string
-	Msg    string // what is wrong and the choices
+	Msg    string // what is wrong: `unknown metric "p999"`
+	Hint   string // the choices or the fix
 }
 
 func (e *Error) Error() string {
@@ -121,19 +122,24 @@ func (e *Error) Error() string {
 	if src == "" {
 		src = "threshold"
 	}
-	return fmt.Sprintf("%s in %s '%s'", e.Msg, src, e.Expr)
+	msg := fmt.Sprintf("%s in %s '%s'", e.Msg, src, e.Expr)
+	if e.Hint != "" {
+		msg += "; " + e.Hint
+	}
+	return msg
 }
 
 // Parse reads one expression.
 func Parse(expr string) (Threshold, error) {
 	expr = strings.TrimSpace(expr)
 	t := Threshold{Expr: expr}
-	fail := func(format string, args ...any) (Threshold, error) {
-		return Threshold{}, &Error{Expr: expr, Msg: fmt.Sprintf(format, args...)}
+	fail := func(msg, hint string) (Threshold, error) {
+		return Threshold{}, &Error{Expr: expr, Msg: msg, Hint: hint}
 	}
+	ops := strings.Join(Ops, " ")
 	i := strings.IndexAny(expr, "<>=!")
 	if i < 0 {
-		return fail("no comparison (one of %s): write SUBJECT.METRIC OP VALUE, e.g. redis.p99<5ms", strings.Join(Ops, " "))
+		return fail("no comparison", "write SUBJECT.METRIC OP VALUE with OP one of "+ops+", e.g. redis.p99<5ms")
 	}
 	left, rest := strings.TrimSpace(expr[:i]), expr[i:]
 	switch {
@@ -142,27 +148,27 @@ func Parse(expr string) (Threshold, error) {
 	case rest[0] == '<' || rest[0] == '>':
 		t.Op, rest = rest[:1], rest[1:]
 	default:
-		return fail("operator %q is not one of %s", opToken(rest), strings.Join(Ops, " "))
+		return fail(fmt.Sprintf("unknown operator %q", opToken(rest)), "operators: "+ops)
 	}
 	if strings.ContainsAny(rest, "<>=") {
-		return fail("operator %q is not one of %s", t.Op+opToken(strings.TrimLeft(rest, " ")), strings.Join(Ops, " "))
+		return fail(fmt.Sprintf("unknown operator %q", t.Op+opToken(strings.TrimLeft(rest, " "))), "operators: "+ops)
 	}
 	dot := strings.LastIndexByte(left, '.')
 	if dot < 0 {
-		return fail("%q has no subject: write SUBJECT.METRIC, e.g. redis.p99 or *.%s (metrics: %s)",
-			left, left, strings.Join(MetricNames(), ", "))
+		return fail(fmt.Sprintf("%q has no subject", left),
+			fmt.Sprintf("write SUBJECT.METRIC, e.g. redis.%s or *.%s, with SUBJECT a cache or pool name or *", left, left))
 	}
 	t.Subject, t.Metric = strings.TrimSpace(left[:dot]), strings.TrimSpace(left[dot+1:])
 	if t.Subject == "" || strings.ContainsAny(t.Subject, " \t") {
-		return fail("subject %q is not a cache or pool name: give one such as redis, or * for all", t.Subject)
+		return fail(fmt.Sprintf("subject %q is not a cache or pool name", t.Subject), "give one such as redis, or * for all")
 	}
 	m, ok := lookup(t.Metric)
 	if !ok {
-		return fail("unknown metric %q; metrics: %s", t.Metric, strings.Join(MetricNames(), ", "))
+		return fail(fmt.Sprintf("unknown metric %q", t.Metric), "metrics: "+strings.Join(MetricNames(), ", "))
 	}
 	v, err := parseValue(strings.TrimSpace(rest), m)
 	if err != nil {
-		return fail("%v", err)
+		return fail(err.Error(), m.Name+" takes "+example(m))
 	}
 	t.Limit = v
 	return t, nil
@@ -195,10 +201,10 @@ func ParseAll(exprs []string, source string) ([]Threshold, error) {
 // parseValue reads a threshold value in m's unit.
 func parseValue(s string, m Metric) (float64, error) {
 	if s == "" {
-		return 0, fmt.Errorf("no value after the operator: give %s", example(m))
+		return 0, fmt.Errorf("no value after the operator")
 	}
 	bad := func(why string) (float64, error) {
-		return 0, fmt.Errorf("value %q %s: %s takes %s", s, why, m.Name, example(m))
+		return 0, fmt.Errorf("value %q %s", s, why)
 	}
 	switch m.Unit {
 	case Millis:

@@ -51,18 +51,18 @@ func TestParseErrors(t *testing.T) {
 		expr string
 		want []string // substrings of the message, which always names the expression
 	}{
-		{"redis.p999<5ms", []string{`unknown metric "p999"`, "metrics: p50, p95, p99, max,", "score"}},
-		{"redis.p99", []string{"no comparison", "<="}},
+		{"redis.p999<5ms", []string{`unknown metric "p999" in threshold 'redis.p999<5ms'; metrics: p50, p95, p99, max,`, "score"}},
+		{"redis.p99", []string{"no comparison in threshold 'redis.p99'; write SUBJECT.METRIC OP VALUE", "<="}},
 		{"p99<5ms", []string{`"p99" has no subject`, "*.p99"}},
 		{".p99<5ms", []string{`subject ""`}},
 		{"re dis.p99<5ms", []string{`subject "re dis"`}},
-		{"redis.p99=5ms", []string{`operator "="`, "== "}},
+		{"redis.p99=5ms", []string{`unknown operator "="`, "operators: < <= > >= =="}},
 		{"redis.p99=<5ms", []string{`operator "=<"`}},
 		{"redis.p99<<5ms", []string{`operator "<<"`}},
 		{"redis.p99<5ms<6ms", []string{`operator`}},
 		{"redis.p99!=5ms", []string{`operator "!="`}},
 		{"redis.p99<", []string{"no value after the operator", "5ms"}},
-		{"redis.p99<5 parsecs", []string{`value "5 parsecs" is not a duration`, "p99 takes a latency"}},
+		{"redis.p99<5 parsecs", []string{`value "5 parsecs" is not a duration in threshold 'redis.p99<5 parsecs'; p99 takes a latency`}},
 		{"redis.p99<-5ms", []string{`value "-5ms" is not a duration`}},
 		{"redis.p99<NaN", []string{`value "NaN"`}},
 		{"redis.p99<Inf", []string{`value "Inf"`}},
@@ -97,7 +97,7 @@ func TestParseErrors(t *testing.T) {
 
 func TestParseAllNamesTheSource(t *testing.T) {
 	if _, err := ParseAll([]string{"redis.p99<5ms", "*.nope>1"}, "--threshold"); err == nil ||
-		err.Error() != `unknown metric "nope"; metrics: `+strings.Join(MetricNames(), ", ")+` in --threshold '*.nope>1'` {
+		err.Error() != `unknown metric "nope" in --threshold '*.nope>1'; metrics: `+strings.Join(MetricNames(), ", ") {
 		t.Errorf("ParseAll error = %v", err)
 	}
 	ts, err := ParseAll([]string{"redis.p99<5ms", "*.score>1"}, "--threshold")
