@@ -21,4 +21,3 @@ func sizingResult(runs []*recommendRun, started time.Time, partial bool) *report
 	}
 	return report.BuildSizing(started, partial, in)
 }
-

@@ -45,4 +45,3 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.Po
 	out.Report = report.Build(in)
 	return out
 }
-
