@@ -98,19 +98,19 @@ utilization (docs/thresholds.md).`,
   resync pools recommend database --instances 4 --wait-p99 50ms -o json
   resync pools recommend --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3
   resync pools recommend --db postgres://app@localhost/app --threshold '*.throughput>1000' --threshold '*.error_rate<1%'`,
-		RunE: func(cmd *cobra.Command, args []string) (err error) {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := wl.Check(); err != nil {
 				return err
 			}
 			opts.Concurrency, opts.OpTimeout = wl.Concurrency, wl.OpTimeout
-			if opts.Checks, err = wl.Thresholds(); err != nil {
-				return err
-			}
 			if err := checkRecommendFlags(opts, waitP99, step); err != nil {
 				return err
 			}
 			cfg, err := f.Config(cmd, targetFlags.Bindings(nil))
 			if err != nil {
+				return err
+			}
+			if opts.Checks, err = wl.Thresholds(cfg.Workload.Thresholds); err != nil {
 				return err
 			}
 			names, err := addURLArgs(cfg, args)

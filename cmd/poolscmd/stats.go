@@ -113,11 +113,6 @@ or has no figure to compare (an unknown name, an unreachable target), exits
 			if err := wl.Check(); err != nil {
 				return err
 			}
-			checks, err := wl.Thresholds()
-			if err != nil {
-				return err
-			}
-			opts.Checks = checks
 			bindings := targetFlags.Bindings(nil)
 			maps.Copy(bindings, wl.Bindings())
 			cfg, err := f.Config(cmd, bindings)
@@ -125,6 +120,9 @@ or has no figure to compare (an unknown name, an unreachable target), exits
 				return err
 			}
 			if opts.Targets, err = targetsFrom(cfg); err != nil {
+				return err
+			}
+			if opts.Checks, err = wl.Thresholds(cfg.Workload.Thresholds); err != nil {
 				return err
 			}
 			if err := opts.Op.validate(); err != nil {

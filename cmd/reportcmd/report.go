@@ -122,11 +122,8 @@ at once.
   # Markdown for a GitHub job summary
   resync report -o markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) (err error) {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := wl.Check(); err != nil {
-				return err
-			}
-			if o.Checks, err = wl.Thresholds(); err != nil {
 				return err
 			}
 			bindings := targetFlags.Bindings(map[string]string{
@@ -138,6 +135,9 @@ at once.
 				return err
 			}
 			o.Config = cfg
+			if o.Checks, err = wl.Thresholds(cfg.Workload.Thresholds); err != nil {
+				return err
+			}
 			o.Warmup, o.Seed = wl.Warmup, wl.Seed
 			o.Printer = f.Printer()
 			o.Now = f.Now

@@ -39,7 +39,7 @@ const (
 	WorkloadKeys                                 // --keys (WORKLOAD.KEYS) and --dist (WORKLOAD.DISTRIBUTION)
 	WorkloadSeed                                 // --seed
 	WorkloadOpTimeout                            // --timeout
-	WorkloadThreshold                            // --threshold, repeatable
+	WorkloadThreshold                            // --threshold (WORKLOAD.THRESHOLDS), repeatable
 )
 
 // workloadKeys are the configuration keys the bound flags override; the
@@ -75,7 +75,8 @@ type WorkloadFlags struct {
 	Dist        string        // --dist: zipf, uniform or hotset
 	Seed        uint64        // --seed: the key sequence's random seed
 	OpTimeout   time.Duration // --timeout: bound on one operation once it has a connection
-	// Threshold holds each --threshold as given; Thresholds parses them.
+	// Threshold holds each --threshold as given; Thresholds parses them
+	// (or WORKLOAD.THRESHOLDS when none was given).
 	Threshold []string
 
 	// Unbound lists registered flags that the command interprets itself
@@ -140,14 +141,19 @@ func (w *WorkloadFlags) Register(fs *pflag.FlagSet, which WorkloadFlag) {
 	}
 	if which&WorkloadThreshold != 0 {
 		fs.StringArrayVar(&w.Threshold, "threshold", w.Threshold,
-			"exit 3 unless SUBJECT.METRIC OP VALUE holds on the final figures, e.g. 'redis.p99<5ms', '*.error_rate<1%'; repeatable (docs/thresholds.md)")
+			"exit 3 unless SUBJECT.METRIC OP VALUE holds on the final figures, e.g. 'redis.p99<5ms', '*.error_rate<1%'; repeatable; replaces WORKLOAD.THRESHOLDS (docs/thresholds.md)")
 	}
 }
 
-// Thresholds parses the --threshold flags; a bad expression is a usage
-// error naming it, its token and the choices.
-func (w *WorkloadFlags) Thresholds() ([]threshold.Threshold, error) {
-	ts, err := threshold.ParseAll(w.Threshold, "--threshold")
+// Thresholds parses the --threshold flags or, when none was given, the
+// configured WORKLOAD.THRESHOLDS (config.Config.Workload.Thresholds); a bad
+// expression is a usage error naming it, its token and the choices.
+func (w *WorkloadFlags) Thresholds(configured []string) ([]threshold.Threshold, error) {
+	exprs, source := w.Threshold, "--threshold"
+	if w.fs == nil || !w.fs.Changed("threshold") {
+		exprs, source = configured, "WORKLOAD.THRESHOLDS"
+	}
+	ts, err := threshold.ParseAll(exprs, source)
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
