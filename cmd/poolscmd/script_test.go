@@ -45,7 +45,7 @@ func TestScriptMixWeights(t *testing.T) {
 			if err := exec(db, fmt.Sprintf(tt.createSQL, table)); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { _ = exec(db, "DROP TABLE " + table) })
+			t.Cleanup(func() { _ = exec(db, "DROP TABLE "+table) })
 
 			dir := t.TempDir()
 			ins := filepath.Join(dir, "insert.sql")
@@ -197,10 +197,10 @@ func TestRecommendScript(t *testing.T) {
 	url := testenv.PostgresURL(t)
 	table := fmt.Sprintf("resync_w19_rec_%d", time.Now().UnixNano())
 	db := openDB(t, "pgx", url)
-	if err := exec(db, "CREATE TABLE " + table + " (v BIGINT)"); err != nil {
+	if err := exec(db, "CREATE TABLE "+table+" (v BIGINT)"); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = exec(db, "DROP TABLE " + table) })
+	t.Cleanup(func() { _ = exec(db, "DROP TABLE "+table) })
 	ins := filepath.Join(t.TempDir(), "insert.sql")
 	write(t, ins, fmt.Sprintf("\\set v random(500, 599)\nBEGIN;\nINSERT INTO %s (v) VALUES (:v);\nCOMMIT;\n", table))
 
