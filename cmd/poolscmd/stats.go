@@ -107,7 +107,7 @@ or has no figure to compare (an unknown name, an unreachable target), exits
   resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --concurrency 50 --duration 30s
   resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json
   resync pools stats --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3 --requests 10000
-  resync pools stats --redis redis://localhost:6379 --duration 5s --threshold 'redis.p99<5ms' --threshold '*.error_rate<1%'`,
+  resync pools stats --redis redis://localhost:6379 --duration 5s --threshold 'redis.p99<50ms' --threshold '*.error_rate<1%'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := wl.Check(); err != nil {

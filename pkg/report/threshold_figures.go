@@ -2,6 +2,7 @@ package report
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/pkg/threshold"
@@ -20,7 +21,10 @@ import (
 //	score                    efficiency_score
 //
 // A metric the source cannot compute (missing_metrics, observe mode) is
-// absent, so a threshold on it fails rather than passing on a zero.
+// absent, so a threshold on it fails rather than passing on a zero. A pool
+// read from a target's own counters (observe mode) has no latency or
+// throughput figures, and its acquire_p95 and acquire_p99 are the peak wait
+// the source saw, an upper bound of both.
 
 // Subjects are the report's caches and pools with their threshold figures,
 // pools first, plus every target without a pool as a subject that is down.
@@ -32,7 +36,20 @@ func (r *Report) Subjects() []threshold.Subject {
 	for _, n := range r.CacheNames() {
 		out = append(out, cacheSubject(n, r.Caches[n]))
 	}
-	return append(out, downTargets(r.Targets, func(name string) bool { _, ok := r.Pools[name]; return ok })...)
+	return append(out, downTargets(r.Targets, r.hasEntry)...)
+}
+
+// hasEntry reports whether a cache or pool belongs to the target: named
+// after it, or "<target>/<name>" (observe mode).
+func (r *Report) hasEntry(target string) bool {
+	for _, names := range [][]string{r.PoolNames(), r.CacheNames()} {
+		for _, n := range names {
+			if n == target || strings.HasPrefix(n, target+"/") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func poolSubject(name string, p PoolEntry, targets []Target) threshold.Subject {
@@ -48,10 +65,15 @@ func poolSubject(name string, p PoolEntry, targets []Target) threshold.Subject {
 		return s
 	}
 	missing := func(metric string) bool { return slices.Contains(p.MissingMetrics, metric) }
-	if l := m.LatencyMs; l != nil {
+	observed := p.Source != "" && p.Source != SourceEmbedded
+	if l := m.LatencyMs; l != nil && !observed {
 		s.Values["p50"], s.Values["p95"], s.Values["p99"], s.Values["max"] = l.P50, l.P95, l.P99, l.Max
 	}
-	if !missing(MetricAcquireWait) {
+	switch {
+	case missing(MetricAcquireWait):
+	case observed:
+		s.Values["acquire_p95"], s.Values["acquire_p99"] = m.AcquireWaitMs.Max, m.AcquireWaitMs.Max
+	default:
 		s.Values["acquire_p95"], s.Values["acquire_p99"] = m.AcquireWaitMs.P95, m.AcquireWaitMs.P99
 	}
 	if !missing(MetricErrorRate) {
@@ -60,7 +82,10 @@ func poolSubject(name string, p PoolEntry, targets []Target) threshold.Subject {
 	if !missing(MetricUtilization) {
 		s.Values["utilization"] = m.Utilization
 	}
-	s.Values["throughput"], s.Values["score"] = m.ThroughputPerS, p.EfficiencyScore
+	if !observed {
+		s.Values["throughput"] = m.ThroughputPerS
+	}
+	s.Values["score"] = p.EfficiencyScore
 	return s
 }
 
@@ -79,12 +104,12 @@ func cacheSubject(name string, c CacheEntry) threshold.Subject {
 	return s
 }
 
-// downTargets are the targets with no figures (has reports false for their
-// name): unreachable, or failed at the start.
+// downTargets are the targets with no cache or pool (has reports false
+// for their name) because they were unreachable or failed at the start.
 func downTargets(targets []Target, has func(string) bool) []threshold.Subject {
 	var out []threshold.Subject
 	for _, t := range targets {
-		if has(t.Name) {
+		if has(t.Name) || (t.Reachable && t.Error == "") {
 			continue
 		}
 		why := "unreachable"

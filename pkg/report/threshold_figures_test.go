@@ -19,6 +19,9 @@ func TestReportThresholds(t *testing.T) {
 	in = degradedInput()
 	in.Pools[0].Observed = &Observed{Source: SourcePostgres, Missing: []string{MetricErrorRate}}
 	observed := Build(in)
+	in = degradedInput()
+	in.Pools[0].Snapshot.Name = "database/main"
+	observedNames := Build(in)
 	type row struct {
 		subject, value string
 		ok             bool
@@ -46,6 +49,11 @@ func TestReportThresholds(t *testing.T) {
 		{"unreachable pool fails under *", unreachable, "*.error_rate<100%", []row{{"database", "", true}, {"http", "", true},
 			{"redis", "redis has no figures: unreachable: dial tcp 127.0.0.1:41234: connect: connection refused", false}}},
 		{"a metric the source cannot give is absent", observed, "database.error_rate<1%", []row{{"database", "database has no error_rate figure in this run", false}}},
+		{"observed pools have no latency", observed, "database.p99<1s", []row{{"database", "database has no p99 figure in this run", false}}},
+		{"observed pools have no throughput", observed, "*.throughput>=0", []row{{"http", "", true}, {"redis", "", true}}},
+		{"observed acquire wait is the peak", observed, "database.acquire_p99<=140ms", []row{{"database", "140ms", true}}},
+		{"an observe entry named target/name belongs to its target", observedNames, "*.score>=0",
+			[]row{{"database/main", "", true}, {"default", "", true}, {"http", "", true}, {"redis", "", true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
