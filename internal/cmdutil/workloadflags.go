@@ -141,7 +141,7 @@ func (w *WorkloadFlags) Register(fs *pflag.FlagSet, which WorkloadFlag) {
 	}
 	if which&WorkloadThreshold != 0 {
 		fs.StringArrayVar(&w.Threshold, "threshold", w.Threshold,
-			"exit 3 unless SUBJECT.METRIC OP VALUE holds on the final figures, e.g. 'redis.p99<5ms', '*.error_rate<1%'; repeatable; replaces WORKLOAD.THRESHOLDS (docs/thresholds.md)")
+			"exit 3 unless `EXPR` (SUBJECT.METRIC OP VALUE) holds on the final figures, e.g. 'redis.p99<5ms', '*.error_rate<1%'; repeatable; replaces WORKLOAD.THRESHOLDS (docs/thresholds.md)")
 	}
 }
 
