@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -125,10 +126,12 @@ func downTargets(targets []Target, has func(string) bool) []threshold.Subject {
 }
 
 // Subjects are the swept pools with the figures of the sweep step at the
-// recommended max size (the size to configure): p50, p99, throughput,
-// error_rate and utilization from that step, acquire_p99 from the wait
-// check at that size at the expected rate (the step's when it was not
-// checked). A pool with no recommendation, or a target not swept, is down.
+// recommended max size (the size to configure; when the server's limit
+// capped it below every measured size but one, the largest measured size
+// under it): p50, p99, throughput, error_rate and utilization from that
+// step, acquire_p99 from the wait check at that size at the expected rate
+// (the step's when it was not checked). A pool with no recommendation, or a
+// target not swept, is down.
 func (s *Sizing) Subjects() []threshold.Subject {
 	var out []threshold.Subject
 	for _, n := range s.PoolNames() {
@@ -144,21 +147,32 @@ func sizingSubject(name string, p SizingPool) threshold.Subject {
 		sub.Down = "no recommendation (" + p.StopReason + ")"
 		return sub
 	}
-	i := slices.IndexFunc(p.Steps, func(st sizing.Step) bool { return st.Size == rec.Max && st.Error == "" })
-	if i < 0 {
-		sub.Down = "the recommended max was not measured"
+	st, ok := stepAtMost(p.Steps, rec.Max)
+	if !ok {
+		sub.Down = fmt.Sprintf("no size up to the recommended max %d was measured", rec.Max)
 		return sub
 	}
-	st := p.Steps[i]
 	sub.Values["p50"], sub.Values["p99"] = st.LatencyP50Ms, st.LatencyP99Ms
 	sub.Values["throughput"], sub.Values["error_rate"], sub.Values["utilization"] = st.Throughput, st.ErrorRate, st.Utilization
 	sub.Values["acquire_p99"] = st.AcquireWaitP99Ms
 	for _, c := range p.Checks {
-		if c.Size == rec.Max {
+		if c.Size == st.Size {
 			sub.Values["acquire_p99"] = c.AcquireWaitP99Ms
 		}
 	}
 	return sub
+}
+
+// stepAtMost is the measured step of the largest size up to max.
+func stepAtMost(steps []sizing.Step, max int) (sizing.Step, bool) {
+	var best sizing.Step
+	found := false
+	for _, st := range steps {
+		if st.Error == "" && st.Refused == "" && st.Size <= max && (!found || st.Size > best.Size) {
+			best, found = st, true
+		}
+	}
+	return best, found
 }
 
 // CheckThresholds evaluates ts on the report's final figures and keeps the

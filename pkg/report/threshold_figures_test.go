@@ -121,9 +121,15 @@ func containsAny(s string, subs []string) bool {
 // recommended max, acquire_p99 from the wait check at that size.
 func TestSizingThresholds(t *testing.T) {
 	s := sizingFixture()
-	// the fixture recommends max 12, which was never measured
-	if got := s.CheckThresholds(mustThresholds("database.throughput>1")); got[0].OK || !strings.Contains(got[0].Reason, "not measured") {
-		t.Errorf("unmeasured max: %+v", got)
+	// the fixture recommends max 12 (capped), never measured: the largest
+	// measured size under it is 3 (4 failed, 5 was refused)
+	if got := s.CheckThresholds(mustThresholds("database.throughput>1")); !got[0].OK || got[0].Shown() != "1900/s" {
+		t.Errorf("capped max: %+v", got)
+	}
+	s.Pools["database"].Recommendation.Max = 0
+	if got := s.CheckThresholds(mustThresholds("database.throughput>1")); got[0].OK ||
+		got[0].Reason != "database has no figures: no size up to the recommended max 0 was measured" {
+		t.Errorf("no measured size: %+v", got)
 	}
 	s.Pools["database"].Recommendation.Max = 3
 	got := s.CheckThresholds(mustThresholds("database.throughput>=1900", "database.p99<20ms", "database.acquire_p99<50ms",

@@ -208,10 +208,14 @@ func parseValue(s string, m Metric) (float64, error) {
 	}
 	switch m.Unit {
 	case Millis:
-		if n, err := number(s); err == nil {
+		compact := s
+		if f := strings.Fields(s); len(f) == 2 && strings.Trim(f[1], "nuµms") == "" {
+			compact = f[0] + f[1] // "5 ms"
+		}
+		if n, err := number(compact); err == nil {
 			return n, nil // plain numbers are milliseconds, as in k6
 		}
-		d, err := time.ParseDuration(s)
+		d, err := time.ParseDuration(compact)
 		if err != nil || d < 0 {
 			return bad("is not a duration")
 		}

@@ -12,6 +12,7 @@ func TestParse(t *testing.T) {
 		want Threshold
 	}{
 		{"redis.p99<5ms", Threshold{Subject: "redis", Metric: "p99", Op: "<", Limit: 5}},
+		{"redis.p99 < 5 ms", Threshold{Subject: "redis", Metric: "p99", Op: "<", Limit: 5}},
 		{"redis.p99 < 5", Threshold{Subject: "redis", Metric: "p99", Op: "<", Limit: 5}},
 		{"  http.max<=1.5s ", Threshold{Subject: "http", Metric: "max", Op: "<=", Limit: 1500}},
 		{"db.p50<500us", Threshold{Subject: "db", Metric: "p50", Op: "<", Limit: 0.5}},
@@ -64,6 +65,7 @@ func TestParseErrors(t *testing.T) {
 		{"redis.p99<", []string{"no value after the operator", "5ms"}},
 		{"redis.p99<5 parsecs", []string{`value "5 parsecs" is not a duration in threshold 'redis.p99<5 parsecs'; p99 takes a latency`}},
 		{"redis.p99<-5ms", []string{`value "-5ms" is not a duration`}},
+		{"redis.p99<5 0ms", []string{`value "5 0ms" is not a duration`}},
 		{"redis.p99<NaN", []string{`value "NaN"`}},
 		{"redis.p99<Inf", []string{`value "Inf"`}},
 		{"database.error_rate<5", []string{`value "5" is not a ratio from 0 to 1`, "1%"}},
