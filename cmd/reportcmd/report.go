@@ -11,6 +11,7 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/pkg/threshold"
 )
 
 // Defaults of the report's own flags.
@@ -29,7 +30,8 @@ type ReportOptions struct {
 	Warmup      time.Duration
 	Seed        uint64 // the cached workload's key sequence
 	MaxLifetime time.Duration
-	Thresholds  report.Thresholds // --fail-on, --fail-under-score
+	Thresholds  report.Thresholds     // --fail-on, --fail-under-score
+	Checks      []threshold.Threshold // --threshold, evaluated on the final figures
 
 	Now func() time.Time // the report's clock
 }
@@ -45,7 +47,7 @@ var targetFlags = cmdutil.TargetFlags{
 
 // reportWorkload are the workload flags "report" takes.
 const reportWorkload = cmdutil.WorkloadDuration | cmdutil.WorkloadWarmup | cmdutil.WorkloadConcurrency |
-	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed
+	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed | cmdutil.WorkloadThreshold
 
 // New returns the "report" command.
 func New(f *cmdutil.Factory) *cobra.Command { return newReportCmd(f, nil) }
@@ -96,6 +98,15 @@ unreachable target in the report. It is read in observe mode only:
 --metrics without --observe is a usage error (exit 2), and from the settings
 or the environment it is skipped with a warning.
 
+--threshold 'SUBJECT.METRIC OP VALUE' (repeatable) checks the final figures,
+k6-style: SUBJECT is a cache or pool name ("default", "database", "redis",
+"http") or * for all, e.g. 'redis.p99<5ms', 'database.error_rate<1%',
+'*.throughput>1000', 'default.hit_rate>80%'. The checks are listed in the
+output (JSON "thresholds"); any that fails, or has no figure to compare
+(an unknown name, an unreachable target, a metric not measured), exits 3,
+as --fail-on and --fail-under-score do. Grammar and metrics:
+docs/thresholds.md.
+
 Progress goes to stderr when it is a terminal. Ctrl-C stops the workload and
 prints the partial report (marked "partial"), exit 130; a second Ctrl-C exits
 at once.
@@ -118,6 +129,10 @@ at once.
   # observe a service's own pools and caches from its Prometheus endpoint
   resync report --observe 30s --interval 5s --metrics http://svc:8080/metrics -o json
 
+  # k6-style gates: exit 3 unless every pool's errors stay under 1 %
+  # and Redis's p99 under 250 ms (docs/thresholds.md)
+  resync report --duration 2s --threshold '*.error_rate<1%' --threshold 'redis.p99<250ms'
+
   # Markdown for a GitHub job summary
   resync report -o markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.NoArgs,
@@ -134,6 +149,9 @@ at once.
 				return err
 			}
 			o.Config = cfg
+			if o.Checks, err = wl.Thresholds(cfg.Workload.Thresholds); err != nil {
+				return err
+			}
 			o.Warmup, o.Seed = wl.Warmup, wl.Seed
 			o.Printer = f.Printer()
 			o.Now = f.Now
