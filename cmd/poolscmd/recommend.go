@@ -25,6 +25,7 @@ type RecommendOptions struct {
 	Now     func() time.Time
 
 	Targets      []poolTarget
+	Embedded     bool // the targets are the embedded ones: none was configured
 	Op           opFlags
 	WaitP99      time.Duration
 	ExpectedRate float64
@@ -103,14 +104,20 @@ settings to paste; JSON and Markdown too.`,
 			if err != nil {
 				return err
 			}
+			if err := opts.Op.validate(); err != nil {
+				return err
+			}
+			stop, emb, err := withEmbedded(cmd.Context(), f.IO, cfg)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			opts.Embedded = emb
 			ts, err := targetsFrom(cfg)
 			if err != nil {
 				return err
 			}
 			if opts.Targets, err = selectTargets(ts, names); err != nil {
-				return err
-			}
-			if err := opts.Op.validate(); err != nil {
 				return err
 			}
 			opts.WaitP99, opts.StepDuration = waitP99, step

@@ -18,6 +18,7 @@ type Sizing struct {
 	SchemaVersion int                   `json:"schema_version"`
 	Timestamp     time.Time             `json:"timestamp"`
 	Partial       bool                  `json:"partial"`
+	Embedded      bool                  `json:"embedded"` // built-in targets, not the user's
 	Targets       []Target              `json:"targets"`
 	Pools         map[string]SizingPool `json:"connection_pools"`
 
@@ -128,7 +129,13 @@ func (s *Sizing) Doc() *output.Doc {
 	if s.Partial {
 		title = append(title, output.Span{Text: " · "}, output.Span{Text: "PARTIAL (interrupted)", Tone: output.Notice})
 	}
+	if s.Embedded {
+		title = append(title, output.Span{Text: " · embedded targets"})
+	}
 	d := &output.Doc{Title: title}
+	if s.Embedded {
+		d.Add(output.Para{Text: output.S(EmbeddedHint), Faint: true})
+	}
 	d.Add(TargetsTable(s.Targets))
 	for _, name := range s.PoolNames() {
 		p := s.Pools[name]
