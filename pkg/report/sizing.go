@@ -129,13 +129,8 @@ func (s *Sizing) Doc() *output.Doc {
 	if s.Partial {
 		title = append(title, output.Span{Text: " · "}, output.Span{Text: "PARTIAL (interrupted)", Tone: output.Notice})
 	}
-	if s.Embedded {
-		title = append(title, output.Span{Text: " · embedded targets"})
-	}
-	d := &output.Doc{Title: title}
-	if s.Embedded {
-		d.Add(output.Para{Text: output.S(EmbeddedHint), Faint: true})
-	}
+	d := &output.Doc{Title: embeddedTitle(title, s.Embedded)}
+	addEmbeddedHint(d, s.Embedded)
 	d.Add(TargetsTable(s.Targets))
 	for _, name := range s.PoolNames() {
 		p := s.Pools[name]
