@@ -69,20 +69,22 @@ func TestHelpExamplesRun(t *testing.T) {
 	dir := t.TempDir()
 	seen := map[string]bool{}
 	for i, ex := range append(examples, readme...) {
-		if seen[ex.Line] {
-			continue // the same example in a parent's and a child's help
-		}
-		seen[ex.Line] = true
 		script, err := exampleScript(ex, services)
 		if err != nil {
 			t.Errorf("%s: example %q: %v", ex.Source, ex.Line, err)
 			continue
 		}
+		_, body, _ := strings.Cut(script, "\n") // without the header naming its source
+		if seen[body] {
+			continue // the same example in a parent's and a child's help
+		}
+		seen[body] = true
 		name := fmt.Sprintf("%02d-%s.txtar", i, slug(ex.Line))
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	t.Logf("%d --help examples, %d README.md examples, %d distinct", len(examples), len(readme), len(seen))
 	p := scriptParams(dir)
 	p.Cmds["fixtures"] = writeFixtures
 	p.Cmds["exits"] = exits
@@ -93,7 +95,7 @@ func TestHelpExamplesRun(t *testing.T) {
 // finds, so that a broken parser cannot pass by running nothing. Raise them
 // when examples are added.
 const (
-	minHelpExamples   = 40
+	minHelpExamples   = 50
 	minReadmeExamples = 1
 )
 
@@ -147,8 +149,7 @@ func readmeExamples(path string) ([]example, error) {
 
 // exampleLines returns the lines of text that run resync: trailing
 // backslashes join lines, "#" comment lines and other commands (curl, go,
-// export) are left out. A line runs resync when its command, after any
-// NAME=value assignments, is resync, or when resync reads a pipe.
+// export) are left out.
 func exampleLines(text string) []string {
 	var out []string
 	var cur strings.Builder
@@ -173,12 +174,12 @@ func exampleLines(text string) []string {
 
 var assignment = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*=\S*\s+`)
 
-func runsResync(line string) bool {
-	for assignment.MatchString(line) {
-		line = assignment.ReplaceAllString(line, "")
-	}
-	return strings.HasPrefix(line, "resync ") || line == "resync" || strings.Contains(line, "| resync ")
-}
+// runsResync reports whether resync is one of the line's words: such a
+// line must then run (exampleScript fails on one it cannot), so no
+// example is left out by a parser that misreads it.
+func runsResync(line string) bool { return resyncWord.MatchString(line) }
+
+var resyncWord = regexp.MustCompile(`(^|\s)resync(\s|$)`)
 
 // exampleURLs maps each placeholder server of the examples to the service
 // it runs against: postgres, mysql, redis (the RESYNC_TEST_* URLs) or http
@@ -195,6 +196,10 @@ var exampleURLs = map[string]string{
 	"http://localhost:8080":             "http",
 	"https://api.internal":              "http",
 }
+
+// exampleAddrs moves the listen addresses of the examples to a free port
+// (${PORT}, set by the script): 8080 is not ours to take.
+var exampleAddrs = map[string]string{"0.0.0.0:8080": "0.0.0.0:${PORT}"}
 
 // exampleDurations shortens the run lengths the examples give.
 var exampleDurations = map[string]string{
@@ -278,9 +283,11 @@ func exampleScript(ex example, services map[string]string) (string, error) {
 	}
 	var env []string
 	for len(cmd) > 0 && assignment.MatchString(cmd[0]+" ") {
-		e, err := withServices(cmd[0], services, &b)
-		if err != nil {
-			return "", err
+		e := cmd[0]
+		if strings.Contains(e, "://") {
+			if e, err = withServices(e, services, &b); err != nil {
+				return "", err
+			}
 		}
 		env = append(env, e)
 		cmd = cmd[1:]
@@ -315,7 +322,7 @@ func exampleScript(ex example, services map[string]string) (string, error) {
 		quoted[i] = quoteWord(a)
 	}
 	if sub == "serve" {
-		b.WriteString("freeport PORT\n")
+		b.WriteString("freeport PORT\n") // before the arguments that use it
 		fmt.Fprintf(&b, "exec resync %s &serve&\n", strings.Join(quoted, " "))
 		b.WriteString("httpget http://127.0.0.1:$PORT/api/performance/health\n")
 		b.WriteString("kill -INT serve\nwait serve\n")
@@ -405,7 +412,10 @@ func substitute(args []string, services map[string]string, b *strings.Builder) (
 			}
 			a = u
 		}
-		if strings.ContainsAny(a, "$`") {
+		if to, ok := exampleAddrs[a]; ok {
+			a = to
+		}
+		if strings.ContainsAny(scriptVar.ReplaceAllString(a, ""), "$`") {
 			return nil, fmt.Errorf("argument %q expands a shell variable: add it to exampleShell.Substitutions", a)
 		}
 		out = append(out, a)
@@ -672,4 +682,79 @@ func zstded(p []byte) []byte {
 	}
 	defer w.Close()
 	return w.EncodeAll(p, nil)
+}
+
+// TestExampleScript pins how an example becomes a script, and that one this
+// test cannot run is an error rather than a silent skip.
+func TestExampleScript(t *testing.T) {
+	services := map[string]string{"postgres": "postgres://pg/test", "mysql": "mysql://my/test",
+		"redis": "redis://rd:1/0", "http": "http://127.0.0.1:9"}
+	tests := []struct {
+		line    string
+		want    []string // lines of the script
+		wantErr string
+	}{
+		{line: "resync report --db postgres://app:secret@db:5432/app --duration 30s -o json --fail-on critical",
+			want: []string{"fixtures", "env 'RESYNC_WORKLOAD_DURATION=1s'",
+				"exits 0,3 resync 'report' '--db' 'postgres://pg/test' '--duration' '1s' '-o' 'json' '--fail-on' 'critical'"}},
+		{line: `resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --requests 5000000`,
+			want: []string{"exits 0 resync 'pools' 'stats' '--redis' 'redis://rd:1/0' '--redis-command' 'GET k' '--requests' '20000'"}},
+		{line: "resync pools recommend --http http://localhost:8080/health",
+			want: []string{"exits 0 resync 'pools' 'recommend' '--http' 'http://127.0.0.1:9/health' '--step-duration' '200ms'"}},
+		{line: `resync report -o markdown >> "$GITHUB_STEP_SUMMARY"   # job summary`,
+			want: []string{"exits 0 resync 'report' '-o' 'markdown'"}},
+		{line: "zcat keys.gz | resync cache simulate --trace - -o json | jq .",
+			want: []string{"stdin keys.txt", "exits 0 resync 'cache' 'simulate' '--trace' '-' '-o' 'json'"}},
+		{line: "DATABASE_URL=postgres://app@db/app resync leaks --fail-on-leaks",
+			want: []string{"env 'DATABASE_URL=postgres://pg/test'", "exits 0,3 resync 'leaks' '--fail-on-leaks'"}},
+		{line: "RESYNC_API_TOKEN=$(openssl rand -hex 16) resync serve --addr 0.0.0.0:8080",
+			want: []string{"env 'RESYNC_API_TOKEN=0123456789abcdef0123456789abcdef'", "freeport PORT",
+				"exec resync 'serve' '--addr' '0.0.0.0:'${PORT} &serve&", "kill -INT serve", "wait serve"}},
+		{line: "resync config init --path ~/.config/resync/settings.toml",
+			want: []string{"fixtures -nosettings", "exits 0 resync 'config' 'init' '--path' ${HOME}'/.config/resync/settings.toml'"}},
+		{line: "resync report --db postgres://someone@elsewhere/db", wantErr: "not in exampleURLs"},
+		{line: "cat keys | resync cache simulate --trace -", wantErr: "exampleShell.StdinFrom"},
+		{line: "resync config show -o json | grep x", wantErr: "exampleShell.PipeTo"},
+		{line: "resync report --db $DATABASE_URL", wantErr: "exampleShell.Substitutions"},
+		{line: "go run . report", wantErr: "no resync command"},
+		{line: `resync pools stats --redis-command "GET k`, wantErr: "unterminated"},
+	}
+	for _, tt := range tests {
+		t.Run(slug(tt.line), func(t *testing.T) {
+			got, err := exampleScript(example{Source: "test", Line: tt.line}, services)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one with %q; script:\n%s", err, tt.wantErr, got)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(got, "\n")
+			for _, w := range tt.want {
+				if !slices.Contains(lines, w) {
+					t.Errorf("script lacks the line %s:\n%s", w, got)
+				}
+			}
+		})
+	}
+}
+
+// TestExampleLines pins the extraction: continuation lines join, comment
+// lines and other commands are left out, resync lines with a comment kept.
+func TestExampleLines(t *testing.T) {
+	text := `  # the first run
+  resync report
+
+  resync report --db postgres://app@db/app \
+      --duration 30s   # thirty seconds
+  curl -s localhost:8080/metrics
+  go run . report
+  RESYNC_API_TOKEN=x resync serve`
+	want := []string{"resync report", "resync report --db postgres://app@db/app --duration 30s   # thirty seconds",
+		"RESYNC_API_TOKEN=x resync serve"}
+	if got := exampleLines(text); !slices.Equal(got, want) {
+		t.Errorf("exampleLines:\n got %q\nwant %q", got, want)
+	}
 }
