@@ -238,12 +238,28 @@ var exampleShell = struct {
 	PipeTo:        []string{"jq", "less"},
 }
 
-// exampleAppend are flags added to a command's examples that lack them:
-// a sweep's 2 s steps would make the run long, and serve's default port
-// 8080 is not ours to take.
-var exampleAppend = map[string][]string{
-	"pools recommend": {"--step-duration", "200ms"},
-	"serve":           {"--addr", "127.0.0.1:${PORT}"},
+// exampleAppend are flags added to a command's examples that lack them
+// (and have When, if set): a sweep's 2 s steps and the synthetic cache
+// workload's million requests would make the run long, and serve's
+// default port 8080 is not ours to take.
+var exampleAppend = []struct {
+	Command, When string
+	Flags         []string
+}{
+	{Command: "pools recommend", Flags: []string{"--step-duration", "200ms"}},
+	{Command: "serve", Flags: []string{"--addr", "127.0.0.1:${PORT}"}},
+	{Command: "cache simulate", When: "--dist", Flags: []string{"--requests", "20000"}},
+}
+
+// appendFlags returns the exampleAppend flags for sub's args.
+func appendFlags(sub string, args []string) []string {
+	var out []string
+	for _, a := range exampleAppend {
+		if a.Command == sub && (a.When == "" || slices.Contains(args, a.When)) {
+			out = append(out, missingFlags(args, a.Flags)...)
+		}
+	}
+	return out
 }
 
 // gateFlags make an example a gate: exit code 3 (a finding) is then as
@@ -300,7 +316,7 @@ func exampleScript(ex example, services map[string]string) (string, error) {
 		return "", err
 	}
 	sub := subcommand(args)
-	args = append(args, missingFlags(args, exampleAppend[sub])...)
+	args = append(args, appendFlags(sub, args)...)
 
 	if sub == "config init" && !slices.Contains(args, "--force") {
 		b.WriteString("fixtures -nosettings\n") // init refuses to overwrite ./settings.toml
@@ -710,6 +726,10 @@ func TestExampleScript(t *testing.T) {
 		{line: "RESYNC_API_TOKEN=$(openssl rand -hex 16) resync serve --addr 0.0.0.0:8080",
 			want: []string{"env 'RESYNC_API_TOKEN=0123456789abcdef0123456789abcdef'", "freeport PORT",
 				"exec resync 'serve' '--addr' '0.0.0.0:'${PORT} &serve&", "kill -INT serve", "wait serve"}},
+		{line: "resync cache simulate --dist hotset --capacity 20k",
+			want: []string{"exits 0 resync 'cache' 'simulate' '--dist' 'hotset' '--capacity' '20k' '--requests' '20000'"}},
+		{line: "resync cache simulate --trace keys.txt",
+			want: []string{"exits 0 resync 'cache' 'simulate' '--trace' 'keys.txt'"}},
 		{line: "resync config init --path ~/.config/resync/settings.toml",
 			want: []string{"fixtures -nosettings", "exits 0 resync 'config' 'init' '--path' ${HOME}'/.config/resync/settings.toml'"}},
 		{line: "resync report --db postgres://someone@elsewhere/db", wantErr: "not in exampleURLs"},
