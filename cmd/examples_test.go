@@ -208,7 +208,7 @@ var exampleDurations = map[string]string{
 	"--observe":       "2s",
 	"--interval":      "500ms",
 	"--watch":         "2s",
-	"--step-duration": "200ms",
+	"--step-duration": "100ms",
 }
 
 // exampleCaps bounds the operation counts the examples give.
@@ -218,9 +218,9 @@ var exampleCaps = map[string]int{"--requests": 20000}
 // runs default to 1 s, and pools stay small on the shared test servers.
 var exampleEnv = []string{
 	"RESYNC_WORKLOAD_DURATION=1s",
-	"DB_POOL_MIN_SIZE=1", "DB_POOL_MAX_SIZE=8",
-	"REDIS_POOL_MIN_SIZE=1", "REDIS_POOL_MAX_SIZE=8",
-	"HTTP_POOL_MIN_SIZE=1", "HTTP_POOL_MAX_SIZE=8",
+	"DB_POOL_MIN_SIZE=1", "DB_POOL_MAX_SIZE=4",
+	"REDIS_POOL_MIN_SIZE=1", "REDIS_POOL_MAX_SIZE=4",
+	"HTTP_POOL_MIN_SIZE=1", "HTTP_POOL_MAX_SIZE=4",
 }
 
 // exampleShell replaces the shell constructs the examples use: a command
@@ -246,7 +246,7 @@ var exampleAppend = []struct {
 	Command, When string
 	Flags         []string
 }{
-	{Command: "pools recommend", Flags: []string{"--step-duration", "200ms"}},
+	{Command: "pools recommend", Flags: []string{"--step-duration", "100ms"}},
 	{Command: "serve", Flags: []string{"--addr", "127.0.0.1:${PORT}"}},
 	{Command: "cache simulate", When: "--dist", Flags: []string{"--requests", "20000"}},
 }
@@ -716,7 +716,7 @@ func TestExampleScript(t *testing.T) {
 		{line: `resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --requests 5000000`,
 			want: []string{"exits 0 resync 'pools' 'stats' '--redis' 'redis://rd:1/0' '--redis-command' 'GET k' '--requests' '20000'"}},
 		{line: "resync pools recommend --http http://localhost:8080/health",
-			want: []string{"exits 0 resync 'pools' 'recommend' '--http' 'http://127.0.0.1:9/health' '--step-duration' '200ms'"}},
+			want: []string{"exits 0 resync 'pools' 'recommend' '--http' 'http://127.0.0.1:9/health' '--step-duration' '100ms'"}},
 		{line: `resync report -o markdown >> "$GITHUB_STEP_SUMMARY"   # job summary`,
 			want: []string{"exits 0 resync 'report' '-o' 'markdown'"}},
 		{line: "zcat keys.gz | resync cache simulate --trace - -o json | jq .",
