@@ -31,7 +31,8 @@ import (
 // --fail-under-score, --fail-on-leaks, --threshold). An example that names
 // a server, a file or a shell construct this test does not know fails with
 // a message saying which table below to extend, so a new example is run
-// too, never skipped.
+// too, never skipped. The curl lines of a --help (serve's API calls) run
+// as httpget against "resync serve" on the embedded targets.
 //
 // What is changed in an example before it runs, all in the tables below:
 //   - exampleURLs: the placeholder servers (postgres://app:secret@db:5432/app,
@@ -84,7 +85,23 @@ func TestHelpExamplesRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Logf("%d --help examples, %d README.md examples, %d distinct", len(examples), len(readme), len(seen))
+	curls := 0
+	for _, ex := range helpCurls(NewRoot(cmdutil.NewFactory(cmdutil.System(), cmdutil.BuildInfo{}))) {
+		script, n, err := curlScript(ex)
+		if err != nil {
+			t.Errorf("%s: curl examples: %v", ex.Source, err)
+			continue
+		}
+		curls += n
+		name := "curl-" + slug(ex.Source) + ".txtar"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if curls < minCurlExamples {
+		t.Fatalf("found %d curl examples, want at least %d: is the extraction broken?", curls, minCurlExamples)
+	}
+	t.Logf("%d --help examples, %d README.md examples, %d distinct; %d curl examples", len(examples), len(readme), len(seen), curls)
 	p := scriptParams(dir)
 	p.Cmds["fixtures"] = writeFixtures
 	p.Cmds["exits"] = exits
@@ -97,6 +114,7 @@ func TestHelpExamplesRun(t *testing.T) {
 const (
 	minHelpExamples   = 50
 	minReadmeExamples = 1
+	minCurlExamples   = 4
 )
 
 // example is one command line of a --help or the README.
@@ -233,9 +251,12 @@ var exampleShell = struct {
 	StdinFrom     map[string]string
 	PipeTo        []string
 }{
-	Substitutions: map[string]string{"$(openssl rand -hex 16)": "0123456789abcdef0123456789abcdef"},
-	StdinFrom:     map[string]string{"zcat keys.gz": "keys.txt"},
-	PipeTo:        []string{"jq", "less"},
+	Substitutions: map[string]string{
+		"$(openssl rand -hex 16)": "0123456789abcdef0123456789abcdef",
+		"$RESYNC_API_TOKEN":       "0123456789abcdef0123456789abcdef",
+	},
+	StdinFrom: map[string]string{"zcat keys.gz": "keys.txt"},
+	PipeTo:    []string{"jq", "less"},
 }
 
 // exampleAppend are flags added to a command's examples that lack them
@@ -776,5 +797,119 @@ func TestExampleLines(t *testing.T) {
 		"RESYNC_API_TOKEN=x resync serve"}
 	if got := exampleLines(text); !slices.Equal(got, want) {
 		t.Errorf("exampleLines:\n got %q\nwant %q", got, want)
+	}
+}
+
+// helpCurls returns, per command, the curl lines of its examples (serve's
+// API calls) as one example whose Line is the lines joined by newlines.
+func helpCurls(c *cobra.Command) []example {
+	var out []example
+	var lines []string
+	for _, l := range strings.Split(c.Example, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "curl ") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) > 0 {
+		out = append(out, example{Source: c.CommandPath() + " --help", Line: strings.Join(lines, "\n")})
+	}
+	for _, sub := range c.Commands() {
+		out = append(out, helpCurls(sub)...)
+	}
+	return out
+}
+
+// curlScript runs a command's curl examples, each as an httpget, against
+// "resync serve" on the embedded targets on a free port (no token is set,
+// so an Authorization header is ignored). It returns the script and the
+// number of curl lines.
+func curlScript(ex example) (string, int, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s: the curl examples, against resync serve\n", ex.Source)
+	b.WriteString("freeport PORT\n")
+	b.WriteString("exec resync serve --addr 127.0.0.1:$PORT &serve&\n")
+	n := 0
+	for _, line := range strings.Split(ex.Line, "\n") {
+		fmt.Fprintf(&b, "# %s\n", line)
+		for from, to := range exampleShell.Substitutions {
+			line = strings.ReplaceAll(line, from, to)
+		}
+		words, err := shellWords(line)
+		if err != nil {
+			return "", 0, fmt.Errorf("%q: %w", line, err)
+		}
+		if i := slices.Index(words, "|"); i >= 0 {
+			if i+1 >= len(words) || !slices.Contains(exampleShell.PipeTo, words[i+1]) {
+				return "", 0, fmt.Errorf("%q pipes into a command not in exampleShell.PipeTo", line)
+			}
+			words = words[:i]
+		}
+		get, err := httpgetArgs(words[1:])
+		if err != nil {
+			return "", 0, fmt.Errorf("%q: %w", line, err)
+		}
+		fmt.Fprintf(&b, "httpget %s\n", strings.Join(get, " "))
+		n++
+	}
+	b.WriteString("kill -INT serve\nwait serve\n! stderr 'panic|goroutine \\d+ \\['\n")
+	return b.String(), n, nil
+}
+
+// httpgetArgs translates curl's arguments (-s, -H, one URL on
+// localhost:8080) to httpget's.
+func httpgetArgs(args []string) ([]string, error) {
+	var out []string
+	url := ""
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "-s":
+		case a == "-H" && i+1 < len(args):
+			out = append(out, "-H", quoteWord(args[i+1]))
+			i++
+		case strings.HasPrefix(a, "-"):
+			return nil, fmt.Errorf("curl flag %s: add it to httpgetArgs", a)
+		case url != "":
+			return nil, errors.New("more than one URL")
+		default:
+			rest, ok := strings.CutPrefix(a, "localhost:8080")
+			if !ok {
+				return nil, fmt.Errorf("URL %s is not on localhost:8080, where serve listens by default", a)
+			}
+			url = "http://127.0.0.1:$PORT" + quoteWord(rest)
+		}
+	}
+	if url == "" {
+		return nil, errors.New("no URL")
+	}
+	return append(out, url), nil
+}
+
+// TestCurlScript pins the translation of serve's curl examples.
+func TestCurlScript(t *testing.T) {
+	got, n, err := curlScript(example{Source: "test", Line: strings.Join([]string{
+		"curl -s localhost:8080/api/performance/report | jq .overall_health",
+		`curl -s -H "Authorization: Bearer $RESYNC_API_TOKEN" localhost:8080/metrics`,
+	}, "\n")})
+	if err != nil || n != 2 {
+		t.Fatalf("curlScript: %d lines, %v", n, err)
+	}
+	for _, w := range []string{
+		"exec resync serve --addr 127.0.0.1:$PORT &serve&",
+		"httpget http://127.0.0.1:$PORT'/api/performance/report'",
+		"httpget -H 'Authorization: Bearer 0123456789abcdef0123456789abcdef' http://127.0.0.1:$PORT'/metrics'",
+		"kill -INT serve",
+	} {
+		if !slices.Contains(strings.Split(got, "\n"), w) {
+			t.Errorf("script lacks the line %s:\n%s", w, got)
+		}
+	}
+	for line, want := range map[string]string{
+		"curl -X POST localhost:8080/api/performance/report": "curl flag -X",
+		"curl -s example.com:8080/metrics":                   "not on localhost:8080",
+		"curl -s localhost:8080/metrics | grep go_":          "exampleShell.PipeTo",
+	} {
+		if _, _, err := curlScript(example{Source: "test", Line: line}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("curlScript(%q): error %v, want one with %q", line, err, want)
+		}
 	}
 }
