@@ -29,9 +29,7 @@ func (r *Report) Doc() *output.Doc {
 		}
 		d.Add(output.List{Items: items})
 	}
-	if r.Embedded {
-		d.Add(output.Para{Text: output.S(EmbeddedHint), Faint: true})
-	}
+	addEmbeddedHint(d, r.Embedded)
 	d.Add(ThresholdsTable(r.Thresholds))
 	d.Add(TargetsTable(r.Targets), r.CachesTable())
 	d.Add(r.PoolBlocks()...)
@@ -46,10 +44,22 @@ func (r *Report) title(what string) output.Spans {
 	if r.Partial {
 		t = append(t, output.Span{Text: " · "}, output.Span{Text: "PARTIAL (interrupted)", Tone: output.Notice})
 	}
-	if r.Embedded {
+	return embeddedTitle(t, r.Embedded)
+}
+
+// embeddedTitle marks a title " · embedded targets" when embedded.
+func embeddedTitle(t output.Spans, embedded bool) output.Spans {
+	if embedded {
 		t = append(t, output.Span{Text: " · embedded targets"})
 	}
 	return t
+}
+
+// addEmbeddedHint adds EmbeddedHint to d when embedded.
+func addEmbeddedHint(d *output.Doc, embedded bool) {
+	if embedded {
+		d.Add(output.Para{Text: output.S(EmbeddedHint), Faint: true})
+	}
 }
 
 // Summary is the report's overview box: health, scores, leaks.
