@@ -12,12 +12,15 @@ import (
 
 // Facts the rules quote.
 const (
-	FactPolicy      = "maxmemory_policy" // redis
-	FactKeys        = "keys"             // redis: keys in all databases
-	FactKeysWithTTL = "keys_with_ttl"    // redis: keys with an expiry
-	FactSizeSetting = "size_setting"     // the server setting holding the cache size: shared_buffers, innodb_buffer_pool_size
-	FactMaxSetting  = "max_setting"      // the setting holding the pool's max: maxclients, max_connections, pool_size
-	FactPasteMax    = "paste_max"        // how to paste a new max: a format with one %d
+	FactPolicy        = "maxmemory_policy" // redis
+	FactKeys          = "keys"             // redis: keys in all databases
+	FactKeysWithTTL   = "keys_with_ttl"    // redis: keys with an expiry
+	FactSizeSetting   = "size_setting"     // the server setting holding the cache size: shared_buffers, innodb_buffer_pool_size
+	FactMaxSetting    = "max_setting"      // the setting holding the pool's max: maxclients, max_connections, pool_size
+	FactPasteMax      = "paste_max"        // how to paste a new max: a format with one %d
+	FactPasteSize     = "paste_size"       // how to paste a new cache size: a format with one %d, in MiB
+	FactInTransaction = "in_transaction"   // postgres: sessions idle in transaction at the last reading
+	FactMaxUsed       = "max_used"         // mysql: Max_used_connections, the high-water mark since start
 )
 
 // Thresholds of the observe rules (the spec's, as pkg/report's).
@@ -51,8 +54,8 @@ func cacheRules(source, name string, c CacheWindow, st cache.Stats, miss []strin
 				sug = "CONFIG SET maxmemory " + strings.ToLower(grow(st.MaxBytes)) + "  (and maxmemory in redis.conf)"
 			}
 		case report.SourcePostgres, report.SourceMySQL:
-			if st.MaxBytes > 0 && f[FactSizeSetting] != "" {
-				sug = f[FactSizeSetting] + " = " + grow(st.MaxBytes)
+			if format := f[FactPasteSize]; st.MaxBytes > 0 && format != "" {
+				sug = fmt.Sprintf(format, max(2*st.MaxBytes>>20, 1))
 			}
 		}
 		out = append(out, rec("cache.low_hit_rate", report.SeverityWarning, name,
@@ -77,10 +80,26 @@ func cacheRules(source, name string, c CacheWindow, st cache.Stats, miss []strin
 			fmt.Sprintf("memory %s of the bound is in use", pct(st.ByteUtilization)),
 			map[string]float64{"byte_utilization": st.ByteUtilization, "memory_bytes": float64(st.Bytes), "max_bytes": float64(st.MaxBytes)}, sug))
 	}
-	if source == report.SourceRedis {
+	switch source {
+	case report.SourceRedis:
 		out = append(out, redisCacheRules(name, c, st)...)
+	case report.SourcePostgres:
+		out = append(out, pgCacheRules(name, c)...)
 	}
 	return out
+}
+
+// pgCacheRules: sorts and hashes that spilled to temporary files (evidence
+// of a small work_mem, next to the buffer cache's figures).
+func pgCacheRules(name string, c CacheWindow) []report.Recommendation {
+	files, bytes := c.Counters[CounterTempFiles], c.Counters[CounterTempBytes]
+	if files == 0 {
+		return nil
+	}
+	return []report.Recommendation{rec("postgres.temp_files", report.SeverityInfo, name,
+		fmt.Sprintf("%d temporary files (%d bytes) written in the window by sorts and hashes larger than work_mem", files, bytes),
+		map[string]float64{CounterTempFiles: float64(files), CounterTempBytes: float64(bytes)},
+		"ALTER SYSTEM SET log_temp_files = 0 to log the queries, then raise work_mem for them")}
 }
 
 // redisCacheRules: a volatile-* policy that evicts while few keys have a
@@ -143,13 +162,41 @@ func poolRules(source, name string, p PoolWindow, s pools.Snapshot) []report.Rec
 			fmt.Sprintf("up to %d clients waited (%s) during the window", p.PeakWaiting, waitWhat(source)),
 			map[string]float64{"peak_waiting": float64(p.PeakWaiting), "max_wait_ms": p.PeakWaitMs}, waitHint(source, pasteMax(next))))
 	}
+	if source == report.SourcePostgres {
+		out = append(out, pgPoolRules(name, p)...)
+	}
+	return out
+}
+
+// Thresholds of the PostgreSQL evidence rules.
+const (
+	highRollbackRatio = 0.05 // rolled-back share of the window's transactions
+	minTransactions   = 20   // fewer make no ratio worth quoting
+)
+
+// pgPoolRules: deadlocks and a high share of rolled-back transactions.
+// They are evidence, not pool errors: the pool's score ignores them.
+func pgPoolRules(name string, p PoolWindow) []report.Recommendation {
+	var out []report.Recommendation
+	commits, rollbacks, deadlocks := p.Counters[CounterCommits], p.Counters[CounterRollbacks], p.Counters[CounterDeadlocks]
+	ev := map[string]float64{CounterCommits: float64(commits), CounterRollbacks: float64(rollbacks), CounterDeadlocks: float64(deadlocks)}
+	if deadlocks > 0 {
+		out = append(out, rec("postgres.deadlocks", report.SeverityWarning, name,
+			fmt.Sprintf("%d deadlocks in the window (%d commits, %d rollbacks)", deadlocks, commits, rollbacks),
+			ev, "ALTER SYSTEM SET log_lock_waits = on; read the deadlock reports in the server log and take row locks in one order"))
+	}
+	if xacts := commits + rollbacks; xacts >= minTransactions && float64(rollbacks) > highRollbackRatio*float64(xacts) {
+		out = append(out, rec("postgres.rollbacks", report.SeverityInfo, name,
+			fmt.Sprintf("%s of the window's %d transactions rolled back", pct(float64(rollbacks)/float64(xacts)), xacts),
+			ev, "rollbacks are often the application's own (ROLLBACK after a failed check); see the server log for errors"))
+	}
 	return out
 }
 
 func errorHint(source string) string {
 	switch source {
 	case report.SourcePostgres:
-		return "look at the rolled-back transactions and deadlocks in the server log (log_lock_waits = on)"
+		return "sessions ended by a FATAL error or terminated (timeouts, pg_terminate_backend): see the server log"
 	case report.SourceMySQL:
 		return "check Aborted_connects and Connection_errors_*: wrong credentials, max_connect_errors, network"
 	case report.SourceRedis:
@@ -165,7 +212,7 @@ func waitWhat(source string) string {
 	case report.SourceRedis:
 		return "clients blocked in BLPOP/BRPOP/WAIT/…"
 	case report.SourceMySQL:
-		return "threads running above the connected ones"
+		return "InnoDB row lock waits"
 	}
 	return "clients waiting for a server connection"
 }
@@ -174,6 +221,8 @@ func waitHint(source, grow string) string {
 	switch source {
 	case report.SourcePostgres:
 		return "find the blocker: resync leaks (blocking chains), or SELECT pg_blocking_pids(pid) FROM pg_stat_activity"
+	case report.SourceMySQL:
+		return "find the blocker: SELECT * FROM sys.innodb_lock_waits (MySQL), information_schema.INNODB_LOCK_WAITS (MariaDB)"
 	case report.SourceRedis:
 		return "blocked clients are usually queue consumers; check they are expected"
 	}

@@ -60,6 +60,10 @@ func (r *Report) Summary() output.Summary {
 		var parts []output.Spans
 		for _, n := range names {
 			sc, rating := score(n)
+			if rating == RatingNoTraffic {
+				parts = append(parts, output.Join(" ", output.S(n), output.T(output.Faint, rating)))
+				continue
+			}
 			parts = append(parts, output.Join(" ", output.S(n), output.T(output.Strong, output.Score(sc)), output.Rating(rating)))
 		}
 		return output.Join(" · ", parts...)
@@ -137,8 +141,12 @@ func bounded(v, bound string, has bool) string {
 	return v + " / " + bound
 }
 
-// scoreCell is "61.6 good", the rating in its tone.
+// scoreCell is "61.6 good", the rating in its tone; "no traffic" alone for
+// an observed entry that was not scored.
 func scoreCell(score float64, rating string) output.Spans {
+	if rating == RatingNoTraffic {
+		return output.T(output.Faint, rating)
+	}
 	return output.Join(" ", output.S(output.Score(score)), output.Rating(rating))
 }
 
