@@ -90,16 +90,21 @@ func (s *MySQLSource) Snapshot(ctx context.Context) (Reading, error) {
 			return r, fmt.Errorf("read the status of %s: %s", redact.URL(s.url), redact.Text(err.Error()))
 		}
 	}
-	up := st.uint("Uptime")
-	if up < s.uptime {
-		s.gen++ // restarted: every counter starts again
-	}
-	s.uptime = up
-	epoch := strconv.Itoa(s.gen)
+	epoch := s.epoch(st.uint("Uptime"))
 	c, p := st.cache(), st.pool()
 	c.Epoch, p.Epoch = epoch, epoch
 	r.Caches, r.Pools = []Cache{c}, []Pool{p}
 	return r, nil
+}
+
+// epoch is the readings' epoch given the server's Uptime now: a new one
+// when Uptime went down (a restart: every counter starts again).
+func (s *MySQLSource) epoch(uptime uint64) string {
+	if uptime < s.uptime {
+		s.gen++
+	}
+	s.uptime = uptime
+	return strconv.Itoa(s.gen)
 }
 
 // mysqlValues are Variable_name → Value rows.
