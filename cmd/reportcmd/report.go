@@ -83,7 +83,9 @@ and pg_stat_activity, MySQL/MariaDB SHOW GLOBAL STATUS, pgbouncer SHOW) at
 the start, every --interval and at the end, and reports the deltas over the
 window; every cache and pool says its source and the metrics the source
 cannot give, and a score with a missing part renormalises the remaining
-weights (docs/observe.md).
+weights; an entry that saw no traffic in the window is rated "no traffic"
+and not scored. A reading costs Redis one INFO, PostgreSQL one query and
+MySQL/MariaDB two SHOW GLOBAL statements (docs/observe.md).
 
 Progress goes to stderr when it is a terminal. Ctrl-C stops the workload and
 prints the partial report (marked "partial"), exit 130; a second Ctrl-C exits
