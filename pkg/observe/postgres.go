@@ -16,7 +16,10 @@ import (
 // pgObserveSQL is a PostgreSQL reading: one statement over the statistics
 // views and settings, no table read. pg_stat_database gives the target
 // database's buffer cache and transaction counters; pg_stat_activity the
-// client backends by state, resync's own left out; current_setting the
+// client backends by state, resync's own left out (another role's session
+// that the observing role may not see in detail has no backend_type: it
+// counts when it has a database and a user, as client sessions do and
+// background processes do not, parallel workers aside); current_setting the
 // connection limit and shared_buffers. The session counters are PostgreSQL
 // 14's (read through to_jsonb so older servers give -1 rather than an
 // error).
@@ -28,7 +31,7 @@ SELECT d.blks_hit, d.blks_read, d.xact_commit, d.xact_rollback, d.deadlocks,
          + coalesce((to_jsonb(d) ->> 'sessions_killed')::bigint, 0),
        coalesce((to_jsonb(d) ->> 'sessions_abandoned')::bigint, 0),
        coalesce(d.stats_reset::text, ''), pg_postmaster_start_time()::text,
-       a.active, a.in_xact, a.lock_waits, a.total,
+       a.active, a.in_xact, a.lock_waits, a.hidden, a.total,
        current_setting('max_connections')::int,
        current_setting('superuser_reserved_connections')::int,
        coalesce(nullif(current_setting('reserved_connections', true), ''), '0')::int,
@@ -37,9 +40,12 @@ FROM pg_stat_database d,
      (SELECT count(*) FILTER (WHERE state IN ('active', 'fastpath function call')) AS active,
              count(*) FILTER (WHERE state IN ('idle in transaction', 'idle in transaction (aborted)')) AS in_xact,
              count(*) FILTER (WHERE wait_event_type = 'Lock') AS lock_waits,
+             count(*) FILTER (WHERE backend_type IS NULL) AS hidden,
              count(*) AS total
       FROM pg_stat_activity
-      WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()) a
+      WHERE pid <> pg_backend_pid()
+        AND (backend_type = 'client backend'
+             OR (backend_type IS NULL AND datid IS NOT NULL AND usesysid IS NOT NULL))) a
 WHERE d.datname = current_database()`
 
 // Counter names of the PostgreSQL entries' evidence (Pool.Counters,
@@ -99,7 +105,7 @@ type pgStats struct {
 	hit, read, commits, rollbacks, deadlocks, tempFiles, tempBytes int64
 	sessions, sessionErrors, abandoned                             int64
 	statsReset, started                                            string
-	active, inXact, lockWaits, total                               int
+	active, inXact, lockWaits, hidden, total                       int
 	maxConns, suReserved, reserved                                 int
 	sharedBuffers                                                  int64
 }
@@ -183,7 +189,7 @@ func (s *PostgresSource) query(ctx context.Context) (pgStats, int64, error) {
 	}
 	err = rows.Scan(&st.hit, &st.read, &st.commits, &st.rollbacks, &st.deadlocks, &st.tempFiles, &st.tempBytes,
 		&st.sessions, &st.sessionErrors, &st.abandoned, &st.statsReset, &st.started,
-		&st.active, &st.inXact, &st.lockWaits, &st.total,
+		&st.active, &st.inXact, &st.lockWaits, &st.hidden, &st.total,
 		&st.maxConns, &st.suReserved, &st.reserved, &st.sharedBuffers)
 	if err != nil {
 		return st, n, err
@@ -223,7 +229,9 @@ func (st pgStats) cache() Cache {
 // running a statement or holding a transaction open; Waiting are those
 // waiting on a lock (wait_event_type Lock). A session waiting on the client
 // (ClientRead) is the normal state of an idle connection, not a wait for
-// the pool. Attempts and errors are the database's sessions and those
+// the pool. Sessions of other roles whose state the observing role may not
+// see (no pg_read_all_stats) count as idle and are reported (FactHidden).
+// Attempts and errors are the database's sessions and those
 // ended by a FATAL error or terminated (PostgreSQL 14+; before it the
 // error rate is missing). Rollbacks and deadlocks are evidence only.
 func (st pgStats) pool() Pool {
@@ -242,6 +250,7 @@ func (st pgStats) pool() Pool {
 			FactMaxSetting:    "max_connections",
 			FactPasteMax:      "ALTER SYSTEM SET max_connections = %d  (then restart), or put pgbouncer in front",
 			FactInTransaction: strconv.Itoa(st.inXact),
+			FactHidden:        strconv.Itoa(st.hidden),
 		},
 		Counters: map[string]uint64{
 			CounterCommits: u64(st.commits), CounterRollbacks: u64(st.rollbacks),

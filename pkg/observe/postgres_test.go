@@ -97,6 +97,23 @@ func TestPostgresSourceConnections(t *testing.T) {
 	if got := p.Facts[FactInTransaction]; got != "1" {
 		t.Errorf("in transaction %q, want 1", got)
 	}
+
+	// An ordinary role sees no state of the superuser's five sessions (the
+	// test's four and the first source's): they are counted, reported as
+	// hidden, and a rule says what to grant.
+	app, err := NewPostgres("database", pg.AppURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	_, hp := pgSnapshot(t, app)
+	if hp.Active+hp.Idle != 5 || hp.Facts[FactHidden] != "5" {
+		t.Errorf("as role app: %d active + %d idle, %s hidden; want 5 sessions, all hidden", hp.Active, hp.Idle, hp.Facts[FactHidden])
+	}
+	recs := pgPoolRules("database/connections", PoolWindow{Last: hp})
+	if len(recs) != 1 || recs[0].ID != "postgres.stats_hidden" {
+		t.Errorf("rules for hidden sessions: %+v, want postgres.stats_hidden", recs)
+	}
 }
 
 // TestPostgresSourceReset: pg_stat_reset() on a private cluster is a new

@@ -20,6 +20,7 @@ const (
 	FactPasteMax      = "paste_max"        // how to paste a new max: a format with one %d
 	FactPasteSize     = "paste_size"       // how to paste a new cache size: a format with one %d, in MiB
 	FactInTransaction = "in_transaction"   // postgres: sessions idle in transaction at the last reading
+	FactHidden        = "hidden"           // postgres: sessions whose state the observing role may not see
 	FactMaxUsed       = "max_used"         // mysql: Max_used_connections, the high-water mark since start
 )
 
@@ -174,10 +175,16 @@ const (
 	minTransactions   = 20   // fewer make no ratio worth quoting
 )
 
-// pgPoolRules: deadlocks and a high share of rolled-back transactions.
-// They are evidence, not pool errors: the pool's score ignores them.
+// pgPoolRules: deadlocks and a high share of rolled-back transactions
+// (evidence, not pool errors: the pool's score ignores them), and sessions
+// the observing role could not see the state of.
 func pgPoolRules(name string, p PoolWindow) []report.Recommendation {
 	var out []report.Recommendation
+	if hidden, _ := strconv.Atoi(p.Last.Facts[FactHidden]); hidden > 0 {
+		out = append(out, rec("postgres.stats_hidden", report.SeverityInfo, name,
+			fmt.Sprintf("%d sessions of other roles show no state to the observing role: they count as idle and their lock waits are not seen", hidden),
+			map[string]float64{FactHidden: float64(hidden)}, "GRANT pg_read_all_stats TO <the role in the URL>"))
+	}
 	commits, rollbacks, deadlocks := p.Counters[CounterCommits], p.Counters[CounterRollbacks], p.Counters[CounterDeadlocks]
 	ev := map[string]float64{CounterCommits: float64(commits), CounterRollbacks: float64(rollbacks), CounterDeadlocks: float64(deadlocks)}
 	if deadlocks > 0 {
