@@ -30,7 +30,8 @@ SELECT d.blks_hit, d.blks_read, d.xact_commit, d.xact_rollback, d.deadlocks,
        coalesce((to_jsonb(d) ->> 'sessions_fatal')::bigint, 0)
          + coalesce((to_jsonb(d) ->> 'sessions_killed')::bigint, 0),
        coalesce((to_jsonb(d) ->> 'sessions_abandoned')::bigint, 0),
-       coalesce(d.stats_reset::text, ''), pg_postmaster_start_time()::text,
+       coalesce(extract(epoch FROM d.stats_reset)::text, ''),
+       extract(epoch FROM pg_postmaster_start_time())::text,
        a.active, a.in_xact, a.lock_waits, a.hidden, a.total,
        current_setting('max_connections')::int,
        current_setting('superuser_reserved_connections')::int,
@@ -199,7 +200,9 @@ func (s *PostgresSource) query(ctx context.Context) (pgStats, int64, error) {
 }
 
 // epoch changes when the server restarts (pg_postmaster_start_time) or the
-// database's statistics are reset (stats_reset, pg_stat_reset()).
+// database's statistics are reset (stats_reset, pg_stat_reset()). Both are
+// read as Unix seconds, so a session's TimeZone or DateStyle cannot make a
+// reconnect look like a reset.
 func (st pgStats) epoch() string { return st.started + "|" + st.statsReset }
 
 func u64(n int64) uint64 { return uint64(max(n, 0)) }
