@@ -144,6 +144,9 @@ func (v mysqlValues) cache() Cache {
 	requests, reads := v.uint("Innodb_buffer_pool_read_requests"), v.uint("Innodb_buffer_pool_reads")
 	page := int64(v.uint("innodb_page_size"))
 	size := int64(v.uint("innodb_buffer_pool_size"))
+	if size == 0 { // no variable: the pool's pages
+		size = int64(v.uint("Innodb_buffer_pool_pages_total")) * page
+	}
 	return Cache{
 		Name:        "buffer_pool",
 		Hits:        requests - min(reads, requests),
@@ -153,6 +156,7 @@ func (v mysqlValues) cache() Cache {
 		MaxBytes:    size,
 		Missing:     []string{report.MetricEvictionRate, report.MetricMemoryEfficiency},
 		Facts: map[string]string{
+			FactFreePages:   v["Innodb_buffer_pool_pages_free"],
 			FactSizeSetting: "innodb_buffer_pool_size",
 			FactPasteSize:   "SET GLOBAL innodb_buffer_pool_size = %d*1024*1024  (and in my.cnf)",
 		},

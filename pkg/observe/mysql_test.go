@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/resync-dev/resync/internal/testenv"
+	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/target"
 )
@@ -128,6 +130,7 @@ func TestMySQLRules(t *testing.T) {
 		"Innodb_buffer_pool_pages_data": "100", "innodb_page_size": "16384", "innodb_buffer_pool_size": "134217728",
 		"Threads_connected": "151", "Threads_running": "3", "max_connections": "151",
 		"Connections": "500", "Aborted_connects": "2", "Connection_errors_max_connections": "7",
+		"Max_used_connections": "151",
 	}
 	c, p := v.cache(), v.pool()
 	if c.Hits != 400 || c.Misses != 600 || c.MemoryBytes != 100*16384 {
@@ -146,6 +149,9 @@ func TestMySQLRules(t *testing.T) {
 	got := map[string]string{}
 	for _, rec := range append(r.Caches["database/buffer_pool"].Recommendations, r.Pools["database/connections"].Recommendations...) {
 		got[rec.ID] = rec.Suggestion
+		if rec.ID == "pool.raise_max" && rec.Evidence["max_used_connections"] != 151 {
+			t.Errorf("raise_max evidence %v, want max_used_connections 151", rec.Evidence)
+		}
 	}
 	for id, want := range map[string]string{
 		"cache.low_hit_rate": "SET GLOBAL innodb_buffer_pool_size = 256*1024*1024  (and in my.cnf)",
@@ -158,5 +164,14 @@ func TestMySQLRules(t *testing.T) {
 	}
 	if e := r.Pools["database/connections"]; e.Source != report.SourceMySQL || e.Metrics.Exhaustions != 7 {
 		t.Errorf("pool source %q exhaustions %d, want mysql and 7", e.Source, e.Metrics.Exhaustions)
+	}
+
+	// A buffer pool with free pages is warming up: no resize is suggested.
+	v["Innodb_buffer_pool_pages_free"] = "7000"
+	c = v.cache()
+	recs := cacheRules(report.SourceMySQL, "database/buffer_pool", CacheWindow{Last: c, Hits: c.Hits, Misses: c.Misses},
+		cache.Stats{HitRate: 0.4, Bytes: c.MemoryBytes, MaxBytes: c.MaxBytes}, c.Missing)
+	if len(recs) != 1 || !strings.HasPrefix(recs[0].Suggestion, "none yet: 7000 pages") {
+		t.Errorf("warming buffer pool: %+v, want one low-hit-rate advice saying it is warming up", recs)
 	}
 }

@@ -22,6 +22,7 @@ const (
 	FactInTransaction = "in_transaction"   // postgres: sessions idle in transaction at the last reading
 	FactHidden        = "hidden"           // postgres: sessions whose state the observing role may not see
 	FactMaxUsed       = "max_used"         // mysql: Max_used_connections, the high-water mark since start
+	FactFreePages     = "free_pages"       // mysql: Innodb_buffer_pool_pages_free
 )
 
 // Thresholds of the observe rules (the spec's, as pkg/report's).
@@ -57,6 +58,11 @@ func cacheRules(source, name string, c CacheWindow, st cache.Stats, miss []strin
 		case report.SourcePostgres, report.SourceMySQL:
 			if format := f[FactPasteSize]; st.MaxBytes > 0 && format != "" {
 				sug = fmt.Sprintf(format, max(2*st.MaxBytes>>20, 1))
+			}
+			if free, _ := strconv.ParseInt(f[FactFreePages], 10, 64); free > 0 && st.Bytes < st.MaxBytes*9/10 {
+				// Reads from disk while a tenth of the pool is free: it is
+				// still warming up, so a larger pool would not help yet.
+				sug = fmt.Sprintf("none yet: %d pages of the buffer pool are free, it is still warming up; observe again later", free)
 			}
 		}
 		out = append(out, rec("cache.low_hit_rate", report.SeverityWarning, name,
@@ -151,7 +157,7 @@ func poolRules(source, name string, p PoolWindow, s pools.Snapshot) []report.Rec
 	if s.MaxSize > 0 && p.PeakUtilization > highUtilization {
 		out = append(out, rec("pool.raise_max", report.SeverityWarning, name,
 			fmt.Sprintf("peak %s of %d connections (%s) in use", pct(p.PeakUtilization), s.MaxSize, f[FactMaxSetting]),
-			map[string]float64{"peak_utilization": p.PeakUtilization, "max_size": float64(s.MaxSize)}, pasteMax(next)))
+			maxUsedEvidence(map[string]float64{"peak_utilization": p.PeakUtilization, "max_size": float64(s.MaxSize)}, f), pasteMax(next)))
 	}
 	if rate := s.ErrorRate(); rate > highErrorRate {
 		out = append(out, rec("pool.high_error_rate", report.SeverityWarning, name,
@@ -198,6 +204,15 @@ func pgPoolRules(name string, p PoolWindow) []report.Recommendation {
 			ev, "rollbacks are often the application's own (ROLLBACK after a failed check); see the server log for errors"))
 	}
 	return out
+}
+
+// maxUsedEvidence adds MySQL's Max_used_connections to ev when the source
+// gave it.
+func maxUsedEvidence(ev map[string]float64, f map[string]string) map[string]float64 {
+	if n, err := strconv.ParseFloat(f[FactMaxUsed], 64); err == nil {
+		ev["max_used_connections"] = n
+	}
+	return ev
 }
 
 func errorHint(source string) string {
