@@ -1,0 +1,230 @@
+package testenv
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// PgbouncerOptions configure a private pgbouncer.
+type PgbouncerOptions struct {
+	// PoolSize is default_pool_size and the test database's pool_size;
+	// zero means 2.
+	PoolSize int
+	// MaxClientConn is max_client_conn; zero means 50.
+	MaxClientConn int
+	// PoolMode is pool_mode; "" means transaction.
+	PoolMode string
+}
+
+// The users of a private pgbouncer's userlist (auth_type trust: no
+// password, but pgbouncer still wants the name listed).
+const (
+	PgbouncerAdminUser = "postgres"        // admin_users; also the backend user
+	PgbouncerStatsUser = "pgbouncer_stats" // stats_users: SHOW only
+)
+
+// PgbouncerDB is the name of the test database in the private pgbouncer's
+// [databases], pointing at the shared PostgreSQL's database.
+const PgbouncerDB = "test"
+
+// PrivatePgbouncer is a pgbouncer of the test's own on a free port, in
+// front of the shared PostgreSQL (RESYNC_TEST_POSTGRES_URL), whose
+// configuration it never touches.
+type PrivatePgbouncer struct {
+	// URL connects through pgbouncer to database PgbouncerDB as the
+	// backend URL's user.
+	URL string
+	// AdminURL and StatsURL connect to the admin console (database
+	// pgbouncer) as PgbouncerAdminUser and PgbouncerStatsUser.
+	AdminURL, StatsURL string
+	Port               int
+	LogFile            string
+	PoolSize           int
+}
+
+// StartPgbouncer writes a pgbouncer.ini and userlist in a temp dir and runs
+// pgbouncer on a free loopback port in front of the shared PostgreSQL
+// (auth_type trust; admin_users and stats_users set; no Unix socket; stats
+// averaged every second). pgbouncer refuses to run as root, so as root it
+// is started with -u nobody: it reads its files as root, then drops to
+// nobody before it opens anything else (its log goes to stderr, captured
+// in LogFile). It is stopped by its PID (SIGTERM) when the test ends.
+// Without pgbouncer the test is skipped, or fails when
+// RESYNC_TEST_REQUIRE_SERVICES=1 (.ci/run installs Debian's package).
+func StartPgbouncer(tb testing.TB, o PgbouncerOptions) *PrivatePgbouncer {
+	tb.Helper()
+	bin := pgbouncerBin()
+	if bin == "" {
+		if Required() {
+			tb.Fatal("pgbouncer is not installed (apt-get install pgbouncer; .ci/run installs it)")
+		}
+		tb.Skip("pgbouncer is not installed (apt-get install pgbouncer): skipping")
+	}
+	backend, err := url.Parse(PostgresURL(tb))
+	if err != nil {
+		tb.Fatalf("%s: %v", PostgresVar, err)
+	}
+	o = o.withDefaults()
+	port := freePort(tb)
+	dir := tb.TempDir()
+	p := &PrivatePgbouncer{
+		URL:      fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", backend.User.Username(), port, PgbouncerDB),
+		AdminURL: fmt.Sprintf("postgres://%s@127.0.0.1:%d/pgbouncer?sslmode=disable", PgbouncerAdminUser, port),
+		StatsURL: fmt.Sprintf("postgres://%s@127.0.0.1:%d/pgbouncer?sslmode=disable", PgbouncerStatsUser, port),
+		Port:     port, LogFile: filepath.Join(dir, "pgbouncer.log"), PoolSize: o.PoolSize,
+	}
+	ini := filepath.Join(dir, "pgbouncer.ini")
+	writeFile(tb, filepath.Join(dir, "userlist.txt"), userlist(backend.User.Username()))
+	writeFile(tb, ini, pgbouncerINI(o, backend, port, filepath.Join(dir, "userlist.txt")))
+	args := []string{ini}
+	if os.Geteuid() == 0 {
+		if _, err := user.Lookup("nobody"); err != nil {
+			tb.Fatalf("pgbouncer refuses to run as root and there is no user nobody: %v", err)
+		}
+		args = []string{"-u", "nobody", ini}
+	}
+	logf, err := os.Create(p.LogFile)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _, _ = cmd.Process.Wait(); close(done) }()
+	tb.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM) // fast shutdown
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		_ = logf.Close()
+	})
+	waitListening(tb, fmt.Sprintf("127.0.0.1:%d", port), done, p.LogFile)
+	return p
+}
+
+func (o PgbouncerOptions) withDefaults() PgbouncerOptions {
+	if o.PoolSize == 0 {
+		o.PoolSize = 2
+	}
+	if o.MaxClientConn == 0 {
+		o.MaxClientConn = 50
+	}
+	if o.PoolMode == "" {
+		o.PoolMode = "transaction"
+	}
+	return o
+}
+
+// Log returns pgbouncer's log so far.
+func (p *PrivatePgbouncer) Log(tb testing.TB) string {
+	tb.Helper()
+	b, err := os.ReadFile(p.LogFile)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+func pgbouncerINI(o PgbouncerOptions, backend *url.URL, port int, userlist string) string {
+	host, bport := backend.Hostname(), backend.Port()
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if bport == "" {
+		bport = "5432"
+	}
+	dbname := strings.TrimPrefix(backend.Path, "/")
+	return fmt.Sprintf(`[databases]
+%s = host=%s port=%s dbname=%s pool_size=%d
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = %d
+unix_socket_dir =
+auth_type = trust
+auth_file = %s
+admin_users = %s
+stats_users = %s
+pool_mode = %s
+default_pool_size = %d
+max_client_conn = %d
+stats_period = 1
+logfile =
+pidfile =
+`, PgbouncerDB, host, bport, dbname, o.PoolSize, port, userlist, PgbouncerAdminUser, PgbouncerStatsUser,
+		o.PoolMode, o.PoolSize, o.MaxClientConn)
+}
+
+func userlist(backendUser string) string {
+	var b strings.Builder
+	for _, u := range []string{PgbouncerAdminUser, PgbouncerStatsUser, backendUser} {
+		fmt.Fprintf(&b, "%q \"\"\n", u)
+	}
+	return b.String()
+}
+
+// pgbouncerBin is pgbouncer on PATH or Debian's /usr/sbin/pgbouncer (not on
+// an ordinary user's PATH).
+func pgbouncerBin() string {
+	if p, err := exec.LookPath("pgbouncer"); err == nil {
+		return p
+	}
+	if _, err := os.Stat("/usr/sbin/pgbouncer"); err == nil {
+		return "/usr/sbin/pgbouncer"
+	}
+	return ""
+}
+
+func freePort(tb testing.TB) int {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func writeFile(tb testing.TB, path, text string) {
+	tb.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// waitListening waits until addr accepts connections; a process that
+// exits first (done closed) fails the test with its log.
+func waitListening(tb testing.TB, addr string, done <-chan struct{}, logFile string) {
+	tb.Helper()
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			_ = c.Close()
+			return
+		}
+		log, _ := os.ReadFile(logFile)
+		select {
+		case <-done:
+			tb.Fatalf("pgbouncer on %s exited before listening:\n%s", addr, log)
+		default:
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("pgbouncer on %s did not come up:\n%s", addr, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
