@@ -34,6 +34,9 @@ func sampleFor(k config.Key) (sample, any) {
 		if strings.Contains(k.Name, "HTTP") {
 			u = "https://api.example.com/health"
 		}
+		if strings.Contains(k.Name, "PGBOUNCER") {
+			u = "postgres://stats@pgb:6432/pgbouncer"
+		}
 		return sample{`["` + u + `"]`, u}, []string{u}
 	default: // a string with choices
 		return sample{`"hotset"`, "hotset"}, "hotset"
