@@ -14,13 +14,18 @@ import (
 // window, no workload, no pools or cache of resync's own.
 func runObserve(ctx context.Context, o *ReportOptions) error {
 	c := o.Config
-	if c.Targets.Empty() {
-		return cmdutil.Usagef("--observe reads real targets' counters: give --redis or --db (or TARGETS in the settings), e.g. --observe 60s --redis redis://127.0.0.1:6379")
+	if c.Targets.Empty() && len(c.Targets.PgbouncerURLs) == 0 {
+		return cmdutil.Usagef("--observe reads real targets' counters: give --redis, --db or --pgbouncer (or TARGETS in the settings), e.g. --observe 60s --redis redis://127.0.0.1:6379")
 	}
 	targets, err := target.FromURLs(c.Targets.DatabaseURLs, c.Targets.RedisURL, c.Targets.HTTPURLs)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
+	pgbouncers, err := cmdutil.Pgbouncers(c.Targets.PgbouncerURLs)
+	if err != nil {
+		return err
+	}
+	targets = append(targets, pgbouncers...)
 	sources, skipped, err := observe.FromTargets(targets)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}

@@ -34,11 +34,12 @@ type ReportOptions struct {
 	Now func() time.Time // the report's clock
 }
 
-// targetFlags are the command's --db, --redis and --http.
+// targetFlags are the command's --db, --redis, --http and --pgbouncer.
 var targetFlags = cmdutil.TargetFlags{
 	DB:             "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS",
 	Redis:          "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL",
 	HTTP:           "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS",
+	Pgbouncer:      "pgbouncer admin console postgres://USER@HOST:6432/pgbouncer, read with --observe; repeatable; overrides TARGETS.PGBOUNCER_URLS",
 	CommaSeparated: true,
 }
 
@@ -83,7 +84,12 @@ and pg_stat_activity, MySQL/MariaDB SHOW GLOBAL STATUS, pgbouncer SHOW) at
 the start, every --interval and at the end, and reports the deltas over the
 window; every cache and pool says its source and the metrics the source
 cannot give, and a score with a missing part renormalises the remaining
-weights (docs/observe.md).
+weights (docs/observe.md). --pgbouncer URL (repeatable) is a pgbouncer admin
+console, postgres://USER@HOST:6432/pgbouncer with USER in stats_users or
+admin_users: each (database, user) pool is reported from SHOW POOLS and
+SHOW STATS (2 commands per reading, SHOW CONFIG and SHOW DATABASES once),
+and pgbouncer's client limit as the pool "clients". Without --observe,
+--pgbouncer is not read.
 
 Progress goes to stderr when it is a terminal. Ctrl-C stops the workload and
 prints the partial report (marked "partial"), exit 130; a second Ctrl-C exits
@@ -103,6 +109,9 @@ at once.
   # observe mode: the targets' own counters for 60 s, no workload
   resync report --observe 60s --interval 10s --redis redis://cache:6379 \
       --db postgres://app:secret@db:5432/app
+
+  # observe a pgbouncer's pools (its admin console, a stats_users user)
+  resync report --observe 60s --pgbouncer postgres://stats@pgbouncer:6432/pgbouncer
 
   # Markdown for a GitHub job summary
   resync report -o markdown >> "$GITHUB_STEP_SUMMARY"`,

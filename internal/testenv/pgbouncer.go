@@ -43,6 +43,8 @@ type PrivatePgbouncer struct {
 	// URL connects through pgbouncer to database PgbouncerDB as the
 	// backend URL's user.
 	URL string
+	// User is the backend URL's user: the pool is PgbouncerDB/User.
+	User string
 	// AdminURL and StatsURL connect to the admin console (database
 	// pgbouncer) as PgbouncerAdminUser and PgbouncerStatsUser.
 	AdminURL, StatsURL string
@@ -80,6 +82,7 @@ func StartPgbouncer(tb testing.TB, o PgbouncerOptions) *PrivatePgbouncer {
 		URL:      fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", backend.User.Username(), port, PgbouncerDB),
 		AdminURL: fmt.Sprintf("postgres://%s@127.0.0.1:%d/pgbouncer?sslmode=disable", PgbouncerAdminUser, port),
 		StatsURL: fmt.Sprintf("postgres://%s@127.0.0.1:%d/pgbouncer?sslmode=disable", PgbouncerStatsUser, port),
+		User:     backend.User.Username(),
 		Port:     port, LogFile: filepath.Join(dir, "pgbouncer.log"), PoolSize: o.PoolSize,
 	}
 	ini := filepath.Join(dir, "pgbouncer.ini")

@@ -86,7 +86,7 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 		MaxSize: l.MaxSize, Total: l.Active + l.Idle, Active: l.Active, Idle: l.Idle,
 		Waiting: l.Waiting, PeakWaiting: p.PeakWaiting,
 		AcquireCount:    p.Attempts,
-		AcquireWaitMs:   pools.Quantiles{P95: p.PeakWaitMs, Max: p.PeakWaitMs},
+		AcquireWaitMs:   acquireWait(p),
 		Errors:          pools.ErrorCounts{Operation: p.Errors},
 		Exhaustions:     p.Rejected,
 		Utilization:     p.MeanUtilization,
@@ -113,6 +113,20 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 			Ceiling:         l.Facts[FactCeiling] == "true",
 		},
 	}
+}
+
+// acquireWait is the window's wait figure: the peak of the sampled wait
+// gauge (pgbouncer's maxwait) as p95 and max. With a wait-time counter
+// (Pool.WaitTotalUs) the mean is derived, ΔWaitTotalUs / ΔAttempts — a
+// mean per attempt over the window, not a measured distribution — and
+// raises p95 and max when the samples missed the waits between readings.
+func acquireWait(p PoolWindow) pools.Quantiles {
+	q := pools.Quantiles{P95: p.PeakWaitMs, Max: p.PeakWaitMs}
+	if p.WaitTotalUs > 0 && p.Attempts > 0 {
+		q.Mean = float64(p.WaitTotalUs) / 1000 / float64(p.Attempts)
+		q.P95, q.Max = max(q.P95, q.Mean), max(q.Max, q.Mean)
+	}
+	return q
 }
 
 // FactCeiling ("true") marks a pool that is a server's connection limit

@@ -68,6 +68,15 @@ type Pool struct {
 	WaitMs                         float64 // current wait figure (pgbouncer maxwait), when known
 	// Counters.
 	Attempts, Errors, Rejected uint64 // connections or transactions tried, failed, refused at the limit
+	// WaitTotalUs is the time clients spent waiting for a connection, in
+	// µs (pgbouncer's total_wait_time): with Attempts it gives the
+	// window's mean wait per attempt. Zero when the source has no such
+	// counter.
+	WaitTotalUs uint64
+	// ActiveOnly makes the utilization Active/MaxSize instead of
+	// (Active+Idle)/MaxSize: the idle connections are free for the next
+	// client (a pgbouncer pool), not slots taken from a server's limit.
+	ActiveOnly bool
 	// Missing are the spec metrics the source cannot compute.
 	Missing []string
 	// Facts are source-specific settings the rules quote.

@@ -25,6 +25,8 @@ func FromTargets(targets []target.Target) ([]Source, []Skipped, error) {
 		switch t.Kind {
 		case target.Redis:
 			s, err = NewRedis(t.Name, t.URL)
+		case target.Pgbouncer:
+			s, err = NewPgbouncer(t.Name, t.URL)
 		default:
 			skipped = append(skipped, Skipped{t, fmt.Sprintf("observe mode has no source for %s targets", t.Kind)})
 			continue

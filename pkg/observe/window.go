@@ -45,8 +45,9 @@ type CacheWindow struct {
 type PoolWindow struct {
 	Last                       Pool
 	Attempts, Errors, Rejected uint64
+	WaitTotalUs                uint64 // Pool.WaitTotalUs over the window
 	Resets                     int
-	MeanUtilization            float64 // mean of (active+idle)/max over the readings
+	MeanUtilization            float64 // mean of (active+idle)/max over the readings (active/max when ActiveOnly)
 	PeakUtilization            float64
 	PeakWaiting                int
 	PeakWaitMs                 float64
@@ -120,11 +121,12 @@ func (t *tracker) read(ctx context.Context) {
 			w.Attempts += delta(a.prev.Attempts, p.Attempts, &w.Resets)
 			w.Errors += delta(a.prev.Errors, p.Errors, &w.Resets)
 			w.Rejected += delta(a.prev.Rejected, p.Rejected, &w.Resets)
+			w.WaitTotalUs += delta(a.prev.WaitTotalUs, p.WaitTotalUs, &w.Resets)
 			w.Last, a.prev = p, p
 		}
 		w := &a.win
 		if p.MaxSize > 0 {
-			u := float64(p.Active+p.Idle) / float64(p.MaxSize)
+			u := float64(p.inUse()) / float64(p.MaxSize)
 			a.utilSum += u
 			a.n++
 			w.MeanUtilization = a.utilSum / float64(a.n)
@@ -133,6 +135,14 @@ func (t *tracker) read(ctx context.Context) {
 		w.PeakWaiting = max(w.PeakWaiting, p.Waiting)
 		w.PeakWaitMs = max(w.PeakWaitMs, p.WaitMs)
 	}
+}
+
+// inUse is what the pool's utilization counts (Pool.ActiveOnly).
+func (p Pool) inUse() int {
+	if p.ActiveOnly {
+		return p.Active
+	}
+	return p.Active + p.Idle
 }
 
 // delta is cur − prev, or cur when the counter went backwards (it was
