@@ -182,6 +182,10 @@ func TestPgbouncerObserved(t *testing.T) {
 	if sw.Failed != 0 || sw.Readings != 3 {
 		t.Fatalf("%d readings, %d failed (%s), want 3 and 0", sw.Readings, sw.Failed, sw.LastError)
 	}
+	t.Logf("cost: %d readings, %d commands, %d bytes read back", sw.Readings, sw.Queries, sw.Bytes)
+	if r, err := src.Snapshot(ctx); err == nil {
+		t.Logf("cost of one more reading: %d commands, %d bytes (%d pools incl. the console's)", r.Queries, r.Bytes, len(r.Pools))
+	}
 	if sw.Queries != 3*2+2 {
 		t.Errorf("%d queries, want 8: SHOW POOLS and STATS per reading, CONFIG and DATABASES once", sw.Queries)
 	}
