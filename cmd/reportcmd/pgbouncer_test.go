@@ -97,3 +97,19 @@ func holdAndQueue(ctx context.Context, t *testing.T, url string, holders, waiter
 		})
 	}
 }
+
+// TestPgbouncerIgnoredInLoadMode: without --observe the console is not
+// read, and a warning says how to read it.
+func TestPgbouncerIgnoredInLoadMode(t *testing.T) {
+	r := run(t, nil, "report", "--db", "sqlite::memory:", "--duration", "200ms", "--concurrency", "2",
+		"--pgbouncer", "postgres://stats@127.0.0.1:1/pgbouncer", "-o", "json")
+	if r.code != cmdutil.ExitOK {
+		t.Errorf("exit %d, want 0\n%s", r.code, r.stderr)
+	}
+	if want := "--pgbouncer (TARGETS.PGBOUNCER_URLS) is read only in observe mode: add --observe"; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q lacks %q", r.stderr, want)
+	}
+	if strings.Contains(r.stdout, "pgbouncer") {
+		t.Errorf("the report names the unread console:\n%s", r.stdout)
+	}
+}
