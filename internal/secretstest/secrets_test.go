@@ -66,7 +66,7 @@ func forms(dir string) []form {
 	// pgbouncer consoles: the observe commands run them
 	for _, sep := range specials {
 		pw := "{A}" + sep + "{B}"
-		out = append(out, form{"postgres://app:" + pw + "@" + unreachable + "/pgbouncer", "pgbouncer", sep == "/" || sep == "@"})
+		out = append(out, form{"postgres://app:" + pw + "@" + unreachable + "/pgbouncer", "pgbouncer", sep == "" || sep == "/" || sep == "%40"})
 	}
 	for _, name := range queryNames {
 		out = append(out,
