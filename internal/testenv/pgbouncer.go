@@ -30,6 +30,7 @@ type PgbouncerOptions struct {
 const (
 	PgbouncerAdminUser = "postgres"        // admin_users; also the backend user
 	PgbouncerStatsUser = "pgbouncer_stats" // stats_users: SHOW only
+	PgbouncerPlainUser = "pgbouncer_plain" // neither: the console refuses it
 )
 
 // PgbouncerDB is the name of the test database in the private pgbouncer's
@@ -175,7 +176,7 @@ pidfile =
 
 func userlist(backendUser string) string {
 	var b strings.Builder
-	for _, u := range []string{PgbouncerAdminUser, PgbouncerStatsUser, backendUser} {
+	for _, u := range []string{PgbouncerAdminUser, PgbouncerStatsUser, PgbouncerPlainUser, backendUser} {
 		fmt.Fprintf(&b, "%q \"\"\n", u)
 	}
 	return b.String()

@@ -2,8 +2,10 @@ package observe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -90,9 +92,24 @@ func (s *PgbouncerSource) Snapshot(ctx context.Context) (Reading, error) {
 	r, err := s.snapshot(ctx)
 	if err != nil {
 		_ = s.Close() // a broken connection is not reused
-		return r, redactErr(err)
+		return r, &redactedErr{msg: redact.Text(err.Error()) + pgbouncerHint(err)}
 	}
 	return r, nil
+}
+
+// pgbouncerHint says what to do about the console's refusals.
+func pgbouncerHint(err error) string {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return ""
+	}
+	switch {
+	case pe.Message == "not allowed":
+		return ": the console admits only the users in pgbouncer.ini's stats_users or admin_users; add the URL's user to stats_users (SHOW is all resync runs)"
+	case strings.Contains(pe.Message, "authentication failed"):
+		return ": the URL's user and password must be in pgbouncer's auth_file (or auth_query) like any client's"
+	}
+	return ""
 }
 
 func (s *PgbouncerSource) snapshot(ctx context.Context) (Reading, error) {

@@ -259,3 +259,25 @@ func TestPgbouncerUnreachable(t *testing.T) {
 		t.Errorf("target URL %q shows the password", u)
 	}
 }
+
+// TestPgbouncerRefused: a user the console does not admit, or one pgbouncer
+// does not know, is a failed reading that says what to change.
+func TestPgbouncerRefused(t *testing.T) {
+	pgb := testenv.StartPgbouncer(t, testenv.PgbouncerOptions{})
+	tests := []struct{ user, want string }{
+		{testenv.PgbouncerPlainUser, "the console admits only the users in pgbouncer.ini's stats_users or admin_users"},
+		{"stranger", "must be in pgbouncer's auth_file"},
+	}
+	for _, tt := range tests {
+		url := strings.Replace(pgb.StatsURL, testenv.PgbouncerStatsUser+"@", tt.user+":pw@", 1)
+		src, err := NewPgbouncer("pgbouncer", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = src.Snapshot(context.Background())
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want it to say %q", tt.user, err, tt.want)
+		}
+		_ = src.Close()
+	}
+}
