@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -56,58 +57,85 @@ type PrivatePgbouncer struct {
 
 // StartPgbouncer writes a pgbouncer.ini and userlist in a temp dir and runs
 // pgbouncer on a free loopback port in front of the shared PostgreSQL
-// (auth_type trust; admin_users and stats_users set; no Unix socket; stats
-// averaged every second). pgbouncer refuses to run as root, so as root it
-// is started with -u nobody: it reads its files as root, then drops to
-// nobody before it opens anything else (its log goes to stderr, captured
-// in LogFile). It is stopped by its PID (SIGTERM) when the test ends.
-// Without pgbouncer the test is skipped, or fails when
+// (LaunchPgbouncer); it is stopped by its PID when the test ends. Without
+// pgbouncer the test is skipped, or fails when
 // RESYNC_TEST_REQUIRE_SERVICES=1 (.ci/run installs Debian's package).
 func StartPgbouncer(tb testing.TB, o PgbouncerOptions) *PrivatePgbouncer {
 	tb.Helper()
-	bin := pgbouncerBin()
-	if bin == "" {
+	if PgbouncerBin() == "" {
 		if Required() {
-			tb.Fatal("pgbouncer is not installed (apt-get install pgbouncer; .ci/run installs it)")
+			tb.Fatal(PgbouncerMissing)
 		}
-		tb.Skip("pgbouncer is not installed (apt-get install pgbouncer): skipping")
+		tb.Skip(PgbouncerMissing + ": skipping")
 	}
-	backend, err := url.Parse(PostgresURL(tb))
+	p, stop, err := LaunchPgbouncer(tb.TempDir(), PostgresURL(tb), o)
 	if err != nil {
-		tb.Fatalf("%s: %v", PostgresVar, err)
+		tb.Fatal(err)
+	}
+	tb.Cleanup(stop)
+	return p
+}
+
+// PgbouncerMissing says pgbouncer is not installed and how to install it.
+const PgbouncerMissing = "pgbouncer is not installed (apt-get install pgbouncer; .ci/run installs it)"
+
+// LaunchPgbouncer runs a pgbouncer with its files in dir, on a free
+// loopback port, in front of the PostgreSQL at backendURL (auth_type trust;
+// admin_users and stats_users set; no Unix socket; stats averaged every
+// second), and waits until it listens. pgbouncer refuses to run as root,
+// so as root it is started with -u nobody: it reads its files as root,
+// then drops to nobody before it opens anything else (its log goes to
+// stderr, captured in LogFile). stop ends it by its PID (SIGTERM, then
+// SIGKILL after 10 s). For callers without a testing.TB (testscript
+// commands); tests use StartPgbouncer.
+func LaunchPgbouncer(dir, backendURL string, o PgbouncerOptions) (p *PrivatePgbouncer, stop func(), err error) {
+	bin := PgbouncerBin()
+	if bin == "" {
+		return nil, nil, errors.New(PgbouncerMissing)
+	}
+	backend, err := url.Parse(backendURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("backend URL: %v", err)
 	}
 	o = o.withDefaults()
-	port := freePort(tb)
-	dir := tb.TempDir()
-	p := &PrivatePgbouncer{
+	port, err := freePort()
+	if err != nil {
+		return nil, nil, err
+	}
+	p = &PrivatePgbouncer{
 		URL:      fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", backend.User.Username(), port, PgbouncerDB),
 		AdminURL: fmt.Sprintf("postgres://%s@127.0.0.1:%d/pgbouncer?sslmode=disable", PgbouncerAdminUser, port),
 		StatsURL: fmt.Sprintf("postgres://%s@127.0.0.1:%d/pgbouncer?sslmode=disable", PgbouncerStatsUser, port),
 		User:     backend.User.Username(),
 		Port:     port, LogFile: filepath.Join(dir, "pgbouncer.log"), PoolSize: o.PoolSize,
 	}
-	ini := filepath.Join(dir, "pgbouncer.ini")
-	writeFile(tb, filepath.Join(dir, "userlist.txt"), userlist(backend.User.Username()))
-	writeFile(tb, ini, pgbouncerINI(o, backend, port, filepath.Join(dir, "userlist.txt")))
+	ini, users := filepath.Join(dir, "pgbouncer.ini"), filepath.Join(dir, "userlist.txt")
+	if err := os.WriteFile(users, []byte(userlist(p.User)), 0o644); err != nil {
+		return nil, nil, err
+	}
+	if err := os.WriteFile(ini, []byte(pgbouncerINI(o, backend, port, users)), 0o644); err != nil {
+		return nil, nil, err
+	}
 	args := []string{ini}
 	if os.Geteuid() == 0 {
 		if _, err := user.Lookup("nobody"); err != nil {
-			tb.Fatalf("pgbouncer refuses to run as root and there is no user nobody: %v", err)
+			return nil, nil, fmt.Errorf("pgbouncer refuses to run as root and there is no user nobody: %v", err)
 		}
 		args = []string{"-u", "nobody", ini}
 	}
 	logf, err := os.Create(p.LogFile)
 	if err != nil {
-		tb.Fatal(err)
+		return nil, nil, err
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
+		_ = logf.Close()
+		return nil, nil, err
 	}
 	done := make(chan struct{})
 	go func() { _, _ = cmd.Process.Wait(); close(done) }()
-	tb.Cleanup(func() {
+	stop = func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM) // fast shutdown
 		select {
 		case <-done:
@@ -116,9 +144,12 @@ func StartPgbouncer(tb testing.TB, o PgbouncerOptions) *PrivatePgbouncer {
 			<-done
 		}
 		_ = logf.Close()
-	})
-	waitListening(tb, fmt.Sprintf("127.0.0.1:%d", port), done, p.LogFile)
-	return p
+	}
+	if err := waitListening(fmt.Sprintf("127.0.0.1:%d", port), done, p.LogFile); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return p, stop, nil
 }
 
 func (o PgbouncerOptions) withDefaults() PgbouncerOptions {
@@ -182,9 +213,9 @@ func userlist(backendUser string) string {
 	return b.String()
 }
 
-// pgbouncerBin is pgbouncer on PATH or Debian's /usr/sbin/pgbouncer (not on
-// an ordinary user's PATH).
-func pgbouncerBin() string {
+// PgbouncerBin is pgbouncer on PATH or Debian's /usr/sbin/pgbouncer (not
+// on an ordinary user's PATH); "" when neither is there.
+func PgbouncerBin() string {
 	if p, err := exec.LookPath("pgbouncer"); err == nil {
 		return p
 	}
@@ -194,40 +225,31 @@ func pgbouncerBin() string {
 	return ""
 }
 
-func freePort(tb testing.TB) int {
-	tb.Helper()
+func freePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatal(err)
+		return 0, err
 	}
 	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-func writeFile(tb testing.TB, path, text string) {
-	tb.Helper()
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		tb.Fatal(err)
-	}
+	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // waitListening waits until addr accepts connections; a process that
-// exits first (done closed) fails the test with its log.
-func waitListening(tb testing.TB, addr string, done <-chan struct{}, logFile string) {
-	tb.Helper()
+// exits first (done closed) is an error with its log.
+func waitListening(addr string, done <-chan struct{}, logFile string) error {
 	for deadline := time.Now().Add(15 * time.Second); ; {
 		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
 			_ = c.Close()
-			return
+			return nil
 		}
 		log, _ := os.ReadFile(logFile)
 		select {
 		case <-done:
-			tb.Fatalf("pgbouncer on %s exited before listening:\n%s", addr, log)
+			return fmt.Errorf("pgbouncer on %s exited before listening:\n%s", addr, log)
 		default:
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("pgbouncer on %s did not come up:\n%s", addr, log)
+			return fmt.Errorf("pgbouncer on %s did not come up:\n%s", addr, log)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

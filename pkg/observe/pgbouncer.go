@@ -33,7 +33,9 @@ const pgbouncerConsoleDB = "pgbouncer"
 // max and sv_active/pool_size the utilization; the database's
 // total_xact_count and total_wait_time (SHOW STATS has no per-user rows,
 // so the pools of one database share them) give the attempts and the mean
-// wait. pgbouncer counts no per-pool errors: error_rate is missing. The
+// wait. pool_size is a ceiling (servers are opened on demand, so a quiet
+// pool wastes nothing): only high utilization lowers the score.
+// pgbouncer counts no per-pool errors: error_rate is missing. The
 // client limit is one more pool, "clients": Σ(cl_active + cl_waiting)
 // against max_client_conn.
 type PgbouncerSource struct {
@@ -274,6 +276,10 @@ func pgbouncerPools(st *pgbSettings, pools, stats []pgbRow) []Pool {
 			ActiveOnly:  true,
 			Missing:     []string{report.MetricErrorRate},
 			Facts: map[string]string{
+				// pgbouncer opens server connections on demand, up to
+				// pool_size: an idle pool holds nothing, so only the
+				// high side of utilization counts, as for a server limit.
+				FactCeiling:    "true",
 				FactMaxSetting: setting,
 				FactPasteMax:   paste,
 				FactPoolMode:   row["pool_mode"],

@@ -47,8 +47,8 @@ func TestPgbouncerPools(t *testing.T) {
 		activeOnly, ceiling        bool
 	}
 	wants := []want{
-		{"app/web", 20, 0, 4, 20, 1250, 1000, 5000000, "default_pool_size", "default_pool_size = 21", true, false},
-		{"big/batch", 2, 6, 0, 50, 0, 10, 0, "pool_size of big", "big = host=db2 port=5433 dbname=big_db pool_size=51", true, false},
+		{"app/web", 20, 0, 4, 20, 1250, 1000, 5000000, "default_pool_size", "default_pool_size = 21", true, true},
+		{"big/batch", 2, 6, 0, 50, 0, 10, 0, "pool_size of big", "big = host=db2 port=5433 dbname=big_db pool_size=51", true, true},
 		{"clients", 1 + 30 + 4 + 3, 0, 0, 100, 0, 0, 0, "max_client_conn", "max_client_conn = 101", false, true},
 	}
 	if len(got) != len(wants) {
