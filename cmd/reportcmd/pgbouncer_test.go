@@ -45,6 +45,9 @@ func TestObservePgbouncer(t *testing.T) {
 		t.Errorf("pool %s: source %v, peak_waiting %v, peak_utilization %v, max_size %v; want pgbouncer, 3, 1, 2",
 			name, pool["source"], metrics["peak_waiting"], metrics["peak_utilization"], metrics["max_size"])
 	}
+	if d, _ := metrics["derived"].([]any); len(d) == 0 || !strings.Contains(d[0].(string), "total_wait_time") {
+		t.Errorf("derived = %v: want how the mean wait is made", metrics["derived"])
+	}
 	var suggestions []string
 	for _, rec := range pool["recommendations"].([]any) {
 		suggestions = append(suggestions, rec.(map[string]any)["suggestion"].(string))

@@ -2,6 +2,8 @@ package observe
 
 import (
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/pools"
@@ -26,7 +28,7 @@ func (r *Result) Fill(in *report.Input) {
 			in.Caches = append(in.Caches, cacheInput(sw, c))
 		}
 		for _, p := range sw.Pools {
-			in.Pools = append(in.Pools, poolInput(sw, p))
+			in.Pools = append(in.Pools, poolInput(sw, p, r.Elapsed))
 		}
 	}
 }
@@ -78,7 +80,7 @@ func cacheInput(sw SourceWindow, c CacheWindow) report.CacheInput {
 	}
 }
 
-func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
+func poolInput(sw SourceWindow, p PoolWindow, elapsed time.Duration) report.PoolInput {
 	name := entryName(sw.TargetName, p.Last.Name)
 	l := p.Last
 	s := pools.Snapshot{
@@ -86,6 +88,7 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 		MaxSize: l.MaxSize, Total: l.Active + l.Idle, Active: l.Active, Idle: l.Idle,
 		Waiting: l.Waiting, PeakWaiting: p.PeakWaiting,
 		AcquireCount:    p.Attempts,
+		Operations:      p.Ops,
 		AcquireWaitMs:   acquireWait(p),
 		Errors:          pools.ErrorCounts{Operation: p.Errors},
 		Exhaustions:     p.Rejected,
@@ -103,8 +106,14 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 		none = append(none, report.MetricUtilization)
 	}
 	miss := missing(l.Missing, none...)
+	var throughput float64
+	if p.Ops > 0 && elapsed > 0 {
+		throughput = float64(p.Ops) / elapsed.Seconds()
+	}
 	return report.PoolInput{
-		Snapshot: s,
+		Snapshot:   s,
+		Throughput: throughput,
+		Derived:    slices.Clone(l.Derived),
 		Observed: &report.Observed{
 			Source:          sw.Source,
 			Missing:         miss,
@@ -116,15 +125,16 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 }
 
 // acquireWait is the window's wait figure: the peak of the sampled wait
-// gauge (pgbouncer's maxwait) as p95 and max. With a wait-time counter
-// (Pool.WaitTotalUs) the mean is derived, ΔWaitTotalUs / ΔAttempts — a
-// mean per attempt over the window, not a measured distribution — and
-// raises p95 and max when the samples missed the waits between readings.
+// gauge (pgbouncer's maxwait) as p95, p99 and max — a lower bound of each,
+// since the samples miss the waits between readings; p50 is not known. With
+// a wait-time counter (Pool.WaitTotalUs) the mean is derived, ΔWaitTotalUs
+// / ΔAttempts — a mean per attempt over the window, not a measured
+// distribution — and raises p95, p99 and max when it is above the peak.
 func acquireWait(p PoolWindow) pools.Quantiles {
-	q := pools.Quantiles{P95: p.PeakWaitMs, Max: p.PeakWaitMs}
+	q := pools.Quantiles{P95: p.PeakWaitMs, P99: p.PeakWaitMs, Max: p.PeakWaitMs}
 	if p.WaitTotalUs > 0 && p.Attempts > 0 {
 		q.Mean = float64(p.WaitTotalUs) / 1000 / float64(p.Attempts)
-		q.P95, q.Max = max(q.P95, q.Mean), max(q.Max, q.Mean)
+		q.P95, q.P99, q.Max = max(q.P95, q.Mean), max(q.P99, q.Mean), max(q.Max, q.Mean)
 	}
 	return q
 }

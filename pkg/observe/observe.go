@@ -73,6 +73,12 @@ type Pool struct {
 	// window's mean wait per attempt. Zero when the source has no such
 	// counter.
 	WaitTotalUs uint64
+	// Ops counts the operations served (pgbouncer's total_query_count),
+	// for the throughput; zero when the source has no such counter.
+	Ops uint64
+	// Derived names the figures the source derives rather than measures,
+	// and how (report.PoolInput.Derived).
+	Derived []string
 	// ActiveOnly makes the utilization Active/MaxSize instead of
 	// (Active+Idle)/MaxSize: the idle connections are free for the next
 	// client (a pgbouncer pool), not slots taken from a server's limit.

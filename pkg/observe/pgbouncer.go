@@ -273,6 +273,8 @@ func pgbouncerPools(st *pgbSettings, pools, stats []pgbRow) []Pool {
 			WaitMs:      float64(row.int("maxwait"))*1000 + float64(row.int("maxwait_us"))/1000,
 			Attempts:    stat.uint("total_xact_count"),
 			WaitTotalUs: stat.uint("total_wait_time"),
+			Ops:         stat.uint("total_query_count"),
+			Derived:     pgbouncerDerived,
 			ActiveOnly:  true,
 			Missing:     []string{report.MetricErrorRate},
 			Facts: map[string]string{
@@ -301,6 +303,14 @@ func pgbouncerPools(st *pgbSettings, pools, stats []pgbRow) []Pool {
 		},
 	})
 	return out
+}
+
+// pgbouncerDerived says how a pgbouncer pool's figures are made
+// (report.PoolMetrics.Derived).
+var pgbouncerDerived = []string{
+	"acquire_wait_ms: mean = Δtotal_wait_time / Δtotal_xact_count over the window (SHOW STATS, per database); p95, p99 and max = the largest maxwait seen at a reading (a lower bound: waits between readings are not seen), or the mean when larger; p50 unknown (0)",
+	"utilization and peak_utilization: sv_active / pool_size sampled at each reading",
+	"acquire_count, operations and throughput_per_s: Δtotal_xact_count and Δtotal_query_count of the pool's database (SHOW STATS has no per-user rows)",
 }
 
 // FactPoolMode is a pgbouncer pool's pool_mode (session, transaction,

@@ -70,7 +70,8 @@ func TestPgbouncerPools(t *testing.T) {
 }
 
 // TestAcquireWaitDerivedMean: the mean is Δtotal_wait_time/Δxacts, and it
-// lifts p95 and max when the sampled maxwait missed the waits.
+// lifts p95, p99 and max when the sampled maxwait missed the waits; p50 is
+// never made up.
 func TestAcquireWaitDerivedMean(t *testing.T) {
 	tests := []struct {
 		name            string
@@ -84,7 +85,7 @@ func TestAcquireWaitDerivedMean(t *testing.T) {
 	}
 	for _, tt := range tests {
 		q := acquireWait(tt.w)
-		if q.Mean != tt.mean || q.P95 != tt.p95 || q.Max != tt.peak {
+		if q.Mean != tt.mean || q.P95 != tt.p95 || q.P99 != tt.p95 || q.Max != tt.peak || q.P50 != 0 {
 			t.Errorf("%s: %+v, want mean %g p95 %g max %g", tt.name, q, tt.mean, tt.p95, tt.peak)
 		}
 	}
@@ -206,8 +207,9 @@ func TestPgbouncerObserved(t *testing.T) {
 	}
 	// The stats count the 3 waiters' and 2 holders' transactions, and
 	// the time the waiters waited (≥ 100 ms each, as maxwait showed).
-	if pool.Attempts < holders+waiters || pool.WaitTotalUs < 100_000 {
-		t.Errorf("Δxacts %d, Δwait %d µs: want ≥ %d and ≥ 100000", pool.Attempts, pool.WaitTotalUs, holders+waiters)
+	if pool.Attempts < holders+waiters || pool.Ops < holders+waiters || pool.WaitTotalUs < 100_000 {
+		t.Errorf("Δxacts %d, Δqueries %d, Δwait %d µs: want ≥ %d, ≥ %d and ≥ 100000",
+			pool.Attempts, pool.Ops, pool.WaitTotalUs, holders+waiters, holders+waiters)
 	}
 	if clients.Last.MaxSize != 50 || clients.Last.Active < holders+waiters {
 		t.Errorf("clients %+v: want max_client_conn 50 and ≥ %d clients", clients.Last, holders+waiters)
@@ -223,6 +225,9 @@ func TestPgbouncerObserved(t *testing.T) {
 		found = true
 		if p.Observed.Source != report.SourcePgbouncer || p.Snapshot.AcquireWaitMs.Mean <= 0 {
 			t.Errorf("source %q, mean wait %g: want pgbouncer and a derived mean", p.Observed.Source, p.Snapshot.AcquireWaitMs.Mean)
+		}
+		if p.Throughput <= 0 || len(p.Derived) == 0 {
+			t.Errorf("throughput %g, derived %q: want the queries per second and how the figures were made", p.Throughput, p.Derived)
 		}
 		if !hasRec(p.Observed.Recommendations, "pool.clients_waiting", "default_pool_size = 3") {
 			t.Errorf("recommendations %+v: want pool.clients_waiting with default_pool_size = 3", p.Observed.Recommendations)

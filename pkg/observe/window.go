@@ -46,6 +46,7 @@ type PoolWindow struct {
 	Last                       Pool
 	Attempts, Errors, Rejected uint64
 	WaitTotalUs                uint64 // Pool.WaitTotalUs over the window
+	Ops                        uint64 // Pool.Ops over the window
 	Resets                     int
 	MeanUtilization            float64 // mean of (active+idle)/max over the readings (active/max when ActiveOnly)
 	PeakUtilization            float64
@@ -122,6 +123,7 @@ func (t *tracker) read(ctx context.Context) {
 			w.Errors += delta(a.prev.Errors, p.Errors, &w.Resets)
 			w.Rejected += delta(a.prev.Rejected, p.Rejected, &w.Resets)
 			w.WaitTotalUs += delta(a.prev.WaitTotalUs, p.WaitTotalUs, &w.Resets)
+			w.Ops += delta(a.prev.Ops, p.Ops, &w.Resets)
 			w.Last, a.prev = p, p
 		}
 		w := &a.win
