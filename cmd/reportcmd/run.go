@@ -31,6 +31,9 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	if len(o.Config.Targets.PgbouncerURLs) > 0 && !o.IO.Quiet {
 		fmt.Fprintln(o.IO.ErrOut, "warning: --pgbouncer (TARGETS.PGBOUNCER_URLS) is read only in observe mode: add --observe 60s to read its pools; ignored")
 	}
+	if err := metricsOnlyObserved(o); err != nil {
+		return err
+	}
 	sess, err := diag.Open(ctx, o.Config)
 	if err != nil {
 		return asUsage(err)
@@ -98,6 +101,7 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 		}
 	}
 	rep := report.Build(in)
+	rep.CheckThresholds(o.Checks)
 
 	if err := o.Printer.Print(rep); err != nil {
 		return err
@@ -231,12 +235,10 @@ func latency(q workload.Quantiles) *pools.Quantiles {
 	return &pools.Quantiles{P50: q.P50, P95: q.P95, P99: q.P99, Max: q.Max, Mean: q.Mean}
 }
 
-// thresholds applies --fail-on and --fail-under-score.
+// thresholds applies --fail-on, --fail-under-score and the --threshold
+// checks already evaluated on rep.
 func thresholds(o *ReportOptions, rep *report.Report) error {
-	if why := o.Thresholds.Verdict(rep); why != "" {
-		return &cmdutil.FindingError{Reason: why}
-	}
-	return nil
+	return cmdutil.ThresholdFailure(rep.Thresholds, o.Thresholds.Check(rep)...)
 }
 
 // asUsage makes a setting the session refused a usage error (exit 2).

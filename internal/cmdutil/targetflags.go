@@ -16,6 +16,9 @@ const (
 	FlagHTTP  = "http"
 	// FlagPgbouncer is a pgbouncer admin console, read in observe mode.
 	FlagPgbouncer = "pgbouncer"
+	// FlagMetrics is a Prometheus endpoint (TARGETS.METRICS_URLS), read
+	// in observe mode.
+	FlagMetrics = "metrics"
 )
 
 // targetKeys map each target flag to its configuration key.
@@ -24,6 +27,7 @@ var targetKeys = map[string]string{
 	FlagRedis:     target.KeyRedisURL,
 	FlagHTTP:      target.KeyHTTPURLs,
 	FlagPgbouncer: target.KeyPgbouncerURLs,
+	FlagMetrics:   target.KeyMetricsURLs,
 }
 
 // TargetFlags declares a command's --db (repeatable), --redis and --http
@@ -35,6 +39,7 @@ var targetKeys = map[string]string{
 type TargetFlags struct {
 	DB, Redis, HTTP string // help texts
 	Pgbouncer       string // --pgbouncer (repeatable), for commands that observe
+	Metrics         string // help of --metrics (repeatable); "" leaves it out
 	// CommaSeparated makes --db and --http take comma-separated lists as
 	// well as repetition (--db a,b); otherwise every value is one URL
 	// (a PostgreSQL multi-host URL keeps its commas).
@@ -59,6 +64,9 @@ func (tf TargetFlags) Register(fl *pflag.FlagSet) {
 	if tf.Pgbouncer != "" {
 		list(FlagPgbouncer, nil, tf.Pgbouncer)
 	}
+	if tf.Metrics != "" {
+		list(FlagMetrics, nil, tf.Metrics)
+	}
 }
 
 // Bindings are the configuration keys of the declared target flags, merged
@@ -68,7 +76,7 @@ func (tf TargetFlags) Bindings(extra map[string]string) map[string]string {
 	if out == nil {
 		out = map[string]string{}
 	}
-	for flag, help := range map[string]string{FlagDB: tf.DB, FlagRedis: tf.Redis, FlagHTTP: tf.HTTP, FlagPgbouncer: tf.Pgbouncer} {
+	for flag, help := range map[string]string{FlagDB: tf.DB, FlagRedis: tf.Redis, FlagHTTP: tf.HTTP, FlagPgbouncer: tf.Pgbouncer, FlagMetrics: tf.Metrics} {
 		if help != "" {
 			out[flag] = targetKeys[flag]
 		}
@@ -103,6 +111,18 @@ func Pgbouncers(urls []string) ([]target.Target, error) {
 // ("--db / TARGETS.DATABASE_URLS[1]: …").
 func Targets(dbURLs []string, redisURL string, httpURLs []string) ([]target.Target, error) {
 	ts, err := target.FromURLs(dbURLs, redisURL, httpURLs)
+	var terr *target.Error
+	if errors.As(err, &terr) {
+		return nil, Usagef("%s / %s", TargetFlagFor(terr.Key), terr.Error())
+	}
+	return ts, err
+}
+
+// MetricsTargets lists the Prometheus endpoints (target.FromMetricsURLs): a
+// URL that is not http(s) is a usage error naming the flag and the key
+// ("--metrics / TARGETS.METRICS_URLS[0]: …").
+func MetricsTargets(urls []string) ([]target.Target, error) {
+	ts, err := target.FromMetricsURLs(urls)
 	var terr *target.Error
 	if errors.As(err, &terr) {
 		return nil, Usagef("%s / %s", TargetFlagFor(terr.Key), terr.Error())

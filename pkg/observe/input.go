@@ -128,13 +128,22 @@ func poolInput(sw SourceWindow, p PoolWindow, elapsed time.Duration) report.Pool
 // gauge (pgbouncer's maxwait) as p95, p99 and max — a lower bound of each,
 // since the samples miss the waits between readings; p50 is not known. With
 // a wait-time counter (Pool.WaitTotalUs) the mean is derived, ΔWaitTotalUs
-// / ΔAttempts — a mean per attempt over the window, not a measured
-// distribution — and raises p95, p99 and max when it is above the peak.
+// / ΔAttempts (or / ΔWaitCount when the source counts its waits) — a mean
+// over the window, not a measured distribution — and raises p95, p99 and
+// max when it is above the peak. A source that counts its waits has no
+// distribution at all: p50 is the mean too.
 func acquireWait(p PoolWindow) pools.Quantiles {
 	q := pools.Quantiles{P95: p.PeakWaitMs, P99: p.PeakWaitMs, Max: p.PeakWaitMs}
-	if p.WaitTotalUs > 0 && p.Attempts > 0 {
-		q.Mean = float64(p.WaitTotalUs) / 1000 / float64(p.Attempts)
+	n := p.Attempts
+	if p.WaitCount > 0 {
+		n = p.WaitCount
+	}
+	if p.WaitTotalUs > 0 && n > 0 {
+		q.Mean = float64(p.WaitTotalUs) / 1000 / float64(n)
 		q.P95, q.P99, q.Max = max(q.P95, q.Mean), max(q.P99, q.Mean), max(q.Max, q.Mean)
+	}
+	if p.WaitCount > 0 {
+		q.P50 = q.Mean
 	}
 	return q
 }

@@ -79,6 +79,12 @@ type Pool struct {
 	// Derived names the figures the source derives rather than measures,
 	// and how (report.PoolInput.Derived).
 	Derived []string
+	// WaitCount, when not zero, is the number of waits WaitTotalUs sums,
+	// which the mean is taken over instead of Attempts (an application
+	// pool's exporter: go_sql_wait_count_total, the acquire timer's
+	// count); the window's p95 and max are then the largest mean of one
+	// interval (labelled in Derived).
+	WaitCount uint64
 	// ActiveOnly makes the utilization Active/MaxSize instead of
 	// (Active+Idle)/MaxSize: the idle connections are free for the next
 	// client (a pgbouncer pool), not slots taken from a server's limit.

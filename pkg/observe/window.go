@@ -47,11 +47,12 @@ type PoolWindow struct {
 	Attempts, Errors, Rejected uint64
 	WaitTotalUs                uint64 // Pool.WaitTotalUs over the window
 	Ops                        uint64 // Pool.Ops over the window
+	WaitCount                  uint64 // Pool.WaitCount over the window
 	Resets                     int
 	MeanUtilization            float64 // mean of (active+idle)/max over the readings (active/max when ActiveOnly)
 	PeakUtilization            float64
 	PeakWaiting                int
-	PeakWaitMs                 float64
+	PeakWaitMs                 float64 // largest WaitMs, or largest mean wait of one interval (Pool.WaitCount)
 }
 
 // tracker accumulates one source's readings.
@@ -124,6 +125,7 @@ func (t *tracker) read(ctx context.Context) {
 			w.Rejected += delta(a.prev.Rejected, p.Rejected, &w.Resets)
 			w.WaitTotalUs += delta(a.prev.WaitTotalUs, p.WaitTotalUs, &w.Resets)
 			w.Ops += delta(a.prev.Ops, p.Ops, &w.Resets)
+			w.addWaitCount(a.prev, p)
 			w.Last, a.prev = p, p
 		}
 		w := &a.win
@@ -145,6 +147,21 @@ func (p Pool) inUse() int {
 		return p.Active
 	}
 	return p.Active + p.Idle
+}
+
+// addWaitCount adds the waits of one interval (Pool.WaitCount) and keeps
+// the largest mean wait of one interval in PeakWaitMs.
+func (w *PoolWindow) addWaitCount(prev, cur Pool) {
+	if cur.WaitCount == 0 && prev.WaitCount == 0 {
+		return
+	}
+	var ignored int // the WaitTotalUs delta counted the reset
+	n := delta(prev.WaitCount, cur.WaitCount, &w.Resets)
+	us := delta(prev.WaitTotalUs, cur.WaitTotalUs, &ignored)
+	w.WaitCount += n
+	if n > 0 {
+		w.PeakWaitMs = max(w.PeakWaitMs, float64(us)/1000/float64(n))
+	}
 }
 
 // delta is cur − prev, or cur when the counter went backwards (it was
