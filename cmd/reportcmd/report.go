@@ -87,12 +87,15 @@ and pg_stat_activity, MySQL/MariaDB SHOW GLOBAL STATUS, pgbouncer SHOW) at
 the start, every --interval and at the end, and reports the deltas over the
 window; every cache and pool says its source and the metrics the source
 cannot give, and a score with a missing part renormalises the remaining
-weights (docs/observe.md). --pgbouncer URL (repeatable) is a pgbouncer admin
-console, postgres://USER@HOST:6432/pgbouncer with USER in stats_users or
-admin_users: each (database, user) pool is reported from SHOW POOLS and
-SHOW STATS (2 commands per reading, SHOW CONFIG and SHOW DATABASES once),
-and pgbouncer's client limit as the pool "clients". Without --observe,
---pgbouncer is not read.
+weights; an entry that saw no traffic in the window is rated "no traffic"
+and not scored. A reading costs Redis one INFO, PostgreSQL one query,
+MySQL/MariaDB two SHOW GLOBAL statements and pgbouncer SHOW POOLS and SHOW
+STATS (SHOW CONFIG and SHOW DATABASES once) (docs/observe.md).
+--pgbouncer URL (repeatable) is a pgbouncer admin console,
+postgres://USER@HOST:6432/pgbouncer with USER in stats_users or admin_users:
+each (database, user) pool is an entry, and pgbouncer's client limit
+(max_client_conn) the pool "clients". Without --observe, --pgbouncer is not
+read.
 
 --metrics URL (TARGETS.METRICS_URLS, $RESYNC_METRICS_URL) adds an
 application's Prometheus endpoint: every pool and cache its exporters expose

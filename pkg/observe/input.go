@@ -76,6 +76,7 @@ func cacheInput(sw SourceWindow, c CacheWindow) report.CacheInput {
 			Missing:         miss,
 			Recommendations: cacheRules(sw.Source, name, c, st, miss),
 			CounterResets:   c.Resets,
+			NoTraffic:       c.NoTraffic(),
 		},
 	}
 }
@@ -120,6 +121,7 @@ func poolInput(sw SourceWindow, p PoolWindow, elapsed time.Duration) report.Pool
 			Recommendations: poolRules(sw.Source, name, p, s),
 			CounterResets:   p.Resets,
 			Ceiling:         l.Facts[FactCeiling] == "true",
+			NoTraffic:       p.NoTraffic(),
 		},
 	}
 }
