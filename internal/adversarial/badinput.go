@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // badInput is one input #18 lists: it must exit 2 with a message that
@@ -85,7 +86,8 @@ func checkBadInput(r Runner, dir string, b badInput) error {
 		}
 		args = append(args, "--config", file)
 	}
-	res := r.Run(Inv{Args: args, Dir: dir, Env: smallPools})
+	// refused at once, or not at all: killed after 10 s
+	res := r.Run(Inv{Args: args, Dir: dir, Env: smallPools, Timeout: 10 * time.Second})
 	if err := crashed(res); err != nil {
 		return err
 	}

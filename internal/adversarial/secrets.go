@@ -90,10 +90,23 @@ func SecretCases() []Case {
 				return checkOutput(r, dir, plant(i, f, dir), f.flag, o)
 			}})
 		}
+		// one serve per form and runner, read on every path: each path is
+		// its own case
+		once := map[string]*serveOnce{}
 		for _, path := range servePaths {
 			cs = append(cs, Case{Area: AreaSecrets, Name: f.name + " × serve " + path, Check: func(t *testing.T, r Runner, dir string) error {
-				p := plant(i, f, dir)
-				return serveLeak(t, r, dir, []string{f.flag, p.raw}, path, p.leak)
+				so := once[r.Name()]
+				if so == nil {
+					so = &serveOnce{}
+					once[r.Name()] = so
+					p := plant(i, f, dir)
+					so.leak = p.leak
+					so.bodies, so.err = serveBodies(t, r, dir, f.flag, p.raw)
+				}
+				if so.err != nil {
+					return so.err
+				}
+				return so.leak(so.bodies[path], so.bodies["stdout"], so.bodies["stderr"])
 			}})
 		}
 	}
@@ -148,28 +161,43 @@ func crashed(res Result) error {
 	return nil
 }
 
-// serveLeak starts serve with args, reads path after a few rebuilds and
-// checks the body and serve's output. A serve that refuses the URL (exit
-// 2 before listening) passes if its message hides the password.
-func serveLeak(t *testing.T, r Runner, dir string, args []string, path string, leak func(...string) error) error {
-	s, err := startServe(t, r, dir, args...)
+// serveOnce is one serve run's bodies, shared by the cases of its paths.
+type serveOnce struct {
+	bodies map[string]string
+	err    error
+	leak   func(...string) error
+}
+
+// serveBodies starts serve on the URL, reads every path after a few
+// rebuilds and returns the bodies with serve's stdout and stderr. A serve
+// that refuses the URL (exit 2 before listening) has only its output: the
+// URL never reached the API, and the message must hide the password.
+func serveBodies(t *testing.T, r Runner, dir, flag, raw string) (map[string]string, error) {
+	s, err := startServe(t, r, dir, flag, raw)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	bodies := map[string]string{}
 	if s.base == "" { // ended before serving
 		res := s.proc.Wait()
 		if res.Code == 0 {
-			return fmt.Errorf("serve ended before serving with exit 0")
+			return nil, fmt.Errorf("serve ended before serving with exit 0")
 		}
-		return leak(res.Stdout, res.Stderr)
+		bodies["stdout"], bodies["stderr"] = res.Stdout, res.Stderr
+		return bodies, nil
 	}
 	time.Sleep(400 * time.Millisecond) // a few rebuilds, the probes' errors in
-	_, body, gerr := s.get(path, "")
-	res := s.stop()
-	if gerr != nil {
-		return gerr
+	for _, path := range servePaths {
+		_, body, gerr := s.get(path, "")
+		if gerr != nil {
+			s.stop()
+			return nil, gerr
+		}
+		bodies[path] = body
 	}
-	return leak(body, res.Stdout, res.Stderr)
+	res := s.stop()
+	bodies["stdout"], bodies["stderr"] = res.Stdout, res.Stderr
+	return bodies, nil
 }
 
 // publicHealth: without the token, /health says the status and generic
