@@ -86,8 +86,8 @@ func checkBadInput(r Runner, dir string, b badInput) error {
 		}
 		args = append(args, "--config", file)
 	}
-	// refused at once, or not at all: killed after 10 s
-	res := r.Run(Inv{Args: args, Dir: dir, Env: smallPools, Timeout: 10 * time.Second})
+	// refused at once, or not at all: killed after 20 s
+	res := r.Run(Inv{Args: args, Dir: dir, Env: smallPools, Timeout: 20 * time.Second})
 	if err := crashed(res); err != nil {
 		return err
 	}
