@@ -247,6 +247,8 @@ func policyTitle(name string) string {
 		return "S3-FIFO"
 	case sim.PolicyARC:
 		return "ARC"
+	case sim.PolicyWTinyLFU:
+		return "W-TinyLFU"
 	}
 	return strings.ToUpper(name)
 }
