@@ -32,7 +32,7 @@ func startServe(t *testing.T, r Runner, dir string, args ...string) (*served, er
 	all := append([]string{"serve", "-v", "--addr", "127.0.0.1:" + port, "--interval", "100ms", "--probe-rate", "50"}, args...)
 	s := &served{
 		proc:   r.Start(Inv{Args: all, Dir: dir, Env: smallPools, Timeout: 2 * time.Minute}),
-		client: &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}},
+		client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{DisableKeepAlives: true}},
 	}
 	t.Cleanup(func() { s.stop() })
 	base := "http://127.0.0.1:" + port

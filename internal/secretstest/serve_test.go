@@ -114,7 +114,7 @@ func TestPlantedPasswordNeverServed(t *testing.T) {
 func serveAndRead(t *testing.T, run []planted) map[string]string {
 	t.Helper()
 	port := freePort(t)
-	args := []string{"serve", "-v", "--addr", "127.0.0.1:" + port, "--interval", "100ms", "--probe-rate", "50"}
+	args := []string{"serve", "-v", "--addr", "127.0.0.1:" + port, "--interval", "100ms", "--probe-rate", "10"}
 	for _, p := range run {
 		args = append(args, keys[p.kind].flag, p.raw)
 	}
@@ -132,7 +132,7 @@ func serveAndRead(t *testing.T, run []planted) map[string]string {
 	stop := sync.OnceValue(func() int { cancel(); <-ended; return code })
 	t.Cleanup(func() { stop() })
 
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	client := &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{DisableKeepAlives: true}}
 	base := "http://127.0.0.1:" + port
 	bodies := map[string]string{}
 	if !waitServing(client, base, ended) {
