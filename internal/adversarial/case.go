@@ -24,6 +24,9 @@ var areaOrder = []string{AreaSecrets, AreaBadInputs, AreaTimeBounds, AreaHealth}
 type Case struct {
 	Area, Name string
 	Check      func(t *testing.T, r Runner, dir string) error
+	// Serve: the case starts resync serve. The quick form leaves these out
+	// (internal/secretstest reads serve's bodies in every go test).
+	Serve bool
 }
 
 // Outcome is a case's verdict.
@@ -101,11 +104,12 @@ func oneLine(s string, n int) string {
 }
 
 // RunAll runs the cases of the given areas (all when none), each as a
-// subtest, and returns the outcomes.
-func RunAll(t *testing.T, r Runner, cases []Case, areas ...string) []Outcome {
+// subtest, and returns the outcomes; withServe false leaves out the cases
+// that start serve.
+func RunAll(t *testing.T, r Runner, cases []Case, withServe bool, areas ...string) []Outcome {
 	var outs []Outcome
 	for _, c := range cases {
-		if len(areas) > 0 && !slices.Contains(areas, c.Area) {
+		if len(areas) > 0 && !slices.Contains(areas, c.Area) || c.Serve && !withServe {
 			continue
 		}
 		var err error

@@ -18,8 +18,8 @@ func HealthCases() []Case {
 		{Area: AreaHealth, Name: "stall mid-run is a critical pool.stalled finding", Check: stall},
 		{Area: AreaHealth, Name: "3 s refusal in a 6 s run is a pool.outage finding", Check: outage},
 		{Area: AreaHealth, Name: "report reachability after connection resets uses a fresh connection", Check: resets},
-		{Area: AreaHealth, Name: "serve /health recovers after the target comes back", Check: recovers},
-		{Area: AreaHealth, Name: "serve leaks API names the targets it could not inspect", Check: notInspected},
+		{Area: AreaHealth, Name: "serve /health recovers after the target comes back", Check: recovers, Serve: true},
+		{Area: AreaHealth, Name: "serve leaks API names the targets it could not inspect", Check: notInspected, Serve: true},
 	}
 }
 

@@ -107,10 +107,10 @@ func SecretCases() []Case {
 					return so.err
 				}
 				return so.leak(so.bodies[path], so.bodies["stdout"], so.bodies["stderr"])
-			}})
+			}, Serve: true})
 		}
 	}
-	cs = append(cs, Case{Area: AreaSecrets, Name: "public /health names no user, database or host", Check: publicHealth})
+	cs = append(cs, Case{Area: AreaSecrets, Name: "public /health names no user, database or host", Check: publicHealth, Serve: true})
 	return cs
 }
 
