@@ -5,7 +5,7 @@
 // tallied as "area | cases | passed".
 //
 // The whole run is a test behind an environment variable (it needs a
-// binary and redis-server, and takes about a minute):
+// binary and redis-server, and takes one to two minutes):
 //
 //	go build -o /tmp/resync . &&
 //	RESYNC_ADVERSARIAL_BIN=/tmp/resync go test -run TestAdversarialBinary -v ./internal/adversarial/
