@@ -21,7 +21,3 @@ func sizingResult(runs []*recommendRun, started time.Time, partial bool) *report
 	}
 	return report.BuildSizing(started, partial, in)
 }
-
-func renderRecommend(o *RecommendOptions, runs []*recommendRun, started time.Time, partial bool) error {
-	return o.Printer.Print(sizingResult(runs, started, partial))
-}

@@ -45,7 +45,3 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.Po
 	out.Report = report.Build(in)
 	return out
 }
-
-func renderStats(o *StatsOptions, runs []*statsRun, started time.Time) error {
-	return o.Printer.Print(buildStats(o, runs, started))
-}

@@ -50,7 +50,7 @@ func (s *PoolStats) Doc() *output.Doc {
 		title = append(title, output.Span{Text: " · "}, output.Span{Text: "PARTIAL (interrupted)", Tone: output.Notice})
 	}
 	d := &output.Doc{Title: title}
-	d.Add(TargetsTable(s.Targets))
+	d.Add(ThresholdsTable(s.Thresholds), TargetsTable(s.Targets))
 	d.Add(s.PoolBlocks()...)
 	d.Add(s.workloadBlocks()...)
 	d.Add(s.CachesTable(), RecommendationsTable(s.Recommendations()))

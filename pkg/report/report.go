@@ -7,6 +7,7 @@ import (
 
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/threshold"
 	"github.com/resync-dev/resync/pkg/workload"
 )
 
@@ -53,6 +54,9 @@ type Report struct {
 	Resources       Resources             `json:"resources"`
 	OverallHealth   string                `json:"overall_health"` // healthy | degraded | critical
 	HealthReasons   []string              `json:"health_reasons"`
+	// Thresholds are the --threshold checks on the final figures, one per
+	// threshold and subject; absent when none was given.
+	Thresholds []threshold.Result `json:"thresholds,omitempty"`
 }
 
 // Target is one configured endpoint and whether it answered.

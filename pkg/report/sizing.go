@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/internal/output"
+	"github.com/resync-dev/resync/pkg/threshold"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
 )
 
@@ -20,6 +21,9 @@ type Sizing struct {
 	Partial       bool                  `json:"partial"`
 	Targets       []Target              `json:"targets"`
 	Pools         map[string]SizingPool `json:"connection_pools"`
+	// Thresholds are the --threshold checks on the figures of each pool's
+	// recommended size; absent when none was given.
+	Thresholds []threshold.Result `json:"thresholds,omitempty"`
 
 	order []string // pools in the order they were swept
 }
@@ -129,7 +133,7 @@ func (s *Sizing) Doc() *output.Doc {
 		title = append(title, output.Span{Text: " · "}, output.Span{Text: "PARTIAL (interrupted)", Tone: output.Notice})
 	}
 	d := &output.Doc{Title: title}
-	d.Add(TargetsTable(s.Targets))
+	d.Add(ThresholdsTable(s.Thresholds), TargetsTable(s.Targets))
 	for _, name := range s.PoolNames() {
 		p := s.Pools[name]
 		res := p.Result

@@ -32,6 +32,7 @@ func (r *Report) Doc() *output.Doc {
 	if r.Embedded {
 		d.Add(output.Para{Text: output.S(EmbeddedHint), Faint: true})
 	}
+	d.Add(ThresholdsTable(r.Thresholds))
 	d.Add(TargetsTable(r.Targets), r.CachesTable())
 	d.Add(r.PoolBlocks()...)
 	d.Add(LeaksTable(r.Resources.PotentialLeaks), RecommendationsTable(r.Recommendations()))
