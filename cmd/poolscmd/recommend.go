@@ -26,6 +26,7 @@ type RecommendOptions struct {
 	Now     func() time.Time
 
 	Targets      []poolTarget
+	Embedded     bool // the targets are the embedded ones: none was configured
 	Op           opFlags
 	WaitP99      time.Duration
 	ExpectedRate float64
@@ -117,14 +118,20 @@ utilization (docs/thresholds.md).`,
 			if err != nil {
 				return err
 			}
+			if err := opts.Op.validate(); err != nil {
+				return err
+			}
+			stop, emb, err := withEmbedded(cmd.Context(), f.IO, cfg)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			opts.Embedded = emb
 			ts, err := targetsFrom(cfg)
 			if err != nil {
 				return err
 			}
 			if opts.Targets, err = selectTargets(ts, names); err != nil {
-				return err
-			}
-			if err := opts.Op.validate(); err != nil {
 				return err
 			}
 			opts.WaitP99, opts.StepDuration = waitP99, step
@@ -275,7 +282,7 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 		r.result = res
 	}
 	prog.done()
-	result := sizingResult(runs, started, ctx.Err() != nil)
+	result := sizingResult(runs, started, ctx.Err() != nil, o.Embedded)
 	result.CheckThresholds(o.Checks)
 	if err := o.Printer.Print(result); err != nil {
 		return err

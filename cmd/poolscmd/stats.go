@@ -38,6 +38,7 @@ type StatsOptions struct {
 	Now     func() time.Time
 
 	Targets     []poolTarget
+	Embedded    bool // the targets are the embedded ones: none was configured
 	Op          opFlags
 	Duration    time.Duration // 0 with Requests: bounded by Requests only
 	Warmup      time.Duration
@@ -119,13 +120,19 @@ or has no figure to compare (an unknown name, an unreachable target), exits
 			if err != nil {
 				return err
 			}
-			if opts.Targets, err = targetsFrom(cfg); err != nil {
+			if err := opts.Op.validate(); err != nil {
 				return err
 			}
 			if opts.Checks, err = wl.Thresholds(cfg.Workload.Thresholds); err != nil {
 				return err
 			}
-			if err := opts.Op.validate(); err != nil {
+			stop, emb, err := withEmbedded(cmd.Context(), f.IO, cfg)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			opts.Embedded = emb
+			if opts.Targets, err = targetsFrom(cfg); err != nil {
 				return err
 			}
 			opts.Warmup, opts.OpTimeout, opts.Requests, opts.Seed = wl.Warmup, wl.OpTimeout, wl.Requests, wl.Seed

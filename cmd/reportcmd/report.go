@@ -86,7 +86,9 @@ and pg_stat_activity, MySQL/MariaDB SHOW GLOBAL STATUS, pgbouncer SHOW) at
 the start, every --interval and at the end, and reports the deltas over the
 window; every cache and pool says its source and the metrics the source
 cannot give, and a score with a missing part renormalises the remaining
-weights (docs/observe.md).
+weights; an entry that saw no traffic in the window is rated "no traffic"
+and not scored. A reading costs Redis one INFO, PostgreSQL one query and
+MySQL/MariaDB two SHOW GLOBAL statements (docs/observe.md).
 
 --metrics URL (TARGETS.METRICS_URLS, $RESYNC_METRICS_URL) adds an
 application's Prometheus endpoint: every pool and cache its exporters expose

@@ -11,6 +11,7 @@ import (
 
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/internal/diag"
+	"github.com/resync-dev/resync/internal/embedded"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
@@ -43,7 +44,7 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 		}
 	}()
 	if sess.Embedded() && !o.IO.Quiet {
-		fmt.Fprintln(o.IO.ErrOut, "resync: no target configured; running against embedded targets (SQLite, Redis, HTTP on loopback).")
+		fmt.Fprintln(o.IO.ErrOut, "resync: "+embedded.Notice)
 	}
 
 	// Unreachable targets are findings; the others still run.

@@ -83,6 +83,9 @@ type CacheEntry struct {
 	MissingMetrics []string `json:"missing_metrics"`
 	// ScoreNote says which parts the score left out, when any.
 	ScoreNote string `json:"score_note,omitempty"`
+	// NoTraffic says the observed entry saw no traffic in the window: it
+	// is rated "no traffic" and not scored (efficiency_score 0 then).
+	NoTraffic bool `json:"no_traffic,omitempty"`
 	// CounterResets counts the counters that went backwards during the
 	// observation (a restart, CONFIG RESETSTAT, pg_stat_reset): the
 	// deltas restart from the new value, never a negative rate.
@@ -125,6 +128,9 @@ type PoolEntry struct {
 	MissingMetrics []string `json:"missing_metrics"`
 	// ScoreNote says which parts the score left out, when any.
 	ScoreNote string `json:"score_note,omitempty"`
+	// NoTraffic says the observed entry saw no traffic in the window: it
+	// is rated "no traffic" and not scored (efficiency_score 0 then).
+	NoTraffic bool `json:"no_traffic,omitempty"`
 	// CounterResets counts the counters that went backwards during the
 	// observation (a restart, CONFIG RESETSTAT, pg_stat_reset): the
 	// deltas restart from the new value, never a negative rate.

@@ -19,6 +19,7 @@ type Sizing struct {
 	SchemaVersion int                   `json:"schema_version"`
 	Timestamp     time.Time             `json:"timestamp"`
 	Partial       bool                  `json:"partial"`
+	Embedded      bool                  `json:"embedded"` // built-in targets, not the user's
 	Targets       []Target              `json:"targets"`
 	Pools         map[string]SizingPool `json:"connection_pools"`
 	// Thresholds are the --threshold checks on the figures of each pool's
@@ -132,7 +133,8 @@ func (s *Sizing) Doc() *output.Doc {
 	if s.Partial {
 		title = append(title, output.Span{Text: " · "}, output.Span{Text: "PARTIAL (interrupted)", Tone: output.Notice})
 	}
-	d := &output.Doc{Title: title}
+	d := &output.Doc{Title: embeddedTitle(title, s.Embedded)}
+	addEmbeddedHint(d, s.Embedded)
 	d.Add(ThresholdsTable(s.Thresholds), TargetsTable(s.Targets))
 	for _, name := range s.PoolNames() {
 		p := s.Pools[name]
