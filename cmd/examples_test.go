@@ -226,6 +226,8 @@ var exampleURLs = map[string]string{
 	"http://localhost:8080":             "http",
 	"https://api.internal":              "http",
 	"http://svc:8080/metrics":           "http", // serves a Prometheus exposition at /metrics
+	// a private pgbouncer the script starts in front of the test PostgreSQL
+	"postgres://stats@pgbouncer:6432/pgbouncer": "pgbouncer",
 }
 
 // exampleAddrs moves the listen addresses of the examples to a free port
@@ -489,6 +491,17 @@ func serviceURL(u string, services map[string]string, b *strings.Builder) (strin
 		rest, ok := strings.CutPrefix(u, placeholder)
 		if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
 			continue
+		}
+		if service == "pgbouncer" {
+			if rest != "" {
+				return "", fmt.Errorf("URL %s: a path on a pgbouncer placeholder is not in exampleURLs", u)
+			}
+			if os.Getenv("RESYNC_TEST_POSTGRES_URL") == "" && os.Getenv("RESYNC_TEST_REQUIRE_SERVICES") == "" {
+				b.WriteString("skip 'RESYNC_TEST_POSTGRES_URL is not set'\n")
+				return u, nil
+			}
+			b.WriteString("[!pgbouncer] skip 'pgbouncer is not installed'\npgbouncer 2\n")
+			return "$PGBOUNCER_STATS_URL", nil
 		}
 		real := services[service]
 		if service != "http" {
