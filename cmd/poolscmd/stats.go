@@ -14,6 +14,7 @@ import (
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/shard"
 	"github.com/resync-dev/resync/pkg/workload"
 )
 
@@ -28,7 +29,7 @@ const DefaultWarmup = time.Second
 // statsWorkload are the workload flags "pools stats" takes.
 const statsWorkload = cmdutil.WorkloadDuration | cmdutil.WorkloadWarmup | cmdutil.WorkloadConcurrency |
 	cmdutil.WorkloadRate | cmdutil.WorkloadRequests | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed |
-	cmdutil.WorkloadOpTimeout
+	cmdutil.WorkloadOpTimeout | cmdutil.WorkloadShard | cmdutil.WorkloadResultOut
 
 // StatsOptions are the validated inputs of one "pools stats" run.
 type StatsOptions struct {
@@ -52,6 +53,14 @@ type StatsOptions struct {
 	Keys     int
 	Dist     string
 	Seed     uint64
+
+	// Sharded runs (docs/sharding.md): this process's shard, its workers'
+	// offset in the unsharded run's numbering, when to begin and the
+	// result file to write.
+	Shard        shard.Segment
+	WorkerOffset int
+	StartAt      time.Time
+	ResultOut    string
 }
 
 // newStatsCmd parses and checks the flags into StatsOptions; runF replaces
@@ -96,7 +105,8 @@ target is listed as failed with no figures, and the exit code is 1.`,
 		Example: `  resync pools stats --db postgres://app@localhost/app
   resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --concurrency 50 --duration 30s
   resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json
-  resync pools stats --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3 --requests 10000`,
+  resync pools stats --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3 --requests 10000
+  resync pools stats --redis redis://localhost:6379 --shard 1/2 --rate 500 --start-at 2026-12-04T20:00:00Z --result-out s1.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := wl.Check(); err != nil {
@@ -121,6 +131,9 @@ target is listed as failed with no figures, and the exit code is 1.`,
 				opts.Duration = 0 // bounded by --requests alone
 			}
 			opts.Concurrency, opts.Rate = cfg.Workload.Concurrency, cfg.Workload.Rate
+			if err := opts.applyShard(wl); err != nil {
+				return err
+			}
 			opts.CacheCfg, opts.Keys, opts.Dist = cfg.Cache, cfg.Workload.Keys, cfg.Workload.Distribution
 			if err := opts.validate(); err != nil {
 				return err
@@ -201,18 +214,26 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 		}
 	}
 	if len(live) > 0 {
+		if err := cmdutil.WaitStart(ctx, o.IO, o.StartAt, o.Now()); err != nil {
+			return err
+		}
 		if err := runWorkloads(ctx, o, live); err != nil {
 			return err
 		}
-	}
-	if err := renderStats(o, runs, started); err != nil {
-		return err
 	}
 	var failed []string
 	for _, r := range runs {
 		if r.failed != nil {
 			failed = append(failed, r.t.Name)
 		}
+	}
+	if o.ResultOut != "" {
+		if err := writeResult(o, runs, started, shard.Outcome{Unreachable: unreachable, FailedFast: failed}); err != nil {
+			return err
+		}
+	}
+	if err := renderStats(o, runs, started); err != nil {
+		return err
 	}
 	switch {
 	case ctx.Err() != nil:
@@ -255,9 +276,10 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			// The pool bounds each operation (OperationTimeout = --timeout)
 			// and each wait (ConnectTimeout); a second timer per operation
 			// would only cost CPU.
-			OpTimeout: -1,
-			FailFast:  FailFastOps,
-			Progress:  prog.update,
+			OpTimeout:    -1,
+			FailFast:     FailFastOps,
+			Progress:     prog.update,
+			WorkerOffset: o.WorkerOffset,
 		}
 		if o.Cache {
 			c, err := cache.New[uint64, struct{}](cache.Options[uint64, struct{}]{
@@ -296,6 +318,47 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 		if sr := scripts[i]; sr != nil {
 			r.result.Scripts = sr.Results()
 		}
+	}
+	return nil
+}
+
+// applyShard takes --shard, --start-at and --result-out: a shard drives its
+// part of the workers, rate and requests (cmdutil.ShardWork).
+func (o *StatsOptions) applyShard(wl *cmdutil.WorkloadFlags) error {
+	o.Shard, o.StartAt, o.ResultOut = wl.Shard, wl.StartAt, wl.ResultOut
+	part, err := wl.ShardWork(cmdutil.Work{Concurrency: o.Concurrency, Rate: o.Rate, Requests: o.Requests})
+	if err != nil {
+		return err
+	}
+	o.Concurrency, o.Rate, o.Requests, o.WorkerOffset = part.Concurrency, part.Rate, part.Requests, part.WorkerOffset
+	return nil
+}
+
+// writeResult writes the --result-out file: the run's report input with
+// the pools' histograms, for "resync report merge".
+func writeResult(o *StatsOptions, runs []*statsRun, started time.Time, outcome shard.Outcome) error {
+	results := map[string]*workload.Result{}
+	dists := map[string]pools.Distributions{}
+	for _, r := range runs {
+		if r.result != nil {
+			results[r.t.Name] = r.result
+			if d, ok := r.runner.(pools.DistributionSource); ok {
+				dists[r.t.Name] = d.Distributions()
+			}
+		}
+	}
+	f, err := shard.New(shard.Run{
+		Command: "pools stats", Shard: o.Shard, Started: started, Input: statsInput(o, runs, started),
+		Results: results, Distributions: dists, Outcome: outcome,
+	})
+	if err == nil {
+		err = shard.Write(o.ResultOut, f)
+	}
+	if err != nil {
+		return fmt.Errorf("--result-out: %w", err)
+	}
+	if !o.IO.Quiet {
+		fmt.Fprintf(o.IO.ErrOut, "wrote %s (result of shard %s)\n", o.ResultOut, f.Shard)
 	}
 	return nil
 }

@@ -11,8 +11,20 @@ import (
 // buildStats turns the run into a pools-only report; scoring and
 // recommendations are pkg/report's.
 func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.PoolStats {
-	in := report.Input{Now: started}
 	out := &report.PoolStats{Workload: map[string]*workload.Result{}, Concurrency: o.Concurrency, Rate: o.Rate, Warmup: o.Warmup}
+	for _, r := range runs {
+		if r.result != nil {
+			out.Workload[r.t.Name] = r.result
+		}
+	}
+	out.Report = report.Build(statsInput(o, runs, started))
+	return out
+}
+
+// statsInput is the report input of the run: every target, and the pools
+// (with their caches) that ran.
+func statsInput(o *StatsOptions, runs []*statsRun, started time.Time) report.Input {
+	in := report.Input{Now: started}
 	for _, r := range runs {
 		tg := report.Target{Name: r.t.Name, Kind: string(r.t.Kind), URL: r.t.URL, Reachable: r.err == nil}
 		if r.err != nil {
@@ -40,10 +52,8 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.Po
 		if r.cache != nil {
 			in.Caches = append(in.Caches, report.CacheInput{Name: r.t.Name, Stats: r.cache.Stats()})
 		}
-		out.Workload[r.t.Name] = res
 	}
-	out.Report = report.Build(in)
-	return out
+	return in
 }
 
 func renderStats(o *StatsOptions, runs []*statsRun, started time.Time) error {

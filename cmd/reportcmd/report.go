@@ -11,6 +11,7 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/pkg/shard"
 )
 
 // Defaults of the report's own flags.
@@ -32,6 +33,14 @@ type ReportOptions struct {
 	Thresholds  report.Thresholds // --fail-on, --fail-under-score
 
 	Now func() time.Time // the report's clock
+
+	// Sharded runs (docs/sharding.md): this process's shard (the zero
+	// Segment for the whole run), its workers' offset in the unsharded
+	// run's numbering, when to begin and the result file to write.
+	Shard        shard.Segment
+	WorkerOffset int
+	StartAt      time.Time
+	ResultOut    string
 }
 
 // targetFlags are the command's --db, --redis and --http.
@@ -44,10 +53,15 @@ var targetFlags = cmdutil.TargetFlags{
 
 // reportWorkload are the workload flags "report" takes.
 const reportWorkload = cmdutil.WorkloadDuration | cmdutil.WorkloadWarmup | cmdutil.WorkloadConcurrency |
-	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed
+	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed | cmdutil.WorkloadShard |
+	cmdutil.WorkloadResultOut
 
 // New returns the "report" command.
-func New(f *cmdutil.Factory) *cobra.Command { return newReportCmd(f, nil) }
+func New(f *cmdutil.Factory) *cobra.Command {
+	cmd := newReportCmd(f, nil)
+	cmd.AddCommand(newMergeCmd(f, nil))
+	return cmd
+}
 
 // newReportCmd parses and checks the flags into ReportOptions; runF
 // replaces runReport in tests of flag handling.
@@ -105,7 +119,12 @@ at once.
       --db postgres://app:secret@db:5432/app
 
   # Markdown for a GitHub job summary
-  resync report -o markdown >> "$GITHUB_STEP_SUMMARY"`,
+  resync report -o markdown >> "$GITHUB_STEP_SUMMARY"
+
+  # two shards of one run (e.g. on two machines), then one report from both
+  resync report --shard 1/2 --concurrency 8 --duration 2s --result-out s1.json -q
+  resync report --shard 2/2 --concurrency 8 --duration 2s --result-out s2.json -q
+  resync report merge s1.json s2.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := wl.Check(); err != nil {
@@ -121,6 +140,9 @@ at once.
 			}
 			o.Config = cfg
 			o.Warmup, o.Seed = wl.Warmup, wl.Seed
+			if err := o.applyShard(wl); err != nil {
+				return err
+			}
 			o.Printer = f.Printer()
 			o.Now = f.Now
 			if failOn.String() != "none" {
@@ -149,4 +171,21 @@ at once.
 	fl.Var(failOn, "fail-on", "exit 3 when the overall health is at least this bad: none, degraded or critical")
 	fl.Float64Var(&o.Thresholds.FailUnderScore, "fail-under-score", 0, "exit 3 when any cache or pool efficiency score is below this (0–100)")
 	return cmd
+}
+
+// applyShard takes --shard, --start-at and --result-out: a shard drives its
+// part of the configured workers and rate (cmdutil.ShardWork). Observe
+// mode sends no load, so it has nothing to shard or merge.
+func (o *ReportOptions) applyShard(wl *cmdutil.WorkloadFlags) error {
+	o.Shard, o.StartAt, o.ResultOut = wl.Shard, wl.StartAt, wl.ResultOut
+	if o.Config.Workload.Observe > 0 && (o.Shard.Sharded() || o.ResultOut != "" || !o.StartAt.IsZero()) {
+		return cmdutil.Usagef("--observe sends no workload: --shard, --start-at and --result-out apply to load runs only")
+	}
+	w := &o.Config.Workload
+	part, err := wl.ShardWork(cmdutil.Work{Concurrency: w.Concurrency, Rate: w.Rate})
+	if err != nil {
+		return err
+	}
+	w.Concurrency, w.Rate, o.WorkerOffset = part.Concurrency, part.Rate, part.WorkerOffset
+	return nil
 }
