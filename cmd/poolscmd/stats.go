@@ -14,6 +14,7 @@ import (
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/shard"
 	"github.com/resync-dev/resync/pkg/workload"
 )
@@ -227,12 +228,13 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 			failed = append(failed, r.t.Name)
 		}
 	}
+	in := statsInput(o, runs, started)
 	if o.ResultOut != "" {
-		if err := writeResult(o, runs, started, shard.Outcome{Unreachable: unreachable, FailedFast: failed}); err != nil {
+		if err := writeResult(o, runs, in, shard.Outcome{Unreachable: unreachable, FailedFast: failed}); err != nil {
 			return err
 		}
 	}
-	if err := renderStats(o, runs, started); err != nil {
+	if err := renderStats(o, runs, in); err != nil {
 		return err
 	}
 	switch {
@@ -336,7 +338,7 @@ func (o *StatsOptions) applyShard(wl *cmdutil.WorkloadFlags) error {
 
 // writeResult writes the --result-out file: the run's report input with
 // the pools' histograms, for "resync report merge".
-func writeResult(o *StatsOptions, runs []*statsRun, started time.Time, outcome shard.Outcome) error {
+func writeResult(o *StatsOptions, runs []*statsRun, in report.Input, outcome shard.Outcome) error {
 	results := map[string]*workload.Result{}
 	dists := map[string]pools.Distributions{}
 	for _, r := range runs {
@@ -348,7 +350,7 @@ func writeResult(o *StatsOptions, runs []*statsRun, started time.Time, outcome s
 		}
 	}
 	f, err := shard.New(shard.Run{
-		Command: "pools stats", Shard: o.Shard, Started: started, Input: statsInput(o, runs, started),
+		Command: "pools stats", Shard: o.Shard, Started: in.Now, Input: in,
 		Results: results, Distributions: dists, Outcome: outcome,
 	})
 	if err == nil {

@@ -10,19 +10,20 @@ import (
 
 // buildStats turns the run into a pools-only report; scoring and
 // recommendations are pkg/report's.
-func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.PoolStats {
+func buildStats(o *StatsOptions, runs []*statsRun, in report.Input) *report.PoolStats {
 	out := &report.PoolStats{Workload: map[string]*workload.Result{}, Concurrency: o.Concurrency, Rate: o.Rate, Warmup: o.Warmup}
 	for _, r := range runs {
 		if r.result != nil {
 			out.Workload[r.t.Name] = r.result
 		}
 	}
-	out.Report = report.Build(statsInput(o, runs, started))
+	out.Report = report.Build(in)
 	return out
 }
 
 // statsInput is the report input of the run: every target, and the pools
-// (with their caches) that ran.
+// (with their caches) that ran, snapshotted once so that the report and
+// the --result-out file agree.
 func statsInput(o *StatsOptions, runs []*statsRun, started time.Time) report.Input {
 	in := report.Input{Now: started}
 	for _, r := range runs {
@@ -56,6 +57,6 @@ func statsInput(o *StatsOptions, runs []*statsRun, started time.Time) report.Inp
 	return in
 }
 
-func renderStats(o *StatsOptions, runs []*statsRun, started time.Time) error {
-	return o.Printer.Print(buildStats(o, runs, started))
+func renderStats(o *StatsOptions, runs []*statsRun, in report.Input) error {
+	return o.Printer.Print(buildStats(o, runs, in))
 }
