@@ -102,12 +102,18 @@ still run (exit 1); one that fails mid-run shows as errors. Fail fast: when
 the first 20 operations against a target all fail with the same error (bad
 SQL, an unknown command, a rejected login; not timeouts, refusals or resets),
 that target's run stops at once, the server's message is printed once, the
-target is listed as failed with no figures, and the exit code is 1.`,
+target is listed as failed with no figures, and the exit code is 1.
+
+Sharded runs (docs/sharding.md): --shard I/N drives shard I's part of
+--concurrency, --rate and --requests (the N parts add up exactly to the
+whole; the key space is shared), --start-at RFC3339 waits until that time
+(at most 24 h ahead), and --result-out FILE.json writes a result file with
+the HDR histograms for "resync report merge".`,
 		Example: `  resync pools stats --db postgres://app@localhost/app
   resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --concurrency 50 --duration 30s
   resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json
   resync pools stats --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3 --requests 10000
-  resync pools stats --redis redis://localhost:6379 --shard 1/2 --rate 500 --start-at 2026-12-04T20:00:00Z --result-out s1.json`,
+  resync pools stats --redis redis://localhost:6379 --shard 1/2 --rate 500 --result-out s1.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := wl.Check(); err != nil {

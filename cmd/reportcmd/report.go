@@ -99,6 +99,13 @@ window; every cache and pool says its source and the metrics the source
 cannot give, and a score with a missing part renormalises the remaining
 weights (docs/observe.md).
 
+Sharded runs (docs/sharding.md): --shard I/N drives shard I's part of
+--concurrency and --rate (the N parts add up exactly to the whole; the key
+space is shared), --start-at RFC3339 waits until that time (at most 24 h
+ahead) before the workload, and --result-out FILE.json also writes a result
+file with the HDR histograms; "resync report merge" builds one report from
+the N files.
+
 Progress goes to stderr when it is a terminal. Ctrl-C stops the workload and
 prints the partial report (marked "partial"), exit 130; a second Ctrl-C exits
 at once.
