@@ -13,11 +13,13 @@ const (
 	PolicySIEVE  = "sieve"
 	PolicyS3FIFO = "s3fifo"
 	PolicyARC    = "arc"
+	Policy2Q     = "2q"
+	PolicyLIRS   = "lirs"
 	PolicyOpt    = "opt"
 )
 
 // Policies lists every policy name, in the order tables show them.
-var Policies = []string{PolicyLRU, PolicySIEVE, PolicyS3FIFO, PolicyARC, PolicyOpt}
+var Policies = []string{PolicyLRU, PolicySIEVE, PolicyS3FIFO, PolicyARC, Policy2Q, PolicyLIRS, PolicyOpt}
 
 // DefaultPolicies are simulated when none is asked for.
 var DefaultPolicies = []string{PolicyLRU, PolicyOpt}
@@ -75,11 +77,16 @@ func newPolicy(name string, distinct, capacity int) cachePolicy {
 		return newS3FIFO(distinct, capacity)
 	case PolicyARC:
 		return newARC(distinct, capacity)
+	case Policy2Q:
+		return newTwoQ(distinct, capacity)
+	case PolicyLIRS:
+		return newLIRS(distinct, capacity)
 	}
 	panic("sim: no replay for policy " + name)
 }
 
-// PolicyHits replays ids through the named policy (sieve, s3fifo or arc)
+// PolicyHits replays ids through the named policy (sieve, s3fifo, arc, 2q
+// or lirs)
 // at capacity items and returns its hits.
 func PolicyHits(name string, ids []int32, distinct, capacity int) int64 {
 	hits, _ := policyHits(context.Background(), name, ids, distinct, capacity)
