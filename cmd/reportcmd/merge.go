@@ -39,13 +39,15 @@ and misses…) and throughputs are summed; percentiles come from the merged
 HDR histograms (operation latency, acquire wait, hold time), never from
 averaging the shards' percentiles; utilization is time-weighted
 (Σ utilization·uptime·max size ÷ Σ uptime·max size); peaks are the highest
-one shard's pool saw; min and max pool sizes are each pool's own and must
-agree. Every histogram has a fixed range (1 µs–1 h for pools, 100 ns–1 h for
+one shard's pool saw. Settings (pool sizes, cache bounds) are each
+process's own and must agree; the levels at the end (active and idle
+connections, cache items) are the mean over the shards. Every histogram has a fixed range (1 µs–1 h for pools, 100 ns–1 h for
 latency), so merging drops no value; merge warns if a file made it drop any.
 See docs/sharding.md.
 
 Files that do not belong together — another command's, other targets or
-pool sizes, another result_version, a shard given twice or one missing —
+pool sizes or cache bounds, another result_version, a shard given twice or
+one missing —
 are refused with exit 2, naming the files.
 
 EXIT STATUS

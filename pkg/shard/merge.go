@@ -31,18 +31,19 @@ type Info struct {
 // files (1/N … N/N, in any order, or a single unsharded file):
 //
 //   - counters are summed (operations, acquires, errors, exhaustions, …),
-//     and so are throughputs (the shards run at the same time) and the
-//     gauges at the end (active, idle, waiting);
+//     and so are throughputs (the shards run at the same time);
+//   - settings (pool min and max size, cache bounds) are each process's
+//     own and must agree; the levels at the end (active, idle, waiting,
+//     cache items and bytes) are the mean over the shards;
 //   - percentiles come from the merged HDR histograms (latency, acquire
 //     wait, hold, connect), never from the shards' percentiles; means and
 //     maxima from the exact sums and maxima;
 //   - utilization is time-weighted: Σ utilization·uptime·max_size over
 //     Σ uptime·max_size; peaks are the highest any one shard's pool saw;
-//     min and max size are each pool's own settings and must agree;
 //   - the per-second series are added second by second.
 //
 // Files that do not belong together (another command, other targets,
-// pools or pool sizes, repeated or missing shards) are a *FileError naming
+// pools, pool sizes or cache bounds, repeated or missing shards) are a *FileError naming
 // them.
 func Merge(files []Named) (report.Input, Info, error) {
 	if len(files) == 0 {
@@ -126,6 +127,9 @@ func checkSet(files []Named) error {
 		if a, b := diff(targetKeys(first.File, embedded), targetKeys(f, embedded)); a != "" || b != "" {
 			return &FileError{Files: pair, Reason: fmt.Sprintf("different targets (%s only in the first; %s only in the second): merge the shards of one run", a, b)}
 		}
+		if a, b := diff(cacheKeys(first.File), cacheKeys(f)); a != "" || b != "" {
+			return &FileError{Files: pair, Reason: fmt.Sprintf("different caches or cache bounds (%s only in the first; %s only in the second): run every shard with the same settings", a, b)}
+		}
 		if a, b := diff(poolKeys(first.File), poolKeys(f)); a != "" || b != "" {
 			return &FileError{Files: pair, Reason: fmt.Sprintf("different pools or pool sizes (%s only in the first; %s only in the second): run every shard with the same settings", a, b)}
 		}
@@ -177,6 +181,15 @@ func poolKeys(f *File) []string {
 	return ps
 }
 
+// cacheKeys are the file's caches as "name (bounds items/bytes)".
+func cacheKeys(f *File) []string {
+	var cs []string
+	for _, c := range f.Caches {
+		cs = append(cs, fmt.Sprintf("%s (bounds %d items, %d bytes)", c.Name, c.Stats.MaxItems, c.Stats.MaxBytes))
+	}
+	return cs
+}
+
 // diff lists what only a has and what only b has ("none" for nothing when
 // the other side has something; both "" when equal).
 func diff(a, b []string) (onlyA, onlyB string) {
@@ -221,11 +234,14 @@ func mergeTargets(files []Named) []report.Target {
 	return out
 }
 
-// mergeCaches sums each cache's counters and recomputes its ratios: the
-// shards' caches are separate, so items and bytes (and their bounds) add
-// up too.
+// mergeCaches sums each cache's counters and recomputes its ratios. The
+// shards' caches are separate caches of the same settings: the bounds are
+// each cache's own (checkSet makes sure they agree) and the items and
+// bytes held at the end are the mean over the shards, so the suggestions
+// (ASYNC_CACHE_MAX_ITEMS=…) stay per-process settings.
 func mergeCaches(files []Named) []report.CacheInput {
 	var out []report.CacheInput
+	seen := map[string]int{}
 	for _, nf := range files {
 		for _, c := range nf.File.Caches {
 			i := slices.IndexFunc(out, func(o report.CacheInput) bool { return o.Name == c.Name })
@@ -233,7 +249,9 @@ func mergeCaches(files []Named) []report.CacheInput {
 				out = append(out, report.CacheInput{Name: c.Name})
 				i = len(out) - 1
 			}
+			seen[c.Name]++
 			s, t := &out[i].Stats, c.Stats
+			s.MaxItems, s.MaxBytes = t.MaxItems, t.MaxBytes
 			gets := s.Hits + s.Misses
 			s.AvgGetNs = weighted(s.AvgGetNs, float64(gets), t.AvgGetNs, float64(t.Hits+t.Misses))
 			s.Hits += t.Hits
@@ -245,12 +263,12 @@ func mergeCaches(files []Named) []report.CacheInput {
 			s.Expirations += t.Expirations
 			s.Items += t.Items
 			s.Bytes += t.Bytes
-			s.MaxItems += t.MaxItems
-			s.MaxBytes += t.MaxBytes
 		}
 	}
 	for i := range out {
 		s := &out[i].Stats
+		n := seen[out[i].Name]
+		s.Items, s.Bytes = (s.Items+n/2)/n, (s.Bytes+int64(n/2))/int64(n)
 		s.HitRate, s.MissRate = ratio(s.Hits, s.Hits+s.Misses), ratio(s.Misses, s.Hits+s.Misses)
 		s.EvictionRate = ratio(s.Evictions, s.Sets+s.Updates)
 		s.ItemUtilization = ratio(uint64(s.Items), uint64(max(s.MaxItems, 0)))
@@ -341,6 +359,7 @@ func (m *merger) pool(files []Named, name string) (report.PoolInput, error) {
 		}
 		work = append(work, p.Workload)
 	}
+	meanGauges(&snap, len(files))
 	snap.Uptime = uptime
 	snap.Reachable = reachable
 	if span > 0 {
@@ -360,6 +379,14 @@ func zeroCounters(s *pools.Snapshot) {
 	s.Total, s.Active, s.Idle, s.Constructing, s.Waiting, s.PeakWaiting = 0, 0, 0, 0, 0, 0
 	s.AcquireCount, s.Exhaustions, s.Timeouts, s.Cancellations, s.Created, s.Operations = 0, 0, 0, 0, 0, 0
 	s.HTTPConnsReused, s.HTTPConnsNew, s.PeakUtilization = 0, 0, 0
+}
+
+// meanGauges turns the summed end-of-run levels of n pools into their
+// mean, rounded: like the sizes, they are each process's.
+func meanGauges(s *pools.Snapshot, n int) {
+	mean := func(v int) int { return (v + n/2) / n }
+	s.Total, s.Active, s.Idle = mean(s.Total), mean(s.Active), mean(s.Idle)
+	s.Constructing, s.Waiting = mean(s.Constructing), mean(s.Waiting)
 }
 
 // addCounters adds t's counters and end gauges to s; peaks take the max.

@@ -11,6 +11,7 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/workload"
@@ -162,7 +163,8 @@ func TestMergeAddsUp(t *testing.T) {
 		{"operations", float64(s.Operations), 4},
 		{"operation errors", float64(s.Errors.Operation), 3},
 		{"exhaustions", float64(s.Exhaustions), 3},
-		{"active (summed gauges)", float64(s.Active), 2},
+		{"active (mean of the pools')", float64(s.Active), 1},
+		{"idle (mean of the pools')", float64(s.Idle), 2},
 		{"max size (each pool's)", float64(s.MaxSize), 10},
 		{"utilization (time-weighted)", s.Utilization, wantUtil},
 		{"peak utilization (highest)", s.PeakUtilization, 0.4},
@@ -324,3 +326,36 @@ func TestWriteIsAtomic(t *testing.T) {
 }
 
 func nan() float64 { z := 0.0; return z / z }
+
+// TestMergeCaches: counters are summed and the rates recomputed from the
+// sums; the bounds stay each cache's and the items held are the mean, so
+// a suggestion such as ASYNC_CACHE_MAX_ITEMS stays a per-process setting.
+func TestMergeCaches(t *testing.T) {
+	withCache := func(i int, hits, misses uint64, items int) *File {
+		f := shardFile(t, i, 2, nil, []int64{1000})
+		f.Caches = []Cache{{Name: "default", Stats: cacheStats(hits, misses, items)}}
+		return f
+	}
+	in, _, err := Merge(named(withCache(1, 90, 10, 100), withCache(2, 30, 70, 300)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := in.Caches[0].Stats
+	if s.Hits != 120 || s.Misses != 80 || s.HitRate != 0.6 || s.Items != 200 || s.MaxItems != 1000 || s.ItemUtilization != 0.2 {
+		t.Errorf("merged cache %+v, want 120 hits, 80 misses, hit rate 0.6, 200 items of 1000 (0.2)", s)
+	}
+	if s.AvgGetNs != (50.0*100+50.0*100)/200 {
+		t.Errorf("avg get %v, want the gets-weighted mean 50", s.AvgGetNs)
+	}
+	other := withCache(2, 1, 1, 1)
+	other.Caches[0].Stats.MaxItems = 2000
+	_, _, err = Merge(named(withCache(1, 1, 1, 1), other))
+	var fe *FileError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "different caches or cache bounds") {
+		t.Errorf("caches of other bounds: %v, want a *FileError", err)
+	}
+}
+
+func cacheStats(hits, misses uint64, items int) cache.Stats {
+	return cache.Stats{Hits: hits, Misses: misses, Sets: misses, Items: items, MaxItems: 1000, MaxBytes: 1 << 20, AvgGetNs: 50}
+}
