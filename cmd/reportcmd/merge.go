@@ -41,29 +41,29 @@ averaging the shards' percentiles; utilization is time-weighted
 (Σ utilization·uptime·max size ÷ Σ uptime·max size); peaks are the highest
 one shard's pool saw. Settings (pool sizes, cache bounds) are each
 process's own and must agree; the levels at the end (active and idle
-connections, cache items) are the mean over the shards. Every histogram has a fixed range (1 µs–1 h for pools, 100 ns–1 h for
-latency), so merging drops no value; merge warns if a file made it drop any.
-See docs/sharding.md.
+connections, cache items) are the mean over the shards. Every histogram has
+a fixed range (1 µs–1 h for pools, 100 ns–1 h for latency), so merging
+drops no value; merge warns if a file made it drop any. See
+docs/sharding.md.
 
-Files that do not belong together — another command's, other targets or
-pool sizes or cache bounds, another result_version, a shard given twice or
-one missing —
-are refused with exit 2, naming the files.
+Files that do not belong together — another command's, other targets, pool
+sizes or cache bounds, another result_version, a shard given twice or one
+missing — are refused with exit 2, naming the files.
 
 EXIT STATUS
-  0  merged; no threshold crossed
-  1  a shard was interrupted (the report is marked partial), or a target was
-     unreachable or failed fast in a shard
-  2  bad input: a file missing, unreadable, not a result file, or files that
-     do not belong together
-  3  --fail-on or --fail-under-score crossed`,
+  0    merged; no threshold crossed
+  1    a shard was interrupted (the report is marked partial), or a target
+       was unreachable or failed fast in a shard
+  2    bad input: a file missing, unreadable, not a result file, or files
+       that do not belong together
+  3    --fail-on or --fail-under-score crossed`,
 		Example: `  # two shards of one run, then one report from both
   resync report --shard 1/2 --concurrency 8 --duration 2s --result-out s1.json -q
   resync report --shard 2/2 --concurrency 8 --duration 2s --result-out s2.json -q
   resync report merge s1.json s2.json
 
   # a CI gate on the merged figures, JSON to keep as an artifact
-  resync report merge s1.json s2.json -o json --fail-under-score 60 > report.json`,
+  resync report merge s1.json s2.json -o json --fail-on critical > report.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return cmdutil.Usagef("report merge needs the result files: resync report merge s1.json s2.json …")
