@@ -58,8 +58,8 @@ EXIT STATUS
        that do not belong together
   3    --fail-on or --fail-under-score crossed`,
 		Example: `  # two shards of one run, then one report from both
-  resync report --shard 1/2 --concurrency 8 --duration 2s --result-out s1.json -q
-  resync report --shard 2/2 --concurrency 8 --duration 2s --result-out s2.json -q
+  resync report --shard 1/2 --duration 2s --result-out s1.json -q
+  resync report --shard 2/2 --duration 2s --result-out s2.json -q
   resync report merge s1.json s2.json
 
   # a CI gate on the merged figures, JSON to keep as an artifact

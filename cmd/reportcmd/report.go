@@ -129,8 +129,8 @@ at once.
   resync report -o markdown >> "$GITHUB_STEP_SUMMARY"
 
   # two shards of one run (e.g. on two machines), then one report from both
-  resync report --shard 1/2 --concurrency 8 --duration 2s --result-out s1.json -q
-  resync report --shard 2/2 --concurrency 8 --duration 2s --result-out s2.json -q
+  resync report --shard 1/2 --duration 2s --result-out s1.json -q
+  resync report --shard 2/2 --duration 2s --result-out s2.json -q
   resync report merge s1.json s2.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
