@@ -221,7 +221,7 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 		}
 	}
 	if len(live) > 0 {
-		if err := cmdutil.WaitStart(ctx, o.IO, o.StartAt, o.Now()); err != nil {
+		if err := cmdutil.WaitStart(ctx, o.IO, o.StartAt, time.Now()); err != nil { // the wall clock, not o.Now
 			return err
 		}
 		if err := runWorkloads(ctx, o, live); err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/resync-dev/resync/internal/testenv"
 	"github.com/resync-dev/resync/pkg/shard"
@@ -182,5 +183,26 @@ func TestShardFlagsRefused(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, r.code, r.stderr, tt.want)
 		}
+	}
+}
+
+// TestStartAtUsesTheWallClock: --start-at is waited for by the wall clock,
+// not the report's (injected) clock. A time just past starts at once with a
+// warning; a signal after a few seconds only ends a run that wrongly waits.
+func TestStartAtUsesTheWallClock(t *testing.T) {
+	sig := make(chan os.Signal, 2)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-time.After(20 * time.Second):
+			sig <- os.Interrupt
+		case <-done:
+		}
+	}()
+	past := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	r := run(t, sig, "report", "--duration", "200ms", "--concurrency", "2", "--start-at", past, "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stderr, "warning: --start-at "+past+" passed") {
+		t.Errorf("exit %d, stderr %q; want 0 and the warning that the start passed", r.code, r.stderr)
 	}
 }

@@ -60,7 +60,7 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	}
 
 	started := o.Now()
-	if err := cmdutil.WaitStart(ctx, o.IO, o.StartAt, started); err != nil {
+	if err := cmdutil.WaitStart(ctx, o.IO, o.StartAt, time.Now()); err != nil { // the wall clock, not o.Now
 		return err
 	}
 	results, runErr := runWorkload(ctx, o, sess, reachable)
