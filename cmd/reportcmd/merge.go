@@ -97,13 +97,9 @@ EXIT STATUS
 // runMerge reads and merges the files, prints the report and maps the
 // outcome to an exit code as a single run would.
 func runMerge(o *MergeOptions) error {
-	files := make([]shard.Named, 0, len(o.Files))
-	for _, path := range o.Files {
-		f, err := shard.Read(path)
-		if err != nil {
-			return asUsageFile(err)
-		}
-		files = append(files, shard.Named{Path: path, File: f})
+	files, err := shard.ReadAll(o.Files)
+	if err != nil {
+		return asUsageFile(err)
 	}
 	in, info, err := shard.Merge(files)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"sync"
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
@@ -245,4 +247,33 @@ func Read(path string) (*File, error) {
 		return nil, &FileError{Files: []string{path}, Reason: fmt.Sprintf("shard %d/%d is not a valid I/N", f.Shard.Index, f.Shard.Count)}
 	}
 	return &f, nil
+}
+
+// ReadAll reads and checks the files, several at once (decoding a file's
+// JSON is most of a merge's work). It returns them in the order given, or
+// the error of the first file in that order that failed.
+func ReadAll(paths []string) ([]Named, error) {
+	out := make([]Named, len(paths))
+	errs := make([]error, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Go(func() {
+			for i := range next {
+				f, err := Read(paths[i])
+				out[i], errs[i] = Named{Path: paths[i], File: f}, err
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

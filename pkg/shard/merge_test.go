@@ -2,9 +2,11 @@ package shard
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -358,4 +360,31 @@ func TestMergeCaches(t *testing.T) {
 
 func cacheStats(hits, misses uint64, items int) cache.Stats {
 	return cache.Stats{Hits: hits, Misses: misses, Sets: misses, Items: items, MaxItems: 1000, MaxBytes: 1 << 20, AvgGetNs: 50}
+}
+
+// TestReadAll: files come back in the order given, and the first bad one
+// in that order is the error.
+func TestReadAll(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for i := 1; i <= 5; i++ {
+		p := filepath.Join(dir, fmt.Sprintf("s%d.json", i))
+		if err := Write(p, shardFile(t, i, 5, nil, []int64{1000})); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	files, err := ReadAll(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range files {
+		if f.Path != paths[i] || f.File.Shard.Index != i+1 {
+			t.Errorf("file %d: %s, shard %s; want %s, shard %d/5", i, f.Path, f.File.Shard, paths[i], i+1)
+		}
+	}
+	bad := append(slices.Clone(paths[:2]), filepath.Join(dir, "nope1.json"), paths[3], filepath.Join(dir, "nope2.json"))
+	if _, err := ReadAll(bad); err == nil || !strings.Contains(err.Error(), "nope1.json") {
+		t.Errorf("ReadAll error = %v, want the first missing file named", err)
+	}
 }

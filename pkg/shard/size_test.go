@@ -101,13 +101,9 @@ func BenchmarkMerge64(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		files := make([]Named, len(paths))
-		for i, p := range paths {
-			f, err := Read(p)
-			if err != nil {
-				b.Fatal(err)
-			}
-			files[i] = Named{Path: p, File: f}
+		files, err := ReadAll(paths)
+		if err != nil {
+			b.Fatal(err)
 		}
 		in, _, err := Merge(files)
 		if err != nil {
