@@ -163,5 +163,9 @@ func simulationFixture() *Simulation {
 		}}
 	s := BuildSimulation("zipf s=1.1, 400 keys", 30*time.Second, 100, res)
 	s.Partial = true
+	// The sampled form's fields, on the same document: a SHARDS run has no
+	// policies and no TTL, but the schema checks each field on its own.
+	s.Sampling = &Sampling{Kind: "fixed-size", Rate: 0.25, SampledKeys: 100, MaxKeys: 100, Reason: "--sample-keys 100"}
+	s.Points[0].HitRateStdErr = 0.012
 	return s
 }
