@@ -48,6 +48,7 @@ var targetFlags = cmdutil.TargetFlags{
 	DB:             "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS",
 	Redis:          "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL",
 	HTTP:           "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS",
+	Metrics:        "observe mode: a Prometheus endpoint (http(s)://…/metrics) whose pools and caches to read; repeatable; overrides TARGETS.METRICS_URLS",
 	CommaSeparated: true,
 }
 
@@ -99,6 +100,16 @@ window; every cache and pool says its source and the metrics the source
 cannot give, and a score with a missing part renormalises the remaining
 weights (docs/observe.md).
 
+--metrics URL (TARGETS.METRICS_URLS, $RESYNC_METRICS_URL) adds an
+application's Prometheus endpoint: every pool and cache its exporters expose
+(HikariCP, database/sql's DBStats collector go_sql_*, pgxpool, go-redis,
+Micrometer caches, resync's own resync_*) becomes an entry named
+metrics/<label>, source prometheus; families resync does not know are
+ignored (listed with -v), and a URL that answers no Prometheus text is an
+unreachable target in the report. It is read in observe mode only:
+--metrics without --observe is a usage error (exit 2), and from the settings
+or the environment it is skipped with a warning.
+
 Sharded runs (docs/sharding.md): --shard I/N drives shard I's part of
 --concurrency and --rate (the N parts add up exactly to the whole; the key
 space is shared), --start-at RFC3339 waits until that time (at most 24 h
@@ -124,6 +135,9 @@ at once.
   # observe mode: the targets' own counters for 60 s, no workload
   resync report --observe 60s --interval 10s --redis redis://cache:6379 \
       --db postgres://app:secret@db:5432/app
+
+  # observe a service's own pools and caches from its Prometheus endpoint
+  resync report --observe 30s --interval 5s --metrics http://svc:8080/metrics -o json
 
   # Markdown for a GitHub job summary
   resync report -o markdown >> "$GITHUB_STEP_SUMMARY"

@@ -29,6 +29,9 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	if o.Config.Workload.Observe > 0 {
 		return runObserve(ctx, o)
 	}
+	if err := metricsOnlyObserved(o); err != nil {
+		return err
+	}
 	sess, err := diag.Open(ctx, o.Config)
 	if err != nil {
 		return asUsage(err)

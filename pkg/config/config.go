@@ -54,6 +54,10 @@ type TargetsConfig struct {
 	DatabaseURLs []string `json:"database_urls"`
 	RedisURL     string   `json:"redis_url"`
 	HTTPURLs     []string `json:"http_urls"`
+	// MetricsURLs are Prometheus endpoints (an application's /metrics),
+	// read in observe mode only; they are not load targets, so Empty
+	// ignores them.
+	MetricsURLs []string `json:"metrics_urls"`
 }
 
 // Empty reports whether no target is configured (resync then runs against

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -168,6 +169,7 @@ var targetKinds = map[string][]target.Kind{
 	target.KeyDatabaseURLs: {target.Postgres, target.MySQL, target.SQLite},
 	target.KeyRedisURL:     {target.Redis},
 	target.KeyHTTPURLs:     {target.HTTP},
+	target.KeyMetricsURLs:  {target.HTTP},
 }
 
 // targetReason checks one URL for a key; "" when it is fine.
@@ -189,8 +191,10 @@ func targetReason(k Key, raw string) string {
 }
 
 func keyForKind(kind target.Kind) string {
-	for name, kinds := range targetKinds {
-		if slices.Contains(kinds, kind) {
+	// Sorted: HTTP URLs fit two keys, and TARGETS.HTTP_URLS (the load
+	// target) sorts before TARGETS.METRICS_URLS.
+	for _, name := range slices.Sorted(maps.Keys(targetKinds)) {
+		if slices.Contains(targetKinds[name], kind) {
 			return name
 		}
 	}

@@ -45,11 +45,13 @@ type CacheWindow struct {
 type PoolWindow struct {
 	Last                       Pool
 	Attempts, Errors, Rejected uint64
+	WaitTotalUs                uint64 // Pool.WaitTotalUs over the window
+	WaitCount                  uint64 // Pool.WaitCount over the window
 	Resets                     int
-	MeanUtilization            float64 // mean of (active+idle)/max over the readings
+	MeanUtilization            float64 // mean of (active+idle)/max over the readings (active/max when ActiveOnly)
 	PeakUtilization            float64
 	PeakWaiting                int
-	PeakWaitMs                 float64
+	PeakWaitMs                 float64 // largest WaitMs, or largest mean wait of one interval (Pool.WaitCount)
 }
 
 // tracker accumulates one source's readings.
@@ -120,11 +122,13 @@ func (t *tracker) read(ctx context.Context) {
 			w.Attempts += delta(a.prev.Attempts, p.Attempts, &w.Resets)
 			w.Errors += delta(a.prev.Errors, p.Errors, &w.Resets)
 			w.Rejected += delta(a.prev.Rejected, p.Rejected, &w.Resets)
+			w.WaitTotalUs += delta(a.prev.WaitTotalUs, p.WaitTotalUs, &w.Resets)
+			w.addWaitCount(a.prev, p)
 			w.Last, a.prev = p, p
 		}
 		w := &a.win
 		if p.MaxSize > 0 {
-			u := float64(p.Active+p.Idle) / float64(p.MaxSize)
+			u := float64(p.inUse()) / float64(p.MaxSize)
 			a.utilSum += u
 			a.n++
 			w.MeanUtilization = a.utilSum / float64(a.n)
@@ -132,6 +136,29 @@ func (t *tracker) read(ctx context.Context) {
 		}
 		w.PeakWaiting = max(w.PeakWaiting, p.Waiting)
 		w.PeakWaitMs = max(w.PeakWaitMs, p.WaitMs)
+	}
+}
+
+// inUse is what the pool's utilization counts (Pool.ActiveOnly).
+func (p Pool) inUse() int {
+	if p.ActiveOnly {
+		return p.Active
+	}
+	return p.Active + p.Idle
+}
+
+// addWaitCount adds the waits of one interval (Pool.WaitCount) and keeps
+// the largest mean wait of one interval in PeakWaitMs.
+func (w *PoolWindow) addWaitCount(prev, cur Pool) {
+	if cur.WaitCount == 0 && prev.WaitCount == 0 {
+		return
+	}
+	var ignored int // the WaitTotalUs delta counted the reset
+	n := delta(prev.WaitCount, cur.WaitCount, &w.Resets)
+	us := delta(prev.WaitTotalUs, cur.WaitTotalUs, &ignored)
+	w.WaitCount += n
+	if n > 0 {
+		w.PeakWaitMs = max(w.PeakWaitMs, float64(us)/1000/float64(n))
 	}
 }
 

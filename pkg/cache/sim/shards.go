@@ -62,9 +62,10 @@ type shardsGroup struct {
 	byHash    hashHeap // the sampled keys, highest hash first (fixed size)
 	tree      []int32  // Fenwick tree over sampled request times
 	now       int32    // sampled requests since the last compaction
-	// hist[d] is the weight of sampled requests at scaled distance d (d ≥ 1);
-	// a stored weight w means w/scale requests at the current rate.
-	hist    map[int64]float64
+	// hist[bucketIndex(d)] is the weight of sampled requests at scaled
+	// distance d (d ≥ 1); a stored weight w means w/scale requests at the
+	// current rate.
+	hist    []float64
 	scale   float64
 	sampled float64 // sampled requests, weighted like hist
 }
@@ -97,7 +98,7 @@ func NewSampler(cfg SampleConfig) (*Sampler, error) {
 	}
 	full := float64(uint64(1) << hashBits)
 	newGroup := func(share float64, maxKeys int) *shardsGroup {
-		g := &shardsGroup{share: share, last: map[uint64]int32{}, hist: map[int64]float64{}, scale: 1,
+		g := &shardsGroup{share: share, last: map[uint64]int32{}, scale: 1,
 			tree: make([]int32, 1025), threshold: 1 << hashBits, maxKeys: maxKeys}
 		if cfg.Rate > 0 {
 			g.threshold = uint64(math.Min(cfg.Rate*full, full))
@@ -149,7 +150,11 @@ func (g *shardsGroup) access(key, low uint64) {
 			upTo += g.tree[j]
 		}
 		d := int64(len(g.last)) - int64(upTo) + 1 // distinct sampled keys since p, p's own included
-		g.hist[distBucket(int64(math.Ceil(float64(d)/r)))] += g.scale
+		i := bucketIndex(int64(math.Ceil(float64(d) / r)))
+		if i >= len(g.hist) {
+			g.hist = append(g.hist, make([]float64, i+1-len(g.hist))...)
+		}
+		g.hist[i] += g.scale
 		g.mark(p, -1)
 	} else {
 		if g.maxKeys > 0 {
@@ -186,27 +191,31 @@ func (g *shardsGroup) lower() {
 }
 
 // compact renumbers the sampled keys' last request times 1..n in order and
-// rebuilds the tree with room for as many more requests.
+// rebuilds the tree with room for three times as many more requests: O(now)
+// time, no sort (a pass over the times), so compactions cost O(1) a
+// sampled request.
 func (g *shardsGroup) compact() {
-	type kt struct {
-		key uint64
-		t   int32
-	}
-	live := make([]kt, 0, len(g.last))
+	byTime := make([]uint64, g.now+1)
+	live := make([]bool, g.now+1)
 	for k, t := range g.last {
-		live = append(live, kt{k, t})
+		byTime[t], live[t] = k, true
 	}
-	slices.SortFunc(live, func(a, b kt) int { return int(a.t - b.t) })
-	size := max(2*len(live), 1024)
-	if size >= math.MaxInt32/2 {
-		size = math.MaxInt32 / 2
-	}
+	size := min(max(4*len(g.last), 1024), math.MaxInt32/2)
 	g.tree = make([]int32, size+1)
-	for i, e := range live {
-		g.last[e.key] = int32(i + 1)
-		g.mark(int32(i+1), 1)
+	n := int32(0)
+	for t := int32(1); t <= g.now; t++ {
+		if live[t] {
+			n++
+			g.last[byTime[t]] = n
+			g.tree[n] = 1
+		}
 	}
-	g.now = int32(len(live))
+	for i := int32(1); i <= int32(size); i++ { // Fenwick tree from its leaves in O(size)
+		if j := i + i&-i; j <= int32(size) {
+			g.tree[j] += g.tree[i]
+		}
+	}
+	g.now = n
 }
 
 // hitRates is the sample's estimated LRU hit rate at each capacity over
@@ -219,18 +228,13 @@ func (g *shardsGroup) hitRates(caps []int, requests int64) []float64 {
 		return out
 	}
 	adj := expect - g.sampled
-	dists := make([]int64, 0, len(g.hist))
-	for d := range g.hist {
-		dists = append(dists, d)
-	}
-	slices.Sort(dists)
 	for i, c := range caps {
 		hits := adj
-		for _, d := range dists {
-			if d > int64(c) {
+		for b, w := range g.hist {
+			if bucketValue(b) > int64(c) {
 				break
 			}
-			hits += g.hist[d]
+			hits += w
 		}
 		out[i] = min(max(hits/expect, 0), 1)
 	}
@@ -285,15 +289,27 @@ func (s *Sampler) Result(caps []int, target float64) *SampleResult {
 	return res
 }
 
-// distBucket rounds a scaled distance down to its 10 leading bits (exact
-// below 1,024; within 0.1 % above), so the histogram has a bounded number
-// of buckets however the rate changes: at most about 28,000.
-func distBucket(d int64) int64 {
-	if d < 1<<10 {
-		return d
+// Scaled distances are kept in buckets: exact below 1,024, and above it
+// rounded down to their 10 leading bits (within 0.1 %), so the histogram
+// has at most 28,160 buckets however the rate changes.
+const exactBuckets = 1 << 10
+
+// bucketIndex is the bucket of distance d ≥ 0, increasing with d.
+func bucketIndex(d int64) int {
+	if d < exactBuckets {
+		return int(d)
 	}
 	shift := bits.Len64(uint64(d)) - 10
-	return d >> shift << shift
+	return exactBuckets + (shift-1)*512 + int(d>>shift-512)
+}
+
+// bucketValue is the smallest distance of bucket i.
+func bucketValue(i int) int64 {
+	if i < exactBuckets {
+		return int64(i)
+	}
+	shift := (i-exactBuckets)/512 + 1
+	return int64((i-exactBuckets)%512+512) << shift
 }
 
 // hashedKey is a sampled key with its hash, for the fixed-size heap.

@@ -98,23 +98,31 @@ func TestSampleFixedSizeBounded(t *testing.T) {
 		s.Add(k / 2)
 	}
 	res := s.Result([]int{1000}, 0.7)
-	if res.SampledKeys > 1024 || len(s.all.hist) > 28_000 {
-		t.Fatalf("%d sampled keys, %d histogram buckets: want at most 1024 keys and 28,000 buckets", res.SampledKeys, len(s.all.hist))
+	if res.SampledKeys > 1024 || len(s.all.hist) > 28_160 {
+		t.Fatalf("%d sampled keys, %d histogram buckets: want at most 1024 keys and 28,160 buckets", res.SampledKeys, len(s.all.hist))
 	}
 	if d := math.Abs(float64(res.DistinctKeys)-300_000) / 300_000; d > 0.15 {
 		t.Errorf("distinct keys estimated %d of 300000", res.DistinctKeys)
 	}
 }
 
-func TestDistBucket(t *testing.T) {
-	for _, d := range []int64{1, 1023, 1024, 1025, 4097, 1 << 40, 1<<40 + 12345} {
-		b := distBucket(d)
-		if b > d || float64(d-b) > 0.001*float64(d) {
-			t.Errorf("distBucket(%d) = %d", d, b)
+func TestBuckets(t *testing.T) {
+	prev := -1
+	for _, d := range []int64{0, 1, 1023, 1024, 1025, 2047, 2048, 4097, 1 << 40, 1<<40 + 12345, 1<<62 + 5} {
+		i := bucketIndex(d)
+		v := bucketValue(i)
+		if v > d || float64(d-v) > 0.002*float64(d) || i < prev || i >= 28160 {
+			t.Errorf("d %d: bucket %d from %d", d, i, v)
 		}
+		if d < 1024 && v != d {
+			t.Errorf("d %d below 1024 must stay exact, got %d", d, v)
+		}
+		prev = i
 	}
-	if distBucket(1023) != 1023 {
-		t.Error("distances below 1024 must stay exact")
+	for i := range 28160 { // every bucket's smallest value maps back to it
+		if got := bucketIndex(bucketValue(i)); got != i {
+			t.Fatalf("bucketIndex(bucketValue(%d)) = %d", i, got)
+		}
 	}
 }
 
