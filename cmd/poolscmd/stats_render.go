@@ -25,7 +25,7 @@ func buildStats(o *StatsOptions, runs []*statsRun, in report.Input) *report.Pool
 // (with their caches) that ran, snapshotted once so that the report and
 // the --result-out file agree.
 func statsInput(o *StatsOptions, runs []*statsRun, started time.Time) report.Input {
-	in := report.Input{Now: started}
+	in := report.Input{Now: started, Embedded: o.Embedded}
 	for _, r := range runs {
 		tg := report.Target{Name: r.t.Name, Kind: string(r.t.Kind), URL: r.t.URL, Reachable: r.err == nil}
 		if r.err != nil {
@@ -55,8 +55,4 @@ func statsInput(o *StatsOptions, runs []*statsRun, started time.Time) report.Inp
 		}
 	}
 	return in
-}
-
-func renderStats(o *StatsOptions, runs []*statsRun, in report.Input) error {
-	return o.Printer.Print(buildStats(o, runs, in))
 }

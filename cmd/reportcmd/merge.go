@@ -11,6 +11,7 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/shard"
+	"github.com/resync-dev/resync/pkg/threshold"
 )
 
 // MergeOptions are "report merge"'s inputs after flag parsing.
@@ -18,7 +19,8 @@ type MergeOptions struct {
 	IO         *cmdutil.IOStreams
 	Printer    *cmdutil.Printer
 	Files      []string
-	Thresholds report.Thresholds // --fail-on, --fail-under-score
+	Thresholds report.Thresholds     // --fail-on, --fail-under-score
+	Checks     []threshold.Threshold // --threshold, evaluated on the merged figures
 }
 
 // newMergeCmd parses the flags into MergeOptions; runF replaces runMerge
@@ -26,13 +28,15 @@ type MergeOptions struct {
 func newMergeCmd(f *cmdutil.Factory, runF func(context.Context, *MergeOptions) error) *cobra.Command {
 	o := &MergeOptions{IO: f.IO}
 	failOn := cmdutil.NewEnum("none", "none", "degraded", "critical")
+	wl := &cmdutil.WorkloadFlags{}
 	cmd := &cobra.Command{
 		Use:   "merge FILE…",
 		Short: "Build one report from the result files of a sharded run",
 		Long: `Build one report from the --result-out files of the N shards of a run
 (--shard 1/N … N/N, given in any order; one unsharded file works too). The
-report has the same scores, recommendations, health, --fail-on and
---fail-under-score checks and exit codes as one run driving the whole load.
+report has the same scores, recommendations, health, --fail-on,
+--fail-under-score and --threshold checks and exit codes as one run driving
+the whole load.
 
 Merging: counters (operations, acquires, errors, exhaustions, cache hits
 and misses…) and throughputs are summed; percentiles come from the merged
@@ -56,7 +60,7 @@ EXIT STATUS
        was unreachable or failed fast in a shard
   2    bad input: a file missing, unreadable, not a result file, or files
        that do not belong together
-  3    --fail-on or --fail-under-score crossed`,
+  3    --fail-on, --fail-under-score or a --threshold check failed`,
 		Example: `  # two shards of one run, then one report from both
   resync report --shard 1/2 --duration 2s --result-out s1.json -q
   resync report --shard 2/2 --duration 2s --result-out s2.json -q
@@ -79,6 +83,10 @@ EXIT STATUS
 			if err := o.Thresholds.Validate(); err != nil {
 				return &cmdutil.UsageError{Err: err}
 			}
+			var err error
+			if o.Checks, err = wl.Thresholds(nil); err != nil {
+				return err
+			}
 			if err := o.Printer.Check(); err != nil {
 				return err
 			}
@@ -91,6 +99,7 @@ EXIT STATUS
 	fl := cmd.Flags()
 	fl.Var(failOn, "fail-on", "exit 3 when the overall health is at least this bad: none, degraded or critical")
 	fl.Float64Var(&o.Thresholds.FailUnderScore, "fail-under-score", 0, "exit 3 when any cache or pool efficiency score is below this (0–100)")
+	wl.Register(fl, cmdutil.WorkloadThreshold)
 	return cmd
 }
 
@@ -109,6 +118,7 @@ func runMerge(o *MergeOptions) error {
 		fmt.Fprintf(o.IO.ErrOut, "warning: %d histogram values fell outside the fixed range and were dropped: a file was not written by resync --result-out\n", info.Dropped)
 	}
 	rep := report.Build(in)
+	rep.CheckThresholds(o.Checks)
 	if err := o.Printer.Print(rep); err != nil {
 		return err
 	}
@@ -118,8 +128,8 @@ func runMerge(o *MergeOptions) error {
 	if in.Partial {
 		return fmt.Errorf("a shard was interrupted: the merged report is partial")
 	}
-	if why := o.Thresholds.Verdict(rep); why != "" {
-		return &cmdutil.FindingError{Reason: why}
+	if err := cmdutil.ThresholdFailure(rep.Thresholds, o.Thresholds.Check(rep)...); err != nil {
+		return err
 	}
 	out := shard.MergedOutcome(files)
 	if len(out.FailedFast) > 0 {

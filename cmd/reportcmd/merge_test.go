@@ -125,6 +125,10 @@ func TestMergedExitCodeMatchesOneRun(t *testing.T) {
 	if r := run(t, nil, append([]string{"report", "merge", "--fail-under-score", "100"}, paths...)...); r.code != single.code {
 		t.Errorf("merge under --fail-under-score 100: exit %d, want %d as the single run\n%s", r.code, single.code, r.stderr)
 	}
+	if r := run(t, nil, append([]string{"report", "merge", "--threshold", "redis.p99<0ms"}, paths...)...); r.code != 3 ||
+		!strings.Contains(r.stdout, "redis.p99") {
+		t.Errorf("merge under --threshold redis.p99<0ms: exit %d, want 3 with the check listed\n%s", r.code, r.stderr)
+	}
 	if r := run(t, nil, append([]string{"report", "merge"}, paths...)...); r.code != 0 {
 		t.Errorf("merge without thresholds: exit %d, want 0\n%s", r.code, r.stderr)
 	}

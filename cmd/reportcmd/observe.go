@@ -49,6 +49,7 @@ func runObserve(ctx context.Context, o *ReportOptions) error {
 	in := report.Input{Now: o.Now()}
 	res.Fill(&in)
 	rep := report.Build(in)
+	rep.CheckThresholds(o.Checks)
 	if err := o.Printer.Print(rep); err != nil {
 		return err
 	}

@@ -73,6 +73,9 @@ type WorkloadConfig struct {
 	Rate         float64       `json:"rate"` // operations per second; 0 = closed loop
 	Keys         int           `json:"keys"`
 	Distribution string        `json:"distribution"` // zipf | uniform | hotset
+	// Thresholds are the load commands' pass/fail criteria
+	// (pkg/threshold), as written; --threshold replaces them.
+	Thresholds []string `json:"thresholds"`
 	// Observe > 0 is observe mode: the targets' own counters over this
 	// window, no workload.
 	Observe         time.Duration `json:"observe"`

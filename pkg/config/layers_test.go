@@ -35,6 +35,8 @@ func sampleFor(k config.Key) (sample, any) {
 			u = "https://api.example.com/health"
 		}
 		return sample{`["` + u + `"]`, u}, []string{u}
+	case config.TypeList:
+		return sample{`["*.p99<5ms"]`, "*.p99<5ms"}, []string{"*.p99<5ms"}
 	default: // a string with choices
 		return sample{`"hotset"`, "hotset"}, "hotset"
 	}

@@ -79,6 +79,7 @@ func TestKeys(t *testing.T) {
 		"WORKLOAD.RATE":                                    {"RESYNC_WORKLOAD_RATE", "0"},
 		"WORKLOAD.KEYS":                                    {"RESYNC_WORKLOAD_KEYS", "10000"},
 		"WORKLOAD.DISTRIBUTION":                            {"RESYNC_WORKLOAD_DISTRIBUTION", "zipf"},
+		"WORKLOAD.THRESHOLDS":                              {"RESYNC_WORKLOAD_THRESHOLDS", ""},
 		"WORKLOAD.OBSERVE":                                 {"RESYNC_WORKLOAD_OBSERVE", "0s"},
 		"WORKLOAD.OBSERVE_INTERVAL":                        {"RESYNC_WORKLOAD_OBSERVE_INTERVAL", "5s"},
 	}

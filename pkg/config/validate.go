@@ -10,6 +10,7 @@ import (
 
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/target"
+	"github.com/resync-dev/resync/pkg/threshold"
 )
 
 // Validate checks the values of c: sizes and counts, min ≤ max, durations
@@ -103,6 +104,14 @@ func (c *Config) validate(skip map[string]bool) []Problem {
 					join(didYouMean(suggest(*p, k.Choices), strconv.Quote), "the default is "+k.Default)))
 			}
 		case *[]string:
+			if k.Type == TypeList {
+				for _, e := range *p {
+					if _, err := threshold.Parse(e); err != nil {
+						out = append(out, Problem{Key: k.Name, Value: strconv.Quote(e), Source: c.source(k.Name), Reason: err.Error()})
+					}
+				}
+				continue
+			}
 			for _, u := range *p {
 				if reason := targetReason(k, u); reason != "" {
 					out = append(out, Problem{Key: k.Name, Value: strconv.Quote(redact.URL(u)), Source: c.source(k.Name), Reason: reason})

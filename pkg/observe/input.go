@@ -75,6 +75,7 @@ func cacheInput(sw SourceWindow, c CacheWindow) report.CacheInput {
 			Missing:         miss,
 			Recommendations: cacheRules(sw.Source, name, c, st, miss),
 			CounterResets:   c.Resets,
+			NoTraffic:       c.NoTraffic(),
 		},
 	}
 }
@@ -113,6 +114,7 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 			Recommendations: poolRules(sw.Source, name, p, s),
 			CounterResets:   p.Resets,
 			Ceiling:         l.Facts[FactCeiling] == "true",
+			NoTraffic:       p.NoTraffic(),
 		},
 	}
 }

@@ -56,6 +56,14 @@ type Cache struct {
 	// Facts are source-specific settings the rules quote
 	// ("maxmemory_policy": "volatile-lru", "keys_with_ttl": "12").
 	Facts map[string]string
+	// Counters are further counters the rules quote as evidence
+	// (Counter…), deltas like the others; never part of a score.
+	Counters map[string]uint64
+	// Epoch names the counters' generation (a server start, a statistics
+	// reset), "" when the source cannot tell. When it changes between two
+	// readings every counter counts from its new value and one reset is
+	// recorded, even if no counter went backwards.
+	Epoch string
 }
 
 // Pool is one connection pool's (or server's connection limit's) counters
@@ -90,6 +98,9 @@ type Pool struct {
 	Missing []string
 	// Facts are source-specific settings the rules quote.
 	Facts map[string]string
+	// Counters and Epoch are as Cache's.
+	Counters map[string]uint64
+	Epoch    string
 }
 
 // Options tune Observe.

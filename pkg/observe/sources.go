@@ -28,6 +28,10 @@ func FromTargets(targets []target.Target) ([]Source, []Skipped, error) {
 			s, err = NewRedis(t.Name, t.URL)
 		case target.Prometheus:
 			s = NewPrometheus(t.Name, t.URL)
+		case target.Postgres:
+			s, err = NewPostgres(t.Name, t.URL)
+		case target.MySQL:
+			s, err = NewMySQL(t.Name, t.URL)
 		default:
 			skipped = append(skipped, Skipped{t, fmt.Sprintf("observe mode has no source for %s targets", t.Kind)})
 			continue
