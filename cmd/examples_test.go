@@ -687,6 +687,8 @@ var exampleFixtures = map[string]func() []byte{
 	"settings.toml":        func() []byte { return []byte(settingsFixture) },
 	"ci.toml":              func() []byte { return []byte(settingsFixture) },
 	"deploy/settings.toml": func() []byte { return []byte(settingsFixture) },
+	"s1.json":              shardResultFixture(1), // result files for "report merge"
+	"s2.json":              shardResultFixture(2),
 }
 
 // settingsFixture has the [production] environment the examples select.

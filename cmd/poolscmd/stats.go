@@ -14,6 +14,8 @@ import (
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/pkg/shard"
 	"github.com/resync-dev/resync/pkg/threshold"
 	"github.com/resync-dev/resync/pkg/workload"
 )
@@ -29,7 +31,7 @@ const DefaultWarmup = time.Second
 // statsWorkload are the workload flags "pools stats" takes.
 const statsWorkload = cmdutil.WorkloadDuration | cmdutil.WorkloadWarmup | cmdutil.WorkloadConcurrency |
 	cmdutil.WorkloadRate | cmdutil.WorkloadRequests | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed |
-	cmdutil.WorkloadOpTimeout | cmdutil.WorkloadThreshold
+	cmdutil.WorkloadOpTimeout | cmdutil.WorkloadThreshold | cmdutil.WorkloadShard | cmdutil.WorkloadResultOut
 
 // StatsOptions are the validated inputs of one "pools stats" run.
 type StatsOptions struct {
@@ -57,6 +59,14 @@ type StatsOptions struct {
 
 	// Checks are the --threshold checks on the final figures.
 	Checks []threshold.Threshold
+
+	// Sharded runs (docs/sharding.md): this process's shard, its workers'
+	// offset in the unsharded run's numbering, when to begin and the
+	// result file to write.
+	Shard        shard.Segment
+	WorkerOffset int
+	StartAt      time.Time
+	ResultOut    string
 }
 
 // newStatsCmd parses and checks the flags into StatsOptions; runF replaces
@@ -103,12 +113,19 @@ target is listed as failed with no figures, and the exit code is 1.
 k6-style: e.g. 'redis.p99<5ms', 'database.error_rate<1%', '*.throughput>1000'.
 The checks are listed in the output (JSON "thresholds") and any that fails,
 or has no figure to compare (an unknown name, an unreachable target), exits
-3, ahead of exit 1. Grammar and metrics: docs/thresholds.md.`,
+3, ahead of exit 1. Grammar and metrics: docs/thresholds.md.
+
+Sharded runs (docs/sharding.md): --shard I/N drives shard I's part of
+--concurrency, --rate and --requests (the N parts add up exactly to the
+whole; the key space is shared), --start-at RFC3339 waits until that time
+(at most 24 h ahead), and --result-out FILE.json writes a result file with
+the HDR histograms for "resync report merge".`,
 		Example: `  resync pools stats --db postgres://app@localhost/app
   resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --concurrency 50 --duration 30s
   resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json
   resync pools stats --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3 --requests 10000
-  resync pools stats --redis redis://localhost:6379 --duration 5s --threshold 'redis.p99<50ms' --threshold '*.error_rate<1%'`,
+  resync pools stats --redis redis://localhost:6379 --duration 5s --threshold 'redis.p99<50ms' --threshold '*.error_rate<1%'
+  resync pools stats --redis redis://localhost:6379 --shard 1/2 --rate 500 --result-out s1.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := wl.Check(); err != nil {
@@ -142,6 +159,9 @@ or has no figure to compare (an unknown name, an unreachable target), exits
 				opts.Duration = 0 // bounded by --requests alone
 			}
 			opts.Concurrency, opts.Rate = cfg.Workload.Concurrency, cfg.Workload.Rate
+			if err := opts.applyShard(wl); err != nil {
+				return err
+			}
 			opts.CacheCfg, opts.Keys, opts.Dist = cfg.Cache, cfg.Workload.Keys, cfg.Workload.Distribution
 			if err := opts.validate(); err != nil {
 				return err
@@ -222,20 +242,29 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 		}
 	}
 	if len(live) > 0 {
+		if err := cmdutil.WaitStart(ctx, o.IO, o.StartAt, time.Now()); err != nil { // the wall clock, not o.Now
+			return err
+		}
 		if err := runWorkloads(ctx, o, live); err != nil {
 			return err
 		}
-	}
-	stats := buildStats(o, runs, started)
-	stats.CheckThresholds(o.Checks)
-	if err := o.Printer.Print(stats); err != nil {
-		return err
 	}
 	var failed []string
 	for _, r := range runs {
 		if r.failed != nil {
 			failed = append(failed, r.t.Name)
 		}
+	}
+	in := statsInput(o, runs, started)
+	if o.ResultOut != "" {
+		if err := writeResult(o, runs, in, shard.Outcome{Unreachable: unreachable, FailedFast: failed}); err != nil {
+			return err
+		}
+	}
+	stats := buildStats(o, runs, in)
+	stats.CheckThresholds(o.Checks)
+	if err := o.Printer.Print(stats); err != nil {
+		return err
 	}
 	thresholdErr := cmdutil.ThresholdFailure(stats.Thresholds)
 	switch {
@@ -281,9 +310,10 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			// The pool bounds each operation (OperationTimeout = --timeout)
 			// and each wait (ConnectTimeout); a second timer per operation
 			// would only cost CPU.
-			OpTimeout: -1,
-			FailFast:  FailFastOps,
-			Progress:  prog.update,
+			OpTimeout:    -1,
+			FailFast:     FailFastOps,
+			Progress:     prog.update,
+			WorkerOffset: o.WorkerOffset,
 		}
 		if o.Cache {
 			c, err := cache.New[uint64, struct{}](cache.Options[uint64, struct{}]{
@@ -322,6 +352,47 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 		if sr := scripts[i]; sr != nil {
 			r.result.Scripts = sr.Results()
 		}
+	}
+	return nil
+}
+
+// applyShard takes --shard, --start-at and --result-out: a shard drives its
+// part of the workers, rate and requests (cmdutil.ShardWork).
+func (o *StatsOptions) applyShard(wl *cmdutil.WorkloadFlags) error {
+	o.Shard, o.StartAt, o.ResultOut = wl.Shard, wl.StartAt, wl.ResultOut
+	part, err := wl.ShardWork(cmdutil.Work{Concurrency: o.Concurrency, Rate: o.Rate, Requests: o.Requests})
+	if err != nil {
+		return err
+	}
+	o.Concurrency, o.Rate, o.Requests, o.WorkerOffset = part.Concurrency, part.Rate, part.Requests, part.WorkerOffset
+	return nil
+}
+
+// writeResult writes the --result-out file: the run's report input with
+// the pools' histograms, for "resync report merge".
+func writeResult(o *StatsOptions, runs []*statsRun, in report.Input, outcome shard.Outcome) error {
+	results := map[string]*workload.Result{}
+	dists := map[string]pools.Distributions{}
+	for _, r := range runs {
+		if r.result != nil {
+			results[r.t.Name] = r.result
+			if d, ok := r.runner.(pools.DistributionSource); ok {
+				dists[r.t.Name] = d.Distributions()
+			}
+		}
+	}
+	f, err := shard.New(shard.Run{
+		Command: "pools stats", Shard: o.Shard, Started: in.Now, Input: in,
+		Results: results, Distributions: dists, Outcome: outcome,
+	})
+	if err == nil {
+		err = shard.Write(o.ResultOut, f)
+	}
+	if err != nil {
+		return fmt.Errorf("--result-out: %w", err)
+	}
+	if !o.IO.Quiet {
+		fmt.Fprintf(o.IO.ErrOut, "wrote %s (result of shard %s)\n", o.ResultOut, f.Shard)
 	}
 	return nil
 }

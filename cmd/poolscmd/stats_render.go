@@ -10,9 +10,22 @@ import (
 
 // buildStats turns the run into a pools-only report; scoring and
 // recommendations are pkg/report's.
-func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.PoolStats {
-	in := report.Input{Now: started, Embedded: o.Embedded}
+func buildStats(o *StatsOptions, runs []*statsRun, in report.Input) *report.PoolStats {
 	out := &report.PoolStats{Workload: map[string]*workload.Result{}, Concurrency: o.Concurrency, Rate: o.Rate, Warmup: o.Warmup}
+	for _, r := range runs {
+		if r.result != nil {
+			out.Workload[r.t.Name] = r.result
+		}
+	}
+	out.Report = report.Build(in)
+	return out
+}
+
+// statsInput is the report input of the run: every target, and the pools
+// (with their caches) that ran, snapshotted once so that the report and
+// the --result-out file agree.
+func statsInput(o *StatsOptions, runs []*statsRun, started time.Time) report.Input {
+	in := report.Input{Now: started, Embedded: o.Embedded}
 	for _, r := range runs {
 		tg := report.Target{Name: r.t.Name, Kind: string(r.t.Kind), URL: r.t.URL, Reachable: r.err == nil}
 		if r.err != nil {
@@ -40,8 +53,6 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.Po
 		if r.cache != nil {
 			in.Caches = append(in.Caches, report.CacheInput{Name: r.t.Name, Stats: r.cache.Stats()})
 		}
-		out.Workload[r.t.Name] = res
 	}
-	out.Report = report.Build(in)
-	return out
+	return in
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/pkg/shard"
 	"github.com/resync-dev/resync/pkg/threshold"
 )
 
@@ -34,6 +35,14 @@ type ReportOptions struct {
 	Checks      []threshold.Threshold // --threshold, evaluated on the final figures
 
 	Now func() time.Time // the report's clock
+
+	// Sharded runs (docs/sharding.md): this process's shard (the zero
+	// Segment for the whole run), its workers' offset in the unsharded
+	// run's numbering, when to begin and the result file to write.
+	Shard        shard.Segment
+	WorkerOffset int
+	StartAt      time.Time
+	ResultOut    string
 }
 
 // targetFlags are the command's --db, --redis, --http and --pgbouncer.
@@ -48,10 +57,15 @@ var targetFlags = cmdutil.TargetFlags{
 
 // reportWorkload are the workload flags "report" takes.
 const reportWorkload = cmdutil.WorkloadDuration | cmdutil.WorkloadWarmup | cmdutil.WorkloadConcurrency |
-	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed | cmdutil.WorkloadThreshold
+	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed | cmdutil.WorkloadThreshold |
+	cmdutil.WorkloadShard | cmdutil.WorkloadResultOut
 
 // New returns the "report" command.
-func New(f *cmdutil.Factory) *cobra.Command { return newReportCmd(f, nil) }
+func New(f *cmdutil.Factory) *cobra.Command {
+	cmd := newReportCmd(f, nil)
+	cmd.AddCommand(newMergeCmd(f, nil))
+	return cmd
+}
 
 // newReportCmd parses and checks the flags into ReportOptions; runF
 // replaces runReport in tests of flag handling.
@@ -116,6 +130,13 @@ output (JSON "thresholds"); any that fails, or has no figure to compare
 as --fail-on and --fail-under-score do. Grammar and metrics:
 docs/thresholds.md.
 
+Sharded runs (docs/sharding.md): --shard I/N drives shard I's part of
+--concurrency and --rate (the N parts add up exactly to the whole; the key
+space is shared), --start-at RFC3339 waits until that time (at most 24 h
+ahead) before the workload, and --result-out FILE.json also writes a result
+file with the HDR histograms; "resync report merge" builds one report from
+the N files.
+
 Progress goes to stderr when it is a terminal. Ctrl-C stops the workload and
 prints the partial report (marked "partial"), exit 130; a second Ctrl-C exits
 at once.
@@ -146,7 +167,12 @@ at once.
   resync report --duration 2s --threshold '*.error_rate<1%' --threshold 'redis.p99<250ms'
 
   # Markdown for a GitHub job summary
-  resync report -o markdown >> "$GITHUB_STEP_SUMMARY"`,
+  resync report -o markdown >> "$GITHUB_STEP_SUMMARY"
+
+  # two shards of one run (e.g. on two machines), then one report from both
+  resync report --shard 1/2 --duration 2s --result-out s1.json -q
+  resync report --shard 2/2 --duration 2s --result-out s2.json -q
+  resync report merge s1.json s2.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := wl.Check(); err != nil {
@@ -165,6 +191,9 @@ at once.
 				return err
 			}
 			o.Warmup, o.Seed = wl.Warmup, wl.Seed
+			if err := o.applyShard(wl); err != nil {
+				return err
+			}
 			o.Printer = f.Printer()
 			o.Now = f.Now
 			if failOn.String() != "none" {
@@ -193,4 +222,21 @@ at once.
 	fl.Var(failOn, "fail-on", "exit 3 when the overall health is at least this bad: none, degraded or critical")
 	fl.Float64Var(&o.Thresholds.FailUnderScore, "fail-under-score", 0, "exit 3 when any cache or pool efficiency score is below this (0–100)")
 	return cmd
+}
+
+// applyShard takes --shard, --start-at and --result-out: a shard drives its
+// part of the configured workers and rate (cmdutil.ShardWork). Observe
+// mode sends no load, so it has nothing to shard or merge.
+func (o *ReportOptions) applyShard(wl *cmdutil.WorkloadFlags) error {
+	o.Shard, o.StartAt, o.ResultOut = wl.Shard, wl.StartAt, wl.ResultOut
+	if o.Config.Workload.Observe > 0 && (o.Shard.Sharded() || o.ResultOut != "" || !o.StartAt.IsZero()) {
+		return cmdutil.Usagef("--observe sends no workload: --shard, --start-at and --result-out apply to load runs only")
+	}
+	w := &o.Config.Workload
+	part, err := wl.ShardWork(cmdutil.Work{Concurrency: w.Concurrency, Rate: w.Rate})
+	if err != nil {
+		return err
+	}
+	w.Concurrency, w.Rate, o.WorkerOffset = part.Concurrency, part.Rate, part.WorkerOffset
+	return nil
 }

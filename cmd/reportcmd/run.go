@@ -15,6 +15,7 @@ import (
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/pkg/shard"
 	"github.com/resync-dev/resync/pkg/workload"
 )
 
@@ -65,6 +66,10 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 		}
 	}
 
+	started := o.Now()
+	if err := cmdutil.WaitStart(ctx, o.IO, o.StartAt, time.Now()); err != nil { // the wall clock, not o.Now
+		return err
+	}
 	results, runErr := runWorkload(ctx, o, sess, reachable)
 	var ff *workload.FailFastError
 	failedFast := errors.As(runErr, &ff)
@@ -104,6 +109,22 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	rep := report.Build(in)
 	rep.CheckThresholds(o.Checks)
 
+	// Unreachable at the start (the ping): one that dies mid-run shows as errors.
+	var down []string
+	for _, t := range targets {
+		if !t.Reachable {
+			down = append(down, t.Name)
+		}
+	}
+	if o.ResultOut != "" {
+		outcome := shard.Outcome{Unreachable: down}
+		if failedFast {
+			outcome.FailedFast = []string{ff.Name}
+		}
+		if err := writeResult(o, sess, started, in, results, outcome); err != nil {
+			return err
+		}
+	}
 	if err := o.Printer.Print(rep); err != nil {
 		return err
 	}
@@ -115,13 +136,6 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	}
 	if failedFast {
 		return fmt.Errorf("a target failed its first %d operations alike; see above", ff.Ops)
-	}
-	// Unreachable at the start (the ping): one that dies mid-run shows as errors.
-	var down []string
-	for _, t := range targets {
-		if !t.Reachable {
-			down = append(down, t.Name)
-		}
 	}
 	if len(down) > 0 {
 		return fmt.Errorf("%d of %d targets unreachable at the start: %s", len(down), len(targets), strings.Join(down, ", "))
@@ -141,6 +155,7 @@ func runWorkload(ctx context.Context, o *ReportOptions, sess *diag.Session, reac
 		wo := workload.Options{
 			Name: r.Name(), Op: r.Do, Concurrency: w.Concurrency, Rate: w.Rate,
 			Duration: w.Duration, Warmup: o.Warmup, Seed: o.Seed, FailFast: workload.DefaultFailFast,
+			WorkerOffset: o.WorkerOffset,
 		}
 		if isDatabase(r.Kind()) {
 			wo.Cache, wo.Keys, wo.KeyDist = sess.Cache(), w.Keys, workload.KeyDist{Kind: w.Distribution}
@@ -249,4 +264,24 @@ func asUsage(err error) error {
 		return &cmdutil.UsageError{Err: err}
 	}
 	return err
+}
+
+// writeResult writes the --result-out file: the report's input with the
+// pools' histograms, for "resync report merge".
+func writeResult(o *ReportOptions, sess *diag.Session, started time.Time, in report.Input,
+	results map[string]*workload.Result, outcome shard.Outcome) error {
+	f, err := shard.New(shard.Run{
+		Command: "report", Shard: o.Shard, Started: started, Input: in, Results: results,
+		Distributions: diag.Distributions(sess.Runners()), Outcome: outcome,
+	})
+	if err == nil {
+		err = shard.Write(o.ResultOut, f)
+	}
+	if err != nil {
+		return fmt.Errorf("--result-out: %w", err)
+	}
+	if !o.IO.Quiet {
+		fmt.Fprintf(o.IO.ErrOut, "wrote %s (result of shard %s)\n", o.ResultOut, f.Shard)
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/shard"
 	"github.com/resync-dev/resync/pkg/threshold"
 	"github.com/resync-dev/resync/pkg/workload"
 )
@@ -39,6 +40,8 @@ const (
 	WorkloadKeys                                 // --keys (WORKLOAD.KEYS) and --dist (WORKLOAD.DISTRIBUTION)
 	WorkloadSeed                                 // --seed
 	WorkloadOpTimeout                            // --timeout
+	WorkloadShard                                // --shard I/N and --start-at
+	WorkloadResultOut                            // --result-out
 	WorkloadThreshold                            // --threshold (WORKLOAD.THRESHOLDS), repeatable
 )
 
@@ -75,6 +78,13 @@ type WorkloadFlags struct {
 	Dist        string        // --dist: zipf, uniform or hotset
 	Seed        uint64        // --seed: the key sequence's random seed
 	OpTimeout   time.Duration // --timeout: bound on one operation once it has a connection
+	Shard       shard.Segment // --shard I/N: this process's part of the run (zero: the whole run)
+	StartAt     time.Time     // --start-at: when the workload begins (zero: at once)
+	ResultOut   string        // --result-out: the result file to write, for report merge
+
+	// Now is the clock --start-at is checked against (time.Now when nil).
+	Now func() time.Time
+
 	// Threshold holds each --threshold as given; Thresholds parses them
 	// (or WORKLOAD.THRESHOLDS when none was given).
 	Threshold []string
@@ -134,6 +144,16 @@ func (w *WorkloadFlags) Register(fs *pflag.FlagSet, which WorkloadFlag) {
 	}
 	if which&WorkloadSeed != 0 {
 		fs.Uint64Var(&w.Seed, "seed", w.Seed, "random seed of the workload's key sequence (same seed, same keys)")
+	}
+	if which&WorkloadShard != 0 {
+		fs.Var(&ShardValue{S: &w.Shard}, "shard",
+			"run shard I of N: this process drives its part of --concurrency, --rate and --requests, the N parts adding up to the whole (docs/sharding.md)")
+		fs.Var(&TimeValue{T: &w.StartAt}, "start-at",
+			"begin the workload at this RFC 3339 time (at most 24h ahead), so shards started apart run together")
+	}
+	if which&WorkloadResultOut != 0 {
+		fs.StringVar(&w.ResultOut, "result-out", "",
+			"also write a result file (counters, series, HDR histograms) for \"resync report merge\", atomically")
 	}
 	if which&WorkloadOpTimeout != 0 {
 		fs.Var(NewDuration(&w.OpTimeout, w.OpTimeout), "timeout",
@@ -203,6 +223,13 @@ func (w *WorkloadFlags) Check() error {
 		return Usagef("--keys %d: the cached workload needs at least 1 key (WORKLOAD.KEYS)", w.Keys)
 	case w.which&WorkloadOpTimeout != 0 && w.OpTimeout <= 0:
 		return Usagef("--timeout must be greater than zero")
+	}
+	now := time.Now
+	if w.Now != nil {
+		now = w.Now
+	}
+	if err := w.checkShard(now()); err != nil {
+		return err
 	}
 	if w.dist != nil {
 		w.Dist = w.dist.String()

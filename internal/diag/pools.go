@@ -89,3 +89,15 @@ func (p *Pools) Close(ctx context.Context) error {
 	wg.Wait()
 	return errors.Join(errs...)
 }
+
+// Distributions are the runners' pools' histograms by pool name, for
+// result files (shard.Run).
+func Distributions(rs []pools.Runner) map[string]pools.Distributions {
+	out := make(map[string]pools.Distributions, len(rs))
+	for _, r := range rs {
+		if d, ok := r.(pools.DistributionSource); ok {
+			out[r.Name()] = d.Distributions()
+		}
+	}
+	return out
+}

@@ -144,11 +144,27 @@ func EncodeJSON(w io.Writer, v any) error {
 // WriteFile renders r into path atomically: into a temporary file beside
 // it, renamed over path only when everything was written, so a failed or
 // interrupted run never leaves half a file.
-func WriteFile(path string, r Result, o Options) (err error) {
+func WriteFile(path string, r Result, o Options) error {
+	return writeAtomic(path, "--output-file", func(w io.Writer) error { return Render(w, r, o) })
+}
+
+// WriteAtomic writes path with write, atomically as WriteFile does.
+func WriteAtomic(path string, write func(io.Writer) error) error {
+	return writeAtomic(path, "", write)
+}
+
+// writeAtomic writes path through a temporary file beside it; errors
+// about the file are prefixed with label (the flag that named it), when
+// given, and name the path.
+func writeAtomic(path, label string, write func(io.Writer) error) (err error) {
+	prefix := path
+	if label != "" {
+		prefix = label + " " + path
+	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("--output-file %s: %w", path, err)
+		return fmt.Errorf("%s: %w", prefix, err)
 	}
 	defer func() {
 		if err != nil {
@@ -156,17 +172,17 @@ func WriteFile(path string, r Result, o Options) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	if err = Render(tmp, r, o); err != nil {
+	if err = write(tmp); err != nil {
 		return err
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("--output-file %s: %w", path, err)
+		return fmt.Errorf("%s: %w", prefix, err)
 	}
 	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("--output-file %s: %w", path, err)
+		return fmt.Errorf("%s: %w", prefix, err)
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("--output-file %s: %w", path, err)
+		return fmt.Errorf("%s: %w", prefix, err)
 	}
 	return nil
 }

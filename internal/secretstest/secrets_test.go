@@ -265,6 +265,9 @@ var commands = [][]string{
 	{"pools", "stats", "--duration", "100ms", "--timeout", "1s", "-v", "--output-file", "{OUT}.html"},
 	{"leaks", "-v", "--output-file", "{OUT}.txt"},
 	{"config", "show", "-v", "--output-file", "{OUT}.json"},
+	// the result files of sharded runs (--result-out), read back
+	{"report", "--duration", "100ms", "--timeout", "1s", "--shard", "1/2", "--concurrency", "2", "--result-out", "{OUT}.json"},
+	{"pools", "stats", "--duration", "100ms", "--timeout", "1s", "--result-out", "{OUT}.json"},
 }
 
 // observeCommands are run instead of commands for a pgbouncer console,

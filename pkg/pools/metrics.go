@@ -41,11 +41,7 @@ func (d *durations) recordN(ns, n int64) {
 }
 
 // frozen is a copy taken under the pool's lock, summarised outside it.
-type frozen struct {
-	h     *hdrhistogram.Histogram
-	sumNs float64
-	maxNs int64
-}
+type frozen = Distribution
 
 func (d *durations) freeze() frozen { return frozen{h: d.h.Clone(), sumNs: d.sumNs, maxNs: d.maxNs} }
 

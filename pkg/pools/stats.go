@@ -38,11 +38,11 @@ func (p *Pool[C]) Snapshot() Snapshot {
 		s.Utilization = p.util.mean(now, p.opts.MaxSize)
 		s.PeakUtilization = float64(p.util.peak) / float64(p.opts.MaxSize)
 	}
-	wait, hold, connect := p.wait.freeze(), p.hold.freeze(), p.connect.freeze()
-	zeroWaits := int64(p.count.acquires - p.handedOff)
+	fd := p.freezeDistributions()
 	p.mu.Unlock()
 
-	_ = wait.h.RecordValues(0, zeroWaits)
+	fd.addZeroWaits()
+	wait, hold, connect := fd.AcquireWait, fd.Hold, fd.Connect
 
 	s.AcquireWaitMs = wait.quantiles()
 	s.AcquireWaitBuckets = wait.buckets(DefaultWaitBuckets)

@@ -129,6 +129,12 @@ type Options struct {
 	KeyDist KeyDist
 	// Seed makes key sequences reproducible; zero means a fixed seed of 1.
 	Seed uint64
+	// WorkerOffset numbers this run's workers from WorkerOffset on for
+	// their key sequences: a shard of a sharded run (--shard I/N) passes
+	// the number of workers of the shards before it, so together the
+	// shards' workers draw the key sequences of the unsharded run's. The
+	// key space is shared, not partitioned.
+	WorkerOffset int
 
 	// FailFast, when positive, stops the run once the first FailFast
 	// operations (the warm-up's included) have all failed with the same
@@ -200,6 +206,8 @@ func (o Options) Validate() error {
 		return bad("keys %d is negative: use 1 or more", o.Keys)
 	case o.FailFast < 0:
 		return bad("fail-fast count %d is negative: use 0 (off) or 1 or more", o.FailFast)
+	case o.WorkerOffset < 0:
+		return bad("worker offset %d is negative", o.WorkerOffset)
 	}
 	if w := o.WarmupRequests(); o.Requests > 0 && w > 0 && o.Requests <= w {
 		return bad("%d requests at %g/s are all used by the %v warm-up (%d operations): raise requests above %d or shorten the warm-up",

@@ -122,6 +122,10 @@ type Result struct {
 	// LatencyHistogram is the same distribution in bins at LatencyBounds
 	// (for charts); not in the JSON, which has the quantiles.
 	LatencyHistogram []LatencyBin `json:"-"`
+	// LatencyHist is the HdrHistogram behind Latency (nanoseconds, in
+	// NewHistogram's geometry), for result files that are merged later
+	// (MergeLatency); not in the JSON. Treat it as read-only.
+	LatencyHist *hdrhistogram.Histogram `json:"-"`
 	// ServiceTime (open model) runs from the actual start: Latency minus
 	// the time spent waiting for a free worker.
 	ServiceTime *Quantiles `json:"service_time_ms,omitempty"`
@@ -254,6 +258,7 @@ func merge(res *Result, recs []*recorder, open bool, window time.Duration) {
 	}
 	res.Latency = quantilesOf(lat)
 	res.LatencyHistogram = binsOf(lat, LatencyBounds)
+	res.LatencyHist = lat
 	if svc != nil {
 		q := quantilesOf(svc)
 		res.ServiceTime = &q

@@ -284,7 +284,7 @@ type worker struct {
 func (r *runner) newWorker(i int, rec *recorder) *worker {
 	w := &worker{r: r, rec: rec}
 	if r.o.Cache != nil {
-		rng := rand.New(rand.NewPCG(r.o.Seed, uint64(i)+1))
+		rng := rand.New(rand.NewPCG(r.o.Seed, uint64(r.o.WorkerOffset+i)+1))
 		w.keys = newKeyGen(r.o.KeyDist, r.o.Keys, rng)
 	}
 	return w
