@@ -229,9 +229,7 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 			}
 			r.err = err
 			unreachable = append(unreachable, t.Name)
-			if !o.IO.Quiet {
-				fmt.Fprintln(o.IO.ErrOut, "resync: "+err.Error()+"; the other targets still run")
-			}
+			reportUnreachable(o.IO, t, err, len(o.Targets))
 			continue
 		}
 		limit, err := sizing.ServerLimit(ctx, t.Target, t.Pool.ConnectTimeout)

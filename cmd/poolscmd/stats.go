@@ -233,9 +233,7 @@ func probeTargets(ctx context.Context, o *StatsOptions, ps *diag.Pools, runs []*
 		}
 		runs[i].err = err
 		names = append(names, runs[i].t.Name)
-		if !o.IO.Quiet {
-			fmt.Fprintln(o.IO.ErrOut, "resync: "+err.Error()+"; the other targets still run")
-		}
+		reportUnreachable(o.IO, runs[i].t, err, len(runs))
 	}
 	return names
 }
