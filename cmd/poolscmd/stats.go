@@ -255,6 +255,7 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			// would only cost CPU.
 			OpTimeout: -1,
 			FailFast:  FailFastOps,
+			OnMeasure: r.runner.ResetStats, // the warm-up is in no pool figure either
 			Progress:  prog.update,
 		}
 		if o.Cache {
@@ -268,6 +269,7 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			}
 			r.cache = c // closed by runStats once the report is written
 			opts[i].Cache = workload.CacheOf(c, struct{}{})
+			opts[i].OnMeasure = func() { r.runner.ResetStats(); c.ResetStats() }
 			opts[i].Keys, opts[i].KeyDist, opts[i].Seed = o.Keys, workload.KeyDist{Kind: o.Dist}, o.Seed
 		}
 	}

@@ -39,7 +39,7 @@ func (p *Pool[C]) Snapshot() Snapshot {
 		s.PeakUtilization = float64(p.util.peak) / float64(p.opts.MaxSize)
 	}
 	wait, hold, connect := p.wait.freeze(), p.hold.freeze(), p.connect.freeze()
-	zeroWaits := int64(p.count.acquires - p.handedOff)
+	zeroWaits := int64(p.count.acquires - min(p.handedOff, p.count.acquires))
 	p.mu.Unlock()
 
 	_ = wait.h.RecordValues(0, zeroWaits)
@@ -51,4 +51,30 @@ func (p *Pool[C]) Snapshot() Snapshot {
 	s.HoldMs = hold.quantiles()
 	s.ConnectMs = connect.quantiles()
 	return s
+}
+
+// ResetStats starts the pool's figures afresh from now, as a run's measured
+// phase begins after its warm-up: counters (acquires, operations, errors,
+// exhaustions, timeouts, cancellations, connections created and closed),
+// the wait, hold and connect histograms, the utilization mean (from now;
+// checkouts in progress count from now on) and the peaks (to the current
+// active and waiting counts) restart; the gauges (total, active, idle,
+// waiting), the sizes and reachability are the pool's state and stay.
+// Operations in flight finish into the new figures.
+func (p *Pool[C]) ResetStats() {
+	now := mono()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.count = counters{}
+	p.handedOff = 0
+	p.peakWaiting = p.waiters.len()
+	p.operations.Store(0)
+	p.opErrors.Store(0)
+	p.wait, p.hold, p.connect = newDurations(), newDurations(), newDurations()
+	u := &p.util
+	// The busy time so far of the checkouts in progress is taken off, so
+	// that what they add when they end is only their time from now.
+	u.busy = -(u.openW*float64(now) - u.openAt)
+	u.start = now
+	u.peak = p.active
 }

@@ -107,6 +107,9 @@ const (
 type Target interface {
 	Do(ctx context.Context) error
 	Snapshot() pools.Snapshot
+	// ResetStats is called when a step's warm-up ends, so that the step's
+	// pool figures (acquire wait, hold, utilization) leave it out.
+	ResetStats()
 	Close(ctx context.Context) error
 }
 

@@ -422,7 +422,7 @@ func (s *sweeper) measure(ctx context.Context, n int, phase string, first bool) 
 		ff = o.FailFast
 	}
 	wr, err := workload.Run(ctx, workload.Options{Name: o.Name, Op: t.Do, Concurrency: s.res.Concurrency,
-		Duration: o.StepDuration, Warmup: o.Warmup, OpTimeout: o.OpTimeout, FailFast: ff})
+		Duration: o.StepDuration, Warmup: o.Warmup, OpTimeout: o.OpTimeout, FailFast: ff, OnMeasure: t.ResetStats})
 	snap := t.Snapshot()
 	closePool(t)
 	var failed *workload.FailFastError
@@ -473,7 +473,8 @@ func (s *sweeper) check(ctx context.Context, n int, rate float64) (Check, bool) 
 		return c, false
 	}
 	wr, err := workload.Run(ctx, workload.Options{Name: o.Name, Op: t.Do, Rate: rate,
-		Concurrency: max(s.res.Concurrency, n), Duration: o.StepDuration, Warmup: o.Warmup, OpTimeout: o.OpTimeout})
+		Concurrency: max(s.res.Concurrency, n), Duration: o.StepDuration, Warmup: o.Warmup, OpTimeout: o.OpTimeout,
+		OnMeasure: t.ResetStats})
 	snap := t.Snapshot()
 	closePool(t)
 	if err != nil || wr.Partial {
