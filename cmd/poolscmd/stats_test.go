@@ -505,3 +505,30 @@ func TestStatsWarmupInNoFigure(t *testing.T) {
 		})
 	}
 }
+
+// WORKLOAD.RATE (--rate) is per target, as documented: two targets at
+// --rate 50 for 1s each get about 50 arrivals, not 25.
+func TestStatsRateIsPerTarget(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, map[string]string{"DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "4"},
+		"pools", "stats", "--db", "sqlite://"+dir+"/a.db", "--db", "sqlite://"+dir+"/b.db",
+		"--rate", "50", "--duration", "1s", "--warmup", "0", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var out struct {
+		Workload map[string]struct {
+			Operations uint64 `json:"operations"`
+			Dropped    uint64 `json:"dropped"`
+		} `json:"workload"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"database", "database2"} {
+		w, ok := out.Workload[name]
+		if arrivals := w.Operations + w.Dropped; !ok || arrivals < 45 || arrivals > 55 {
+			t.Errorf("%s: %d arrivals (%+v), want about 50: the rate is per target", name, arrivals, w)
+		}
+	}
+}
