@@ -78,18 +78,25 @@ func newSimulateCmd(f *cmdutil.Factory, runF func(context.Context, *SimulateOpti
 		Short: "Replay a key trace or a synthetic workload and print the hit-rate curve",
 		Long: `Replays a key trace, or a synthetic workload, through the cache at several
 capacities and prints, per capacity: the LRU hit rate, the eviction rate,
-the efficiency score and rating, recommendations, and the optimal (Belady)
-hit rate — how much any smarter policy could still gain. It also prints the
+the efficiency score and rating, recommendations (at most one per capacity,
+never more items than the trace's distinct keys, none within 0.5 point of
+an unbounded cache), and the optimal (Belady) hit rate — how much any
+smarter policy could still gain. It also prints the
 smallest capacity that reaches --target-hit-rate, and a chart of the curve.
 
 --policy adds other eviction policies, one hit-rate column and chart series
 each, simulated by item count over the same trace:
-  lru     exact LRU (always shown: the reference for resync's cache)
-  sieve   SIEVE (Zhang et al., NSDI 2024)
-  s3fifo  S3-FIFO (Yang et al., SOSP 2023): 10 % small FIFO, main, ghost
-  arc     ARC (Megiddo & Modha, FAST 2003)
-  opt     Belady's optimum (always shown: the bound no policy beats)
-sieve, s3fifo and arc replay the trace once per capacity (not with --ttl).
+  lru       exact LRU (always shown: the reference for resync's cache)
+  sieve     SIEVE (Zhang et al., NSDI 2024)
+  s3fifo    S3-FIFO (Yang et al., SOSP 2023): 10 % small FIFO, main, ghost
+  arc       ARC (Megiddo & Modha, FAST 2003)
+  2q        full 2Q (Johnson & Shasha, VLDB 1994): A1in 25 %, A1out 50 %
+  lirs      LIRS (Jiang & Zhang, SIGMETRICS 2002): 1 % resident HIR
+  wtinylfu  W-TinyLFU (Einziger et al., ACM TOS 2017): 1 % window LRU,
+            SLRU main, count-min sketch admission
+  opt       Belady's optimum (always shown: the bound no policy beats)
+sieve, s3fifo, arc, 2q, lirs and wtinylfu replay the trace once per
+capacity (not with --ttl).
 
 A trace is read as it streams (memory grows with its distinct keys, about
 40 bytes each, and 8 bytes a request, not with the file); "-" reads stdin;
@@ -153,7 +160,7 @@ partial, and exits 130.`,
 	fl.Var(cmdutil.NewDuration(&opts.TTL, 0), "ttl", "entry TTL, e.g. 30s; 0 means entries never expire")
 	fl.Float64Var(&opts.Rate, "rate", defaultRate, "requests per second: the simulated clock that --ttl runs on")
 	fl.Float64Var(&opts.Target, "target-hit-rate", defaultTarget, "hit rate to reach, 0–1")
-	fl.StringSliceVar(&opts.Policies, "policy", sim.DefaultPolicies, "eviction policies to compare: lru, sieve, s3fifo, arc, opt (lru and opt are always shown)")
+	fl.StringSliceVar(&opts.Policies, "policy", sim.DefaultPolicies, "eviction policies to compare: lru, sieve, s3fifo, arc, 2q, lirs, wtinylfu, opt (lru and opt are always shown)")
 	return cmd
 }
 

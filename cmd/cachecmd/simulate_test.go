@@ -149,7 +149,7 @@ func TestSimulateBadInput(t *testing.T) {
 		{"bad rate", []string{"--trace", good, "--rate", "-2"}, "--rate -2"},
 		{"bad target", []string{"--trace", good, "--target-hit-rate", "0"}, "--target-hit-rate 0"},
 		{"empty trace name", []string{"--trace", ""}, "--trace is empty"},
-		{"unknown policy", []string{"--trace", good, "--policy", "lru,lfu"}, `unknown policy "lfu": use lru, sieve, s3fifo, arc, opt`},
+		{"unknown policy", []string{"--trace", good, "--policy", "lru,lfu"}, `unknown policy "lfu": use lru, sieve, s3fifo, arc, 2q, lirs, wtinylfu, opt`},
 		{"policy with ttl", []string{"--trace", good, "--policy", "s3fifo", "--ttl", "1s"}, "--policy s3fifo with --ttl"},
 	}
 	for _, tt := range tests {

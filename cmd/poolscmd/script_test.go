@@ -1,7 +1,6 @@
 package poolscmd_test
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -13,7 +12,7 @@ import (
 	"time"
 
 	_ "github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
 	"github.com/resync-dev/resync/internal/testenv"
@@ -43,10 +42,10 @@ func TestScriptMixWeights(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			url := tt.url(t)
 			db := openDB(t, tt.driver, tt.dsn(url))
-			if err := db.exec(fmt.Sprintf(tt.createSQL, table)); err != nil {
+			if err := exec(db, fmt.Sprintf(tt.createSQL, table)); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { _ = db.exec("DROP TABLE " + table) })
+			t.Cleanup(func() { _ = exec(db, "DROP TABLE "+table) })
 
 			dir := t.TempDir()
 			ins := filepath.Join(dir, "insert.sql")
@@ -60,7 +59,7 @@ func TestScriptMixWeights(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			counts := map[string]int{}
-			err := db.each(fmt.Sprintf("SELECT kind, count(*), min(v), max(v) FROM %s GROUP BY kind", table), func(scan func(...any) error) error {
+			err := each(db, fmt.Sprintf("SELECT kind, count(*), min(v), max(v) FROM %s GROUP BY kind", table), func(scan func(...any) error) error {
 				var kind string
 				var n int
 				var lo, hi int64
@@ -93,60 +92,36 @@ func TestScriptMixWeights(t *testing.T) {
 	}
 }
 
-// testDB is the test's own client of a database (pgx for PostgreSQL,
-// database/sql for the others), outside resync's pools.
-type testDB struct {
-	exec func(q string) error
-	each func(q string, row func(scan func(...any) error) error) error
-}
-
-func openDB(t *testing.T, driver, dsn string) testDB {
+// openDB is the test's own client of a database, outside resync's pools
+// (database/sql with pgx's stdlib driver for PostgreSQL).
+func openDB(t *testing.T, driver, dsn string) *sql.DB {
 	t.Helper()
-	ctx := context.Background()
-	if driver == "pgx" {
-		c, err := pgx.Connect(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = c.Close(context.Background()) })
-		return testDB{
-			exec: func(q string) error { _, err := c.Exec(ctx, q); return err },
-			each: func(q string, row func(func(...any) error) error) error {
-				rows, err := c.Query(ctx, q)
-				if err != nil {
-					return err
-				}
-				defer rows.Close()
-				for rows.Next() {
-					if err := row(rows.Scan); err != nil {
-						return err
-					}
-				}
-				return rows.Err()
-			},
-		}
-	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	return testDB{
-		exec: func(q string) error { _, err := db.ExecContext(ctx, q); return err },
-		each: func(q string, row func(func(...any) error) error) error {
-			rows, err := db.QueryContext(ctx, q)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				if err := row(rows.Scan); err != nil {
-					return err
-				}
-			}
-			return rows.Err()
-		},
+	return db
+}
+
+func exec(db *sql.DB, q string) error {
+	_, err := db.Exec(q)
+	return err
+}
+
+// each calls row with the Scan of every row q returns.
+func each(db *sql.DB, q string, row func(scan func(...any) error) error) error {
+	rows, err := db.Query(q)
+	if err != nil {
+		return err
 	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // mysqlDSN turns mysql://user@host:port/db into the driver's DSN.
@@ -222,10 +197,10 @@ func TestRecommendScript(t *testing.T) {
 	url := testenv.PostgresURL(t)
 	table := fmt.Sprintf("resync_w19_rec_%d", time.Now().UnixNano())
 	db := openDB(t, "pgx", url)
-	if err := db.exec("CREATE TABLE " + table + " (v BIGINT)"); err != nil {
+	if err := exec(db, "CREATE TABLE "+table+" (v BIGINT)"); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = db.exec("DROP TABLE " + table) })
+	t.Cleanup(func() { _ = exec(db, "DROP TABLE "+table) })
 	ins := filepath.Join(t.TempDir(), "insert.sql")
 	write(t, ins, fmt.Sprintf("\\set v random(500, 599)\nBEGIN;\nINSERT INTO %s (v) VALUES (:v);\nCOMMIT;\n", table))
 
@@ -244,7 +219,7 @@ func TestRecommendScript(t *testing.T) {
 	}
 	var rows int
 	var lo, hi int64
-	err := db.each("SELECT count(*), coalesce(min(v), 0), coalesce(max(v), 0) FROM "+table, func(scan func(...any) error) error {
+	err := each(db, "SELECT count(*), coalesce(min(v), 0), coalesce(max(v), 0) FROM "+table, func(scan func(...any) error) error {
 		return scan(&rows, &lo, &hi)
 	})
 	if err != nil {

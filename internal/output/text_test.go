@@ -286,3 +286,44 @@ func TestWideKeepsParagraphs(t *testing.T) {
 		t.Errorf("--wide wrapped a paragraph:\n%s", got)
 	}
 }
+
+// TestBarChartValuesWrap: a bar chart whose per-row values do not fit the
+// width beside the narrowest bar wraps them onto lines of their own, every
+// value still shown; with room they stay on the bar's line.
+func TestBarChartValuesWrap(t *testing.T) {
+	chart := func(n int) *Chart {
+		c := &Chart{Kind: Bars, Title: "curve"}
+		for s := range n {
+			c.Series = append(c.Series, Series{Name: "POLICY" + string(rune('A'+s)),
+				Points: []Point{{Y: 0.5, Label: "1,000", Text: "50.0%"}, {Y: 0.9, Label: "10,000", Text: "90.0%"}}})
+		}
+		return c
+	}
+	tests := []struct {
+		name   string
+		series int
+		width  int
+		lines  int // lines of the chart, title included
+	}{
+		{"two series fit", 2, 80, 3},
+		{"seven series wrap", 7, 80, 5},
+		{"narrow: one value a line", 7, 40, 15},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := renderText(t, (&Doc{}).Add(chart(tt.series)), Options{Format: Text, Width: tt.width})
+			if w := widest(out); w > tt.width {
+				t.Errorf("widest line %d > %d:\n%s", w, tt.width, out)
+			}
+			for s := range tt.series {
+				name := "POLICY" + string(rune('A'+s))
+				if s > 0 && strings.Count(out, "("+name+" ") != 2 {
+					t.Errorf("%s shown %d times, want once per row:\n%s", name, strings.Count(out, "("+name+" "), out)
+				}
+			}
+			if got := len(strings.Split(strings.TrimRight(out, "\n"), "\n")); got != tt.lines {
+				t.Errorf("%d lines, want %d:\n%s", got, tt.lines, out)
+			}
+		})
+	}
+}

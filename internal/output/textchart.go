@@ -154,28 +154,34 @@ func interpolate(pts []Point, x float64) (float64, bool) {
 func writeBarChart(w *errWriter, c *Chart, o Options) {
 	th := o.Theme
 	first := c.Series[0].Points
-	labelW, valueW := 0, 0
-	values := make([]string, len(first))
-	textW := 0
+	labelW, textW := 0, 0
 	for _, p := range first {
+		labelW = max(labelW, ansi.StringWidth(p.Label))
 		textW = max(textW, ansi.StringWidth(p.Text))
 	}
+	// The values after each bar: its own, then every other series' in
+	// parentheses, wrapped onto lines of their own under the first when
+	// they would not fit o.Width beside the narrowest bar.
+	budget := o.Width - labelW - 6 - minBarW
+	values := make([][]string, len(first))
+	valueW := 0
 	for i, p := range first {
-		labelW = max(labelW, ansi.StringWidth(p.Label))
-		v := padLeft(p.Text, textW)
+		parts := []string{padLeft(p.Text, textW)}
 		for _, s := range c.Series[1:] {
 			if i < len(s.Points) && s.Points[i].Text != "" {
-				v += "  (" + s.Name + " " + s.Points[i].Text + ")"
+				parts = append(parts, "("+s.Name+" "+s.Points[i].Text+")")
 			}
 		}
-		values[i] = v
-		valueW = max(valueW, ansi.StringWidth(v))
+		values[i] = wrapParts(parts, budget)
+		for _, l := range values[i] {
+			valueW = max(valueW, ansi.StringWidth(l))
+		}
 	}
 	top := c.barTop()
 	if top <= 0 {
 		return
 	}
-	barW := min(max(o.Width-labelW-valueW-6, 10), 40)
+	barW := min(max(o.Width-labelW-valueW-6, minBarW), 40)
 	cells := func(v float64) int { return int(math.Round(min(max(v/top, 0), 1) * float64(barW))) }
 	legend := []string{"█ " + c.Series[0].Name}
 	if len(c.Series) > 1 {
@@ -207,8 +213,33 @@ func writeBarChart(w *errWriter, c *Chart, o Options) {
 			}
 			bar.WriteString(r)
 		}
-		w.line(padLeft(p.Label, labelW) + " │" + bar.String() + "│ " + values[i])
+		w.line(padLeft(p.Label, labelW) + " │" + bar.String() + "│ " + values[i][0])
+		for _, more := range values[i][1:] {
+			w.line(strings.Repeat(" ", labelW+barW+4) + more)
+		}
 	}
+}
+
+// minBarW is the narrowest bar area a bar chart draws.
+const minBarW = 10
+
+// wrapParts joins parts with two spaces into lines no wider than width
+// (a part wider than that gets a line of its own); width ≤ 0 means one line.
+func wrapParts(parts []string, width int) []string {
+	var lines []string
+	cur := ""
+	for _, p := range parts {
+		switch {
+		case cur == "":
+			cur = p
+		case width > 0 && ansi.StringWidth(cur)+2+ansi.StringWidth(p) > width:
+			lines = append(lines, cur)
+			cur = p
+		default:
+			cur += "  " + p
+		}
+	}
+	return append(lines, cur)
 }
 
 var sparkBlocks = []rune("▁▂▃▄▅▆▇█")

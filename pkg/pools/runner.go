@@ -164,6 +164,15 @@ func (r *runner[C]) Do(ctx context.Context) error {
 		err = r.drv.exec(opCtx, c.Value())
 		cancel()
 	}
+	return r.settle(ctx, c, err, true)
+}
+
+// settle records an operation's outcome and gives its connection back:
+// released when it is still good, destroyed when the driver says the error
+// broke it or the caller says it cannot be kept (left inside a
+// transaction, say). The error returned names the pool and the redacted
+// target.
+func (r *runner[C]) settle(ctx context.Context, c *Conn[C], err error, keep bool) error {
 	if err == nil {
 		r.pool.RecordOperation(nil)
 		c.Release()
@@ -173,7 +182,7 @@ func (r *runner[C]) Do(ctx context.Context) error {
 	if ctx.Err() == nil { // the caller's own cancel is not the target's fault
 		r.pool.RecordOperation(err)
 	}
-	if r.drv.broken(c.Value(), err) {
+	if !keep || r.drv.broken(c.Value(), err) {
 		c.Destroy()
 	} else {
 		c.Release()

@@ -61,21 +61,7 @@ func (r *runner[C]) DoStatements(ctx context.Context, stmts []Stmt, done func(in
 	opCtx, cancel := context.WithTimeout(ctx, r.opts.opTimeout())
 	keep, err := d.execStmts(opCtx, c.Value(), stmts, done)
 	cancel()
-	if err == nil {
-		r.pool.RecordOperation(nil)
-		c.Release()
-		return nil
-	}
-	err = fmt.Errorf("pool %s: operation on %s: %w", r.pool.name, r.target, redactErr(err))
-	if ctx.Err() == nil {
-		r.pool.RecordOperation(err)
-	}
-	if !keep || r.drv.broken(c.Value(), err) {
-		c.Destroy()
-	} else {
-		c.Release()
-	}
-	return err
+	return r.settle(ctx, c, err, keep)
 }
 
 func (d *postgres) placeholder() string { return PlaceholderDollar }

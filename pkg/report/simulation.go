@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -57,10 +58,60 @@ func BuildSimulation(source string, ttl time.Duration, rate float64, res *sim.Re
 			Point:           p,
 			EfficiencyScore: score,
 			Rating:          Rating(score),
-			Recommendations: CacheRecommendations(fmt.Sprintf("capacity %d", p.Capacity), st, advice),
+			Recommendations: simulationAdvice(CacheRecommendations(fmt.Sprintf("capacity %d", p.Capacity), st, advice), p, res),
 		})
 	}
 	return out
+}
+
+// nearBest is how close to the best hit rate any cache reaches on the trace
+// (an unbounded one: each key misses once) a capacity's hit rate must be
+// for capacity advice to stay silent: 0.5 point.
+const nearBest = 0.005
+
+// simulationAdvice turns the cache rules' output for one simulated
+// capacity into at most one capacity recommendation, as a reader of the
+// table expects one line per row:
+//   - none when more capacity cannot help: the capacity already holds every
+//     distinct key, or its hit rate is within 0.5 point of the unbounded
+//     cache's (the misses left are first accesses, and the evictions those
+//     of keys never asked for again);
+//   - otherwise the low-hit-rate and high-eviction findings merge into one,
+//     at the higher severity, with a single ASYNC_CACHE_MAX_ITEMS: the
+//     capacity the curve says reaches the target when it is larger, else
+//     double, never more than the trace's distinct keys.
+//
+// Other rules (the memory bound) pass through unchanged.
+func simulationAdvice(recs []Recommendation, p sim.Point, res *sim.Result) []Recommendation {
+	var capRecs []Recommendation
+	out := []Recommendation{}
+	for _, r := range recs {
+		if r.ID == RuleCacheLowHitRate || r.ID == RuleCacheHighEviction {
+			capRecs = append(capRecs, r)
+		} else {
+			out = append(out, r)
+		}
+	}
+	if len(capRecs) == 0 || p.Capacity >= res.DistinctKeys || p.HitRate >= res.MaxHitRate-nearBest {
+		return out
+	}
+	n := 2 * p.Capacity
+	if res.CapacityForTarget > p.Capacity {
+		n = res.CapacityForTarget
+	}
+	n = min(n, res.DistinctKeys)
+	one := capRecs[0]
+	one.Evidence = maps.Clone(one.Evidence)
+	for _, r := range capRecs[1:] {
+		if r.Severity == SeverityWarning {
+			one.Severity = SeverityWarning
+		}
+		one.Message += " " + r.Message
+		maps.Copy(one.Evidence, r.Evidence)
+	}
+	one.Suggestion = fmt.Sprintf("ASYNC_CACHE_MAX_ITEMS=%d", n)
+	one.Evidence["suggested_max_items"] = float64(n)
+	return append([]Recommendation{one}, out...)
 }
 
 // simulatedStats are the cache.Stats a cache of that capacity would report
@@ -196,6 +247,8 @@ func policyTitle(name string) string {
 		return "S3-FIFO"
 	case sim.PolicyARC:
 		return "ARC"
+	case sim.PolicyWTinyLFU:
+		return "W-TinyLFU"
 	}
 	return strings.ToUpper(name)
 }

@@ -9,15 +9,18 @@ import (
 
 // Policy names accepted by Config.Policies and `cache simulate --policy`.
 const (
-	PolicyLRU    = "lru"
-	PolicySIEVE  = "sieve"
-	PolicyS3FIFO = "s3fifo"
-	PolicyARC    = "arc"
-	PolicyOpt    = "opt"
+	PolicyLRU      = "lru"
+	PolicySIEVE    = "sieve"
+	PolicyS3FIFO   = "s3fifo"
+	PolicyARC      = "arc"
+	Policy2Q       = "2q"
+	PolicyLIRS     = "lirs"
+	PolicyWTinyLFU = "wtinylfu"
+	PolicyOpt      = "opt"
 )
 
 // Policies lists every policy name, in the order tables show them.
-var Policies = []string{PolicyLRU, PolicySIEVE, PolicyS3FIFO, PolicyARC, PolicyOpt}
+var Policies = []string{PolicyLRU, PolicySIEVE, PolicyS3FIFO, PolicyARC, Policy2Q, PolicyLIRS, PolicyWTinyLFU, PolicyOpt}
 
 // DefaultPolicies are simulated when none is asked for.
 var DefaultPolicies = []string{PolicyLRU, PolicyOpt}
@@ -75,11 +78,18 @@ func newPolicy(name string, distinct, capacity int) cachePolicy {
 		return newS3FIFO(distinct, capacity)
 	case PolicyARC:
 		return newARC(distinct, capacity)
+	case Policy2Q:
+		return newTwoQ(distinct, capacity)
+	case PolicyLIRS:
+		return newLIRS(distinct, capacity)
+	case PolicyWTinyLFU:
+		return newWTinyLFU(distinct, capacity)
 	}
 	panic("sim: no replay for policy " + name)
 }
 
-// PolicyHits replays ids through the named policy (sieve, s3fifo or arc)
+// PolicyHits replays ids through the named policy (sieve, s3fifo, arc, 2q,
+// lirs or wtinylfu)
 // at capacity items and returns its hits.
 func PolicyHits(name string, ids []int32, distinct, capacity int) int64 {
 	hits, _ := policyHits(context.Background(), name, ids, distinct, capacity)

@@ -28,6 +28,23 @@ func TestPolicies(t *testing.T) {
 		// cap 2: exercises cases I–IV, p up to 1 and back to 0.
 		{"arc ghost hits", PolicyARC, 2, []int32{1, 2, 1, 3, 2, 1, 3, 1}, "mmhmmmmh"},
 		{"arc scan does not flush T2", PolicyARC, 2, []int32{1, 1, 2, 3, 4, 5, 1}, "mhmmmmh"},
+		// cap 4, Kin 1, Kout 2: A1in's tail goes to A1out while A1in holds
+		// more than Kin; 1 and 2, back from A1out, go to Am; 1 hits there.
+		{"2q a1out to am", Policy2Q, 4, []int32{1, 2, 3, 4, 5, 1, 6, 1, 2}, "mmmmmmmhm"},
+		// cap 2, Kin 1, Kout 1: a hit in A1in moves nothing; once A1in holds
+		// only Kin, Am's tail (1) is evicted for good, not to A1out.
+		{"2q am evicts without a ghost", Policy2Q, 2, []int32{1, 2, 1, 3, 1, 3, 2, 1}, "mmhmmhmm"},
+		// cap 3: 2 LIR slots, 1 resident HIR. 3 and 4 enter as HIR; 3 comes
+		// back while its entry is still in S (non-resident), becomes LIR and
+		// demotes 1 (the bottom LIR) to Q; 1 hits there; 2's hit at the bottom
+		// prunes 4; 1, evicted again while in S, comes back as LIR; 3, now
+		// in Q, hits.
+		{"lirs irr promotes", PolicyLIRS, 3, []int32{1, 2, 3, 4, 3, 1, 2, 4, 1, 3}, "mmmmmhhmmh"},
+		// cap 4: window 1, main 3. 1 is asked three times, so when the scan
+		// 4, 5, 6, 7 meets a full main cache each newcomer (seen once) loses
+		// to the victim; 1, promoted to protected on its hit, stays.
+		{"wtinylfu admission keeps the frequent", PolicyWTinyLFU, 4, []int32{1, 1, 1, 2, 3, 4, 5, 1, 6, 7, 1}, "mhhmmmmhmmh"},
+		{"lirs scan keeps the lir set", PolicyLIRS, 3, []int32{1, 1, 2, 2, 3, 4, 5, 6, 1, 2}, "mhmhmmmmhh"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,5 +169,32 @@ func TestRunPolicies(t *testing.T) {
 	res, err = Run(t.Context(), Config{Keys: keys, Capacities: []int{10}, Policies: DefaultPolicies})
 	if err != nil || res.Points[0].Policies != nil {
 		t.Errorf("default policies: %v, %+v; want no extra policy", err, res.Points)
+	}
+}
+
+// TestCMSketch: conservative counts saturate at 15 and halve every
+// 10 × capacity additions.
+func TestCMSketch(t *testing.T) {
+	s := newCMSketch(10) // halves every 100 additions
+	for range 5 {
+		s.add(7)
+	}
+	if got := s.estimate(7); got != 5 {
+		t.Fatalf("estimate after 5 adds = %d, want 5", got)
+	}
+	if got := s.estimate(8); got != 0 {
+		t.Fatalf("estimate of an absent key = %d, want 0", got)
+	}
+	for range 20 {
+		s.add(7)
+	}
+	if got := s.estimate(7); got != 15 {
+		t.Fatalf("estimate after 25 adds = %d, want 15 (4-bit)", got)
+	}
+	for i := range 75 { // the 100th addition halves
+		s.add(uint64(1000 + i))
+	}
+	if got := s.estimate(7); got != 7 {
+		t.Fatalf("estimate after the halving = %d, want 7", got)
 	}
 }
