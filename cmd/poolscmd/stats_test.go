@@ -3,6 +3,7 @@ package poolscmd_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -470,8 +471,9 @@ func TestStatsWarmupInNoFigure(t *testing.T) {
 			var out struct {
 				Pools map[string]struct {
 					Metrics struct {
-						Operations   uint64 `json:"operations"`
-						AcquireCount uint64 `json:"acquire_count"`
+						Operations   uint64  `json:"operations"`
+						AcquireCount uint64  `json:"acquire_count"`
+						Throughput   float64 `json:"throughput_per_s"`
 					} `json:"metrics"`
 				} `json:"connection_pools"`
 				Caches map[string]struct {
@@ -497,7 +499,9 @@ func TestStatsWarmupInNoFigure(t *testing.T) {
 				}
 				toPool = w.Cache.Misses
 			}
-			for name, got := range map[string]uint64{"operations": pool.Operations, "acquire_count": pool.AcquireCount} {
+			// The window is exactly 1s: the pool's throughput is its operations.
+			for name, got := range map[string]uint64{"operations": pool.Operations, "acquire_count": pool.AcquireCount,
+				"throughput_per_s × 1s": uint64(math.Round(pool.Throughput))} {
 				if got+conc < toPool || got > toPool+conc {
 					t.Errorf("pool %s %d, workload %d to the pool: want them equal within %d in flight", name, got, toPool, conc)
 				}

@@ -90,10 +90,10 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 		in.Pools[i].Stall = report.StallOf(res)
 		// A pool behind the cache sees only the misses: its figures are
 		// the pool's own, not the workload's (which count cache hits).
+		in.Pools[i].Throughput = res.PoolThroughput()
 		if res.Cache == nil {
 			in.Pools[i].LatencyMs = latency(res.Latency)
 			in.Pools[i].LatencyHistogram = res.LatencyHistogram
-			in.Pools[i].Throughput = res.Throughput
 		}
 	}
 	rep := report.Build(in)
