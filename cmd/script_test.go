@@ -26,9 +26,14 @@ func TestMain(m *testing.M) {
 // [!env:RESYNC_TEST_POSTGRES_URL] skip to need a real server. TRACES points at
 // the shared key traces when they are present.
 func TestScripts(t *testing.T) {
+	testscript.Run(t, scriptParams(filepath.Join("..", "testdata", "script")))
+}
+
+// scriptParams are the testscript parameters of the scripts in dir.
+func scriptParams(dir string) testscript.Params {
 	traces, _ := filepath.Abs(filepath.Join("..", "..", "shared", "traces"))
-	testscript.Run(t, testscript.Params{
-		Dir:                 filepath.Join("..", "testdata", "script"),
+	return testscript.Params{
+		Dir:                 dir,
 		RequireExplicitExec: false,
 		Cmds:                servetest.Cmds(), // freeport, httpget (serve scripts)
 		// [env:NAME] holds when NAME is set and not empty in the script's
@@ -60,5 +65,5 @@ func TestScripts(t *testing.T) {
 			}
 			return nil
 		},
-	})
+	}
 }

@@ -1,6 +1,7 @@
 package cachecmd
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,14 +11,19 @@ import (
 )
 
 // TestSimulateJSONMatchesSchema: simulate -o json, exact (stack distance)
-// and replayed with a TTL, conforms to simulation.schema.json.
+// replayed with a TTL and sampled (SHARDS), conforms to simulation.schema.json.
 func TestSimulateJSONMatchesSchema(t *testing.T) {
 	for _, args := range [][]string{
 		{"--dist", "zipf", "--keys", "500", "--requests", "5000", "--sweep", "4"},
 		{"--dist", "hotset", "--keys", "500", "--requests", "5000", "--capacity", "50,200", "--ttl", "2s", "--rate", "500"},
 		{"--dist", "zipf", "--keys", "500", "--requests", "5000", "--capacity", "50,200", "--policy", "lru,sieve,s3fifo,arc,opt"},
+		{"--trace", "-", "--capacity", "2,20", "--sample-keys", "64"}, // 200 keys: sampled, with errors
 	} {
-		out, stderr, err := run(t, cmdutil.FormatJSON, false, "", append([]string{"simulate"}, args...)...)
+		var stdin strings.Builder
+		for i := range 5000 {
+			fmt.Fprintf(&stdin, "%d\n", (i*7919)%200)
+		}
+		out, stderr, err := run(t, cmdutil.FormatJSON, false, stdin.String(), append([]string{"simulate"}, args...)...)
 		if err != nil {
 			t.Fatalf("simulate %s: %v\n%s", strings.Join(args, " "), err, stderr)
 		}

@@ -59,6 +59,9 @@ type SimulateOptions struct {
 	Rate       float64
 	Target     float64
 	Policies   []string
+	SampleKeys int     // fixed-size SHARDS sample
+	SampleRate float64 // fixed-rate SHARDS
+	Exact      bool    // never sample
 
 	// set by validate
 	capacities []int
@@ -110,6 +113,14 @@ gzip, zstd and xz are detected by their magic bytes. --format picks the form:
 A trace over 100,000,000 distinct keys or 500,000,000 requests is refused
 (exit 2) before it can exhaust memory.
 
+Long traces are sampled: past 20,000,000 requests (and from the start with
+--sample-keys or --sample-rate) the LRU curve is a SHARDS estimate
+(Waldspurger et al., FAST 2015) from a hashed sample of the keys — by
+default at most 65,536 of them, so memory stays about 5 MiB however long
+the trace — each hit rate shown with its standard error (from 4 disjoint
+samples). A sample that holds every key is exact. There is no optimal hit
+rate then, and no other policy: --exact reads the whole trace instead.
+
 Without --ttl, hit rates are those of an exact LRU, for all capacities in one
 pass; resync's cache stays within 0.5 point of it (its tests check this on
 real traces), and the capacity for the target is exact. With --ttl, the trace
@@ -125,6 +136,7 @@ partial, and exits 130.`,
 		Example: `  resync cache simulate --trace keys.txt.gz --capacity 1000,10000,100000
   resync cache simulate --trace access.csv.zst --format csv --columns key=2,size=3
   resync cache simulate --trace keys.txt --capacity 1k,10k --policy lru,sieve,s3fifo,arc,opt
+  resync cache simulate --trace keys.txt.gz --capacity 1k,10k,100k --sample-keys 16384
   zcat keys.gz | resync cache simulate --trace - --sweep 30 -o json
   resync cache simulate --dist zipf --keys 1000000 --requests 5000000 --zipf-s 0.9
   resync cache simulate --dist hotset --capacity 20k --ttl 30s --rate 2000`,
@@ -160,6 +172,9 @@ partial, and exits 130.`,
 	fl.Var(cmdutil.NewDuration(&opts.TTL, 0), "ttl", "entry TTL, e.g. 30s; 0 means entries never expire")
 	fl.Float64Var(&opts.Rate, "rate", defaultRate, "requests per second: the simulated clock that --ttl runs on")
 	fl.Float64Var(&opts.Target, "target-hit-rate", defaultTarget, "hit rate to reach, 0–1")
+	fl.IntVar(&opts.SampleKeys, "sample-keys", 0, fmt.Sprintf("estimate the LRU curve from a SHARDS sample of at most this many keys (at least %d)", sim.MinSampleKeys))
+	fl.Float64Var(&opts.SampleRate, "sample-rate", 0, "estimate the LRU curve from a SHARDS sample of this share of the keys, e.g. 0.01")
+	fl.BoolVar(&opts.Exact, "exact", false, fmt.Sprintf("never sample: read the whole trace however long (exact LRU, the optimum and --policy); without it traces over %s requests are sampled", "20,000,000"))
 	fl.StringSliceVar(&opts.Policies, "policy", sim.DefaultPolicies, "eviction policies to compare: lru, sieve, s3fifo, arc, 2q, lirs, wtinylfu, opt (lru and opt are always shown)")
 	return cmd
 }
@@ -192,11 +207,31 @@ func (o *SimulateOptions) validate() error {
 	case !(o.Target > 0 && o.Target <= 1):
 		return cmdutil.Usagef("--target-hit-rate %v: give a hit rate above 0 and at most 1, e.g. 0.7", o.Target)
 	}
+	sampled := o.SampleKeys != 0 || o.SampleRate != 0
+	switch {
+	case o.SampleKeys != 0 && o.SampleRate != 0:
+		return cmdutil.Usagef("--sample-keys and --sample-rate both given: a sample has a fixed size or a fixed rate, not both")
+	case o.Exact && sampled:
+		return cmdutil.Usagef("--exact with --sample-keys or --sample-rate: choose the exact curve or a sample")
+	case o.SampleKeys != 0 && (o.SampleKeys < sim.MinSampleKeys || o.SampleKeys > maxCapacity):
+		return cmdutil.Usagef("--sample-keys %d: sample between %d and %d keys (65536 is a good start)", o.SampleKeys, sim.MinSampleKeys, maxCapacity)
+	case o.SampleRate != 0 && !(o.SampleRate > 0 && o.SampleRate <= 1):
+		return cmdutil.Usagef("--sample-rate %v: give a share of the keys above 0 and at most 1, e.g. 0.01", o.SampleRate)
+	case sampled && o.distSet:
+		return cmdutil.Usagef("--sample-keys and --sample-rate sample a --trace; a --dist workload is simulated exactly")
+	case sampled && o.TTL > 0:
+		return cmdutil.Usagef("--sample-keys and --sample-rate estimate the LRU curve without expiry: drop --ttl")
+	}
 	pols, err := sim.ParsePolicies(o.Policies)
 	if err != nil {
 		return cmdutil.Usagef("--policy: %v", err)
 	}
 	o.policies = pols
+	for _, p := range pols {
+		if sampled && p != sim.PolicyLRU && p != sim.PolicyOpt {
+			return cmdutil.Usagef("--policy %s with a sample: %s is replayed over the whole trace; drop --sample-* or keep --policy lru", p, p)
+		}
+	}
 	for _, p := range pols {
 		if o.TTL > 0 && p != sim.PolicyLRU && p != sim.PolicyOpt {
 			return cmdutil.Usagef("--policy %s with --ttl: %s is simulated without expiry; drop --ttl or keep --policy lru,opt", p, p)
@@ -248,56 +283,83 @@ func parseCapacity(s string) (int, error) {
 	return n * mult, nil
 }
 
-// loadTrace reads the trace or generates the workload: one of the two
-// results is set. Trace problems are usage errors: the input is the user's.
-func (o *SimulateOptions) loadTrace() (*sim.Trace, []uint64, string, error) {
+// sampling says whether and how a trace may be sampled: above is the
+// length past which it is (0: from the start; -1: never).
+func (o *SimulateOptions) sampling() (above int, cfg sim.SampleConfig, reason string) {
+	switch {
+	case o.SampleKeys > 0:
+		return 0, sim.SampleConfig{MaxKeys: o.SampleKeys}, "--sample-keys " + strconv.Itoa(o.SampleKeys)
+	case o.SampleRate > 0:
+		return 0, sim.SampleConfig{Rate: o.SampleRate}, fmt.Sprintf("--sample-rate %g", o.SampleRate)
+	case o.Exact || o.TTL > 0 || len(o.policies) > 2 || (len(o.policies) == 2 && o.policies[1] != sim.PolicyOpt):
+		return -1, sim.SampleConfig{}, "" // these need the whole trace
+	}
+	return sim.DefaultSampleAbove, sim.SampleConfig{MaxKeys: sim.DefaultSampleKeys},
+		"the trace is longer than 20,000,000 requests (--exact reads it whole)"
+}
+
+// loadTrace reads the trace or generates the workload: one of the three
+// results is set (a sampler for a sampled trace). Trace problems are usage
+// errors: the input is the user's.
+func (o *SimulateOptions) loadTrace(ctx context.Context) (*sim.Trace, *sim.Sampler, []uint64, string, error) {
 	if o.traceSet {
 		tr, closeTrace, err := sim.OpenReader(o.Trace, o.IO.In, sim.ReaderOptions{Format: o.Format, Columns: o.columns})
 		var t *sim.Trace
+		var sampler *sim.Sampler
 		if err == nil {
-			t, err = sim.ReadAll(tr, 0, 0)
+			if above, cfg, _ := o.sampling(); above < 0 {
+				t, err = sim.ReadAll(tr, 0, 0)
+			} else {
+				t, sampler, err = sim.ReadOrSample(ctx, tr, above, cfg)
+			}
 			closeTrace()
+		}
+		if sampler != nil && ctx.Err() != nil {
+			err = nil // interrupted while sampling: print what was read
 		}
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return nil, nil, "", cmdutil.Usagef("--trace %s: no such file: check the path (\"-\" reads stdin)", o.Trace)
+			return nil, nil, nil, "", cmdutil.Usagef("--trace %s: no such file: check the path (\"-\" reads stdin)", o.Trace)
 		case errors.Is(err, fs.ErrPermission):
-			return nil, nil, "", cmdutil.Usagef("--trace %s: permission denied: make the file readable", o.Trace)
+			return nil, nil, nil, "", cmdutil.Usagef("--trace %s: permission denied: make the file readable", o.Trace)
 		case errors.Is(err, sim.ErrEmptyTrace):
-			return nil, nil, "", cmdutil.Usagef("--trace %s has no keys: check --format (now %s)", o.Trace, o.Format)
+			return nil, nil, nil, "", cmdutil.Usagef("--trace %s has no keys: check --format (now %s)", o.Trace, o.Format)
 		case errors.Is(err, sim.ErrTooLarge):
-			return nil, nil, "", cmdutil.Usagef("--trace: %v: sample the trace (e.g. keep the keys whose hash falls in 1/10) or split it", err)
+			return nil, nil, nil, "", cmdutil.Usagef("--trace: %v: estimate it from a sample instead: drop --exact, or add --sample-keys 65536", err)
 		case err != nil:
 			var pe *fs.PathError
 			if errors.As(err, &pe) {
-				return nil, nil, "", cmdutil.Usagef("--trace %s: %v: give a readable trace file", o.Trace, pe.Err)
+				return nil, nil, nil, "", cmdutil.Usagef("--trace %s: %v: give a readable trace file", o.Trace, pe.Err)
 			}
-			return nil, nil, "", cmdutil.Usagef("--trace: %v", err)
+			return nil, nil, nil, "", cmdutil.Usagef("--trace: %v", err)
 		}
 		name := o.Trace
 		if name == "-" {
 			name = "stdin"
 		}
-		return t, nil, "trace " + name, nil
+		return t, sampler, nil, "trace " + name, nil
 	}
 	keys, err := sim.Generate(sim.Workload{Dist: o.Dist, Keys: o.Keys, Requests: o.Requests, ZipfS: o.ZipfS, Seed: o.Seed})
 	if err != nil {
-		return nil, nil, "", cmdutil.Usagef("%v", err)
+		return nil, nil, nil, "", cmdutil.Usagef("%v", err)
 	}
 	desc := fmt.Sprintf("%s workload, %d keys", o.Dist, o.Keys)
 	if o.Dist == sim.DistZipf {
 		desc += fmt.Sprintf(", s=%g", o.ZipfS)
 	}
-	return nil, keys, desc, nil
+	return nil, nil, keys, desc, nil
 }
 
 // runSimulate loads the keys, simulates every capacity and prints the
 // result. Interrupted, it prints the capacities finished so far, marked
 // partial, and returns context.Canceled (exit 130).
 func runSimulate(ctx context.Context, o *SimulateOptions) error {
-	trace, keys, source, err := o.loadTrace()
+	trace, sampler, keys, source, err := o.loadTrace(ctx)
 	if err != nil {
 		return err
+	}
+	if sampler != nil {
+		return o.printSampled(ctx, sampler, source)
 	}
 	requests, distinct := len(keys), 0
 	if trace != nil {
@@ -321,4 +383,25 @@ func runSimulate(ctx context.Context, o *SimulateOptions) error {
 		return perr
 	}
 	return err // nil, or the interruption
+}
+
+// printSampled prints the SHARDS estimate at the asked capacities, or a
+// sweep up to the estimated distinct keys.
+func (o *SimulateOptions) printSampled(ctx context.Context, s *sim.Sampler, source string) error {
+	caps := o.capacities
+	if len(caps) == 0 {
+		caps = sim.SweepCapacities(s.DistinctKeys(), o.Sweep)
+	}
+	res := s.Result(caps, o.Target)
+	res.Partial = ctx.Err() != nil
+	_, cfg, reason := o.sampling()
+	kind := "fixed-size"
+	if cfg.Rate > 0 {
+		kind = "fixed-rate"
+	}
+	if perr := o.Printer.Print(report.BuildSampledSimulation(source, res,
+		report.Sampling{Kind: kind, MaxKeys: cfg.MaxKeys, Reason: reason})); perr != nil {
+		return perr
+	}
+	return ctx.Err()
 }

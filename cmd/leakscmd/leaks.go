@@ -78,7 +78,7 @@ a target could not be inspected, after printing the report.`
 
 const examples = `  resync leaks --db postgres://app@db:5432/app
   resync leaks --max-lifetime 30m --db postgres://app@db/app --db mysql://app@db2:3306/shop --redis redis://cache:6379
-  resync leaks --max-lifetime 3600 --fail-on-leaks -o json        # targets from DATABASE_URL / REDIS_URL
+  DATABASE_URL=postgres://app@db/app resync leaks --max-lifetime 3600 --fail-on-leaks -o json  # target from the environment
   resync leaks --watch 2m --interval 10s --redis redis://cache:6379  # flag clients whose connection count keeps growing`
 
 // New returns the "leaks" command.

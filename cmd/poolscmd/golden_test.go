@@ -63,7 +63,7 @@ func TestRecommendGolden(t *testing.T) {
 			io, _, out, _ := cmdutil.Test()
 			o := &RecommendOptions{IO: io, Printer: &cmdutil.Printer{IO: io, Format: format}}
 			started := time.Date(2026, 1, 15, 10, 30, 0, 0, time.UTC)
-			if err := renderRecommend(o, fixture(), started, false); err != nil {
+			if err := o.Printer.Print(sizingResult(fixture(), started, false, false)); err != nil {
 				t.Fatal(err)
 			}
 			if bytes.Contains(out.Bytes(), []byte("s3cret")) {

@@ -32,6 +32,8 @@ law), capped by the server's own connection limit.
 
 Targets come from --db, --redis and --http, or from the configuration
 (DATABASE_URL, REDIS_URL, RESYNC_HTTP_URL, the [default.TARGETS] table).
+With none configured, both run against the embedded targets (SQLite, an
+in-process Redis, loopback HTTP), as "resync report" does, and say so.
 Pool settings come from the CONNECTION_POOL table (DB_POOL_*, REDIS_POOL_*,
 HTTP_POOL_*).`,
 		Example: `  resync pools stats --db postgres://app@localhost/app --duration 30s

@@ -15,6 +15,7 @@ import (
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/target"
+	"github.com/resync-dev/resync/pkg/threshold"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
 )
 
@@ -25,6 +26,7 @@ type RecommendOptions struct {
 	Now     func() time.Time
 
 	Targets      []poolTarget
+	Embedded     bool // the targets are the embedded ones: none was configured
 	Op           opFlags
 	WaitP99      time.Duration
 	ExpectedRate float64
@@ -33,6 +35,8 @@ type RecommendOptions struct {
 	StepDuration time.Duration
 	Concurrency  int // 0: twice the largest size in the sweep
 	OpTimeout    time.Duration
+	// Checks are the --threshold checks on each pool's recommended size.
+	Checks []threshold.Threshold
 }
 
 // newRecommendCmd parses and checks the flags into RecommendOptions; runF
@@ -89,11 +93,19 @@ listed as failed with no figures, and the exit code is 1.
 Arguments select what to sweep: pool names ("database", "redis", "http2")
 filter the configured targets; URLs add targets of their kind. Output: the
 sweep table, the chart, the recommendation with its evidence and the
-settings to paste; JSON and Markdown too.`,
+settings to paste; JSON and Markdown too.
+
+--threshold 'SUBJECT.METRIC OP VALUE' (repeatable) checks the figures of the
+sweep step at each pool's recommended max (acquire_p99 from its wait check
+at the expected rate), e.g. '*.throughput>1000', 'database.p99<20ms'; a
+failing check, or one with no figure (no recommendation, unreachable), exits
+3, ahead of exit 1. Metrics: p50, p99, acquire_p99, error_rate, throughput,
+utilization (docs/thresholds.md).`,
 		Example: `  resync pools recommend --db postgres://app@localhost/app
   resync pools recommend redis://localhost:6379 --expected-rate 20000
   resync pools recommend database --instances 4 --wait-p99 50ms -o json
-  resync pools recommend --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3`,
+  resync pools recommend --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3
+  resync pools recommend --db postgres://app@localhost/app --threshold '*.throughput>1000' --threshold '*.error_rate<1%'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := wl.Check(); err != nil {
 				return err
@@ -106,18 +118,27 @@ settings to paste; JSON and Markdown too.`,
 			if err != nil {
 				return err
 			}
+			if opts.Checks, err = wl.Thresholds(cfg.Workload.Thresholds); err != nil {
+				return err
+			}
 			names, err := addURLArgs(cfg, args)
 			if err != nil {
 				return err
 			}
+			if err := opts.Op.validate(); err != nil {
+				return err
+			}
+			stop, emb, err := withEmbedded(cmd.Context(), f.IO, cfg)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			opts.Embedded = emb
 			ts, err := targetsFrom(cfg)
 			if err != nil {
 				return err
 			}
 			if opts.Targets, err = selectTargets(ts, names); err != nil {
-				return err
-			}
-			if err := opts.Op.validate(); err != nil {
 				return err
 			}
 			opts.WaitP99, opts.StepDuration = waitP99, step
@@ -135,7 +156,7 @@ settings to paste; JSON and Markdown too.`,
 	fl.IntVar(&opts.Instances, "instances", 1, "instances of the service sharing the server: each gets limit / N connections at most")
 	fl.Float64Var(&opts.Headroom, "headroom", sizing.DefaultHeadroom, "factor over the Little's-law minimum")
 	fl.Var(cmdutil.NewDuration(&step, sizing.DefaultStepDuration), "step-duration", "measured time of each sweep step")
-	wl.Register(fl, cmdutil.WorkloadConcurrency|cmdutil.WorkloadOpTimeout)
+	wl.Register(fl, cmdutil.WorkloadConcurrency|cmdutil.WorkloadOpTimeout|cmdutil.WorkloadThreshold)
 	fl.Lookup("concurrency").Usage = "workers of the saturating load (0: twice the largest size in the sweep)"
 	opts.Op.register(fl)
 	return cmd
@@ -275,12 +296,17 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 		r.result = res
 	}
 	prog.done()
-	if err := renderRecommend(o, runs, started, ctx.Err() != nil); err != nil {
+	result := sizingResult(runs, started, ctx.Err() != nil, o.Embedded)
+	result.CheckThresholds(o.Checks)
+	if err := o.Printer.Print(result); err != nil {
 		return err
 	}
+	thresholdErr := cmdutil.ThresholdFailure(result.Thresholds)
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
+	case thresholdErr != nil:
+		return thresholdErr
 	case len(unreachable)+len(failed) > 0:
 		return fmt.Errorf("%s", failedAtStart(len(o.Targets), unreachable, failed))
 	}

@@ -9,7 +9,7 @@ import (
 
 // sizingResult hands the sweep's runs to pkg/report, which builds the
 // command's result (recommendations, settings) and presents it.
-func sizingResult(runs []*recommendRun, started time.Time, partial bool) *report.Sizing {
+func sizingResult(runs []*recommendRun, started time.Time, partial, embedded bool) *report.Sizing {
 	in := make([]report.SizingInput, 0, len(runs))
 	for _, r := range runs {
 		tg := report.Target{Name: r.t.Name, Kind: string(r.t.Kind), URL: r.t.Redacted(), Reachable: r.err == nil}
@@ -22,9 +22,7 @@ func sizingResult(runs []*recommendRun, started time.Time, partial bool) *report
 		in = append(in, report.SizingInput{Target: tg, ConfiguredMin: r.t.Pool.MinSize, ConfiguredMax: r.t.Pool.MaxSize,
 			Notes: r.notes, Result: r.result})
 	}
-	return report.BuildSizing(started, partial, in)
-}
-
-func renderRecommend(o *RecommendOptions, runs []*recommendRun, started time.Time, partial bool) error {
-	return o.Printer.Print(sizingResult(runs, started, partial))
+	s := report.BuildSizing(started, partial, in)
+	s.Embedded = embedded
+	return s
 }

@@ -119,7 +119,7 @@ func TestRecommendUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no targets", nil, []string{"pools", "recommend"}, "no targets"},
+		{"unknown embedded pool", nil, []string{"pools", "recommend", "nosuch"}, `no pool named "nosuch": the configured pools are database, redis, http`},
 		{"instances 0", nil, []string{"pools", "recommend", "--http", "http://h/", "--instances", "0"}, "--instances 0"},
 		{"negative rate", nil, []string{"pools", "recommend", "--http", "http://h/", "--expected-rate", "-1"}, "--expected-rate -1"},
 		{"headroom below 1", nil, []string{"pools", "recommend", "--http", "http://h/", "--headroom", "0.5"}, "--headroom 0.5"},

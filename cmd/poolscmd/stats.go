@@ -14,6 +14,7 @@ import (
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
+	"github.com/resync-dev/resync/pkg/threshold"
 	"github.com/resync-dev/resync/pkg/workload"
 )
 
@@ -28,7 +29,7 @@ const DefaultWarmup = time.Second
 // statsWorkload are the workload flags "pools stats" takes.
 const statsWorkload = cmdutil.WorkloadDuration | cmdutil.WorkloadWarmup | cmdutil.WorkloadConcurrency |
 	cmdutil.WorkloadRate | cmdutil.WorkloadRequests | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed |
-	cmdutil.WorkloadOpTimeout
+	cmdutil.WorkloadOpTimeout | cmdutil.WorkloadThreshold
 
 // StatsOptions are the validated inputs of one "pools stats" run.
 type StatsOptions struct {
@@ -37,6 +38,7 @@ type StatsOptions struct {
 	Now     func() time.Time
 
 	Targets     []poolTarget
+	Embedded    bool // the targets are the embedded ones: none was configured
 	Op          opFlags
 	Duration    time.Duration // 0 with Requests: bounded by Requests only
 	Warmup      time.Duration
@@ -52,6 +54,9 @@ type StatsOptions struct {
 	Keys     int
 	Dist     string
 	Seed     uint64
+
+	// Checks are the --threshold checks on the final figures.
+	Checks []threshold.Threshold
 }
 
 // newStatsCmd parses and checks the flags into StatsOptions; runF replaces
@@ -92,11 +97,18 @@ still run (exit 1); one that fails mid-run shows as errors. Fail fast: when
 the first 20 operations against a target all fail with the same error (bad
 SQL, an unknown command, a rejected login; not timeouts, refusals or resets),
 that target's run stops at once, the server's message is printed once, the
-target is listed as failed with no figures, and the exit code is 1.`,
+target is listed as failed with no figures, and the exit code is 1.
+
+--threshold 'SUBJECT.METRIC OP VALUE' (repeatable) checks the final figures,
+k6-style: e.g. 'redis.p99<5ms', 'database.error_rate<1%', '*.throughput>1000'.
+The checks are listed in the output (JSON "thresholds") and any that fails,
+or has no figure to compare (an unknown name, an unreachable target), exits
+3, ahead of exit 1. Grammar and metrics: docs/thresholds.md.`,
 		Example: `  resync pools stats --db postgres://app@localhost/app
   resync pools stats --redis redis://localhost:6379 --redis-command "GET k" --concurrency 50 --duration 30s
   resync pools stats --http http://localhost:8080/ --rate 1000 --warmup 2s -o json
-  resync pools stats --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3 --requests 10000`,
+  resync pools stats --db postgres://app@localhost/app --script checkout.sql@1 --script browse.sql@3 --requests 10000
+  resync pools stats --redis redis://localhost:6379 --duration 5s --threshold 'redis.p99<50ms' --threshold '*.error_rate<1%'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := wl.Check(); err != nil {
@@ -108,10 +120,19 @@ target is listed as failed with no figures, and the exit code is 1.`,
 			if err != nil {
 				return err
 			}
-			if opts.Targets, err = targetsFrom(cfg); err != nil {
+			if err := opts.Op.validate(); err != nil {
 				return err
 			}
-			if err := opts.Op.validate(); err != nil {
+			if opts.Checks, err = wl.Thresholds(cfg.Workload.Thresholds); err != nil {
+				return err
+			}
+			stop, emb, err := withEmbedded(cmd.Context(), f.IO, cfg)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			opts.Embedded = emb
+			if opts.Targets, err = targetsFrom(cfg); err != nil {
 				return err
 			}
 			opts.Warmup, opts.OpTimeout, opts.Requests, opts.Seed = wl.Warmup, wl.OpTimeout, wl.Requests, wl.Seed
@@ -205,7 +226,9 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 			return err
 		}
 	}
-	if err := renderStats(o, runs, started); err != nil {
+	stats := buildStats(o, runs, started)
+	stats.CheckThresholds(o.Checks)
+	if err := o.Printer.Print(stats); err != nil {
 		return err
 	}
 	var failed []string
@@ -214,9 +237,12 @@ func runStats(ctx context.Context, o *StatsOptions) error {
 			failed = append(failed, r.t.Name)
 		}
 	}
+	thresholdErr := cmdutil.ThresholdFailure(stats.Thresholds)
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()
+	case thresholdErr != nil:
+		return thresholdErr
 	case len(unreachable)+len(failed) > 0:
 		return fmt.Errorf("%s", failedAtStart(len(runs), unreachable, failed))
 	}

@@ -11,7 +11,7 @@ import (
 // buildStats turns the run into a pools-only report; scoring and
 // recommendations are pkg/report's.
 func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.PoolStats {
-	in := report.Input{Now: started}
+	in := report.Input{Now: started, Embedded: o.Embedded}
 	out := &report.PoolStats{Workload: map[string]*workload.Result{}, Concurrency: o.Concurrency, Rate: o.Rate, Warmup: o.Warmup}
 	for _, r := range runs {
 		tg := report.Target{Name: r.t.Name, Kind: string(r.t.Kind), URL: r.t.URL, Reachable: r.err == nil}
@@ -49,8 +49,4 @@ func buildStats(o *StatsOptions, runs []*statsRun, started time.Time) *report.Po
 	}
 	out.Report = report.Build(in)
 	return out
-}
-
-func renderStats(o *StatsOptions, runs []*statsRun, started time.Time) error {
-	return o.Printer.Print(buildStats(o, runs, started))
 }

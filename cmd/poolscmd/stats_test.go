@@ -287,7 +287,6 @@ func TestStatsUsage(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"no targets", []string{"pools", "stats"}, []string{"no targets", "--db URL", "--redis URL", "--http URL", "DATABASE_URL"}},
 		{"concurrency 0", []string{"pools", "stats", "--http", "http://h/", "--concurrency", "0"}, []string{"--concurrency 0"}},
 		{"bad duration", []string{"pools", "stats", "--http", "http://h/", "--duration", "soon"}, []string{`"soon" is not a duration`}},
 		{"negative rate", []string{"pools", "stats", "--http", "http://h/", "--rate", "-5"}, []string{"--rate -5"}},

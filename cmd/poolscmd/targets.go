@@ -11,6 +11,7 @@ import (
 
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/internal/diag"
+	"github.com/resync-dev/resync/internal/embedded"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/redact"
@@ -19,10 +20,34 @@ import (
 	"github.com/resync-dev/resync/pkg/workload/script"
 )
 
-// noTargets is the usage error when nothing is configured: resync's
-// embedded default targets belong to "resync report", not to pools.
+// noTargets is the usage error when the targets selected leave nothing to
+// measure.
 const noTargets = "no targets: pass --db URL (repeatable), --redis URL or --http URL (repeatable), " +
 	"or set DATABASE_URL, REDIS_URL, RESYNC_HTTP_URL or the [default.TARGETS] table of settings.toml"
+
+// withEmbedded starts resync's embedded targets (internal/embedded: SQLite,
+// an in-process Redis, loopback HTTP) when cfg configures none, as "resync
+// report" does, and puts them in cfg's TARGETS. It says so on stderr
+// unless quiet. stop removes them again; it is a no-op, and embedded
+// false, when cfg had targets.
+func withEmbedded(ctx context.Context, io *cmdutil.IOStreams, cfg *config.Config) (stop func(), started bool, err error) {
+	if !cfg.Targets.Empty() {
+		return func() {}, false, nil
+	}
+	t, err := embedded.Start(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	cfg.Targets = config.TargetsConfig{DatabaseURLs: []string{t.DatabaseURL}, RedisURL: t.RedisURL, HTTPURLs: []string{t.HTTPURL}}
+	if !io.Quiet {
+		fmt.Fprintln(io.ErrOut, "resync: "+embedded.Notice)
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+		defer cancel()
+		_ = t.Close(ctx)
+	}, true, nil
+}
 
 // poolTarget is one pool to measure: a target and the CONNECTION_POOL
 // settings of its kind. It prints like its target, URL redacted.

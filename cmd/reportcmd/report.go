@@ -11,6 +11,7 @@ import (
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/pkg/config"
 	"github.com/resync-dev/resync/pkg/report"
+	"github.com/resync-dev/resync/pkg/threshold"
 )
 
 // Defaults of the report's own flags.
@@ -29,7 +30,8 @@ type ReportOptions struct {
 	Warmup      time.Duration
 	Seed        uint64 // the cached workload's key sequence
 	MaxLifetime time.Duration
-	Thresholds  report.Thresholds // --fail-on, --fail-under-score
+	Thresholds  report.Thresholds     // --fail-on, --fail-under-score
+	Checks      []threshold.Threshold // --threshold, evaluated on the final figures
 
 	Now func() time.Time // the report's clock
 }
@@ -39,12 +41,13 @@ var targetFlags = cmdutil.TargetFlags{
 	DB:             "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS",
 	Redis:          "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL",
 	HTTP:           "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS",
+	Metrics:        "observe mode: a Prometheus endpoint (http(s)://…/metrics) whose pools and caches to read; repeatable; overrides TARGETS.METRICS_URLS",
 	CommaSeparated: true,
 }
 
 // reportWorkload are the workload flags "report" takes.
 const reportWorkload = cmdutil.WorkloadDuration | cmdutil.WorkloadWarmup | cmdutil.WorkloadConcurrency |
-	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed
+	cmdutil.WorkloadRate | cmdutil.WorkloadKeys | cmdutil.WorkloadSeed | cmdutil.WorkloadThreshold
 
 // New returns the "report" command.
 func New(f *cmdutil.Factory) *cobra.Command { return newReportCmd(f, nil) }
@@ -83,7 +86,28 @@ and pg_stat_activity, MySQL/MariaDB SHOW GLOBAL STATUS, pgbouncer SHOW) at
 the start, every --interval and at the end, and reports the deltas over the
 window; every cache and pool says its source and the metrics the source
 cannot give, and a score with a missing part renormalises the remaining
-weights (docs/observe.md).
+weights; an entry that saw no traffic in the window is rated "no traffic"
+and not scored. A reading costs Redis one INFO, PostgreSQL one query and
+MySQL/MariaDB two SHOW GLOBAL statements (docs/observe.md).
+
+--metrics URL (TARGETS.METRICS_URLS, $RESYNC_METRICS_URL) adds an
+application's Prometheus endpoint: every pool and cache its exporters expose
+(HikariCP, database/sql's DBStats collector go_sql_*, pgxpool, go-redis,
+Micrometer caches, resync's own resync_*) becomes an entry named
+metrics/<label>, source prometheus; families resync does not know are
+ignored (listed with -v), and a URL that answers no Prometheus text is an
+unreachable target in the report. It is read in observe mode only:
+--metrics without --observe is a usage error (exit 2), and from the settings
+or the environment it is skipped with a warning.
+
+--threshold 'SUBJECT.METRIC OP VALUE' (repeatable) checks the final figures,
+k6-style: SUBJECT is a cache or pool name ("default", "database", "redis",
+"http") or * for all, e.g. 'redis.p99<5ms', 'database.error_rate<1%',
+'*.throughput>1000', 'default.hit_rate>80%'. The checks are listed in the
+output (JSON "thresholds"); any that fails, or has no figure to compare
+(an unknown name, an unreachable target, a metric not measured), exits 3,
+as --fail-on and --fail-under-score do. Grammar and metrics:
+docs/thresholds.md.
 
 Progress goes to stderr when it is a terminal. Ctrl-C stops the workload and
 prints the partial report (marked "partial"), exit 130; a second Ctrl-C exits
@@ -104,6 +128,13 @@ at once.
   resync report --observe 60s --interval 10s --redis redis://cache:6379 \
       --db postgres://app:secret@db:5432/app
 
+  # observe a service's own pools and caches from its Prometheus endpoint
+  resync report --observe 30s --interval 5s --metrics http://svc:8080/metrics -o json
+
+  # k6-style gates: exit 3 unless every pool's errors stay under 1 %
+  # and Redis's p99 under 250 ms (docs/thresholds.md)
+  resync report --duration 2s --threshold '*.error_rate<1%' --threshold 'redis.p99<250ms'
+
   # Markdown for a GitHub job summary
   resync report -o markdown >> "$GITHUB_STEP_SUMMARY"`,
 		Args: cobra.NoArgs,
@@ -120,6 +151,9 @@ at once.
 				return err
 			}
 			o.Config = cfg
+			if o.Checks, err = wl.Thresholds(cfg.Workload.Thresholds); err != nil {
+				return err
+			}
 			o.Warmup, o.Seed = wl.Warmup, wl.Seed
 			o.Printer = f.Printer()
 			o.Now = f.Now

@@ -12,6 +12,7 @@ import (
 
 	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/internal/diag"
+	"github.com/resync-dev/resync/internal/embedded"
 	"github.com/resync-dev/resync/internal/output"
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/redact"
@@ -30,6 +31,9 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	if o.Config.Workload.Observe > 0 {
 		return runObserve(ctx, o)
 	}
+	if err := metricsOnlyObserved(o); err != nil {
+		return err
+	}
 	sess, err := diag.Open(ctx, o.Config)
 	if err != nil {
 		return asUsage(err)
@@ -42,7 +46,7 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 		}
 	}()
 	if sess.Embedded() && !o.IO.Quiet {
-		fmt.Fprintln(o.IO.ErrOut, "resync: no target configured; running against embedded targets (SQLite, Redis, HTTP on loopback).")
+		fmt.Fprintln(o.IO.ErrOut, "resync: "+embedded.Notice)
 	}
 
 	// Unreachable targets are findings; the others still run.
@@ -97,6 +101,7 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 		}
 	}
 	rep := report.Build(in)
+	rep.CheckThresholds(o.Checks)
 
 	if err := o.Printer.Print(rep); err != nil {
 		return err
@@ -256,12 +261,10 @@ func latency(q workload.Quantiles) *pools.Quantiles {
 	return &pools.Quantiles{P50: q.P50, P95: q.P95, P99: q.P99, Max: q.Max, Mean: q.Mean}
 }
 
-// thresholds applies --fail-on and --fail-under-score.
+// thresholds applies --fail-on, --fail-under-score and the --threshold
+// checks already evaluated on rep.
 func thresholds(o *ReportOptions, rep *report.Report) error {
-	if why := o.Thresholds.Verdict(rep); why != "" {
-		return &cmdutil.FindingError{Reason: why}
-	}
-	return nil
+	return cmdutil.ThresholdFailure(rep.Thresholds, o.Thresholds.Check(rep)...)
 }
 
 // asUsage makes a setting the session refused a usage error (exit 2).

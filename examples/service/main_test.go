@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/resync-dev/resync/cmd"
+	"github.com/resync-dev/resync/internal/cmdutil"
 	"github.com/resync-dev/resync/internal/testenv"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/report/reporttest"
@@ -102,6 +105,7 @@ func TestService(t *testing.T) {
 			if !strings.Contains(metrics, `pool="database"`) {
 				t.Errorf("/metrics lacks the database pool:\n%s", metrics)
 			}
+			observeMetrics(t, base)
 		})
 	}
 }
@@ -120,4 +124,85 @@ func get(t *testing.T, url string) (int, string) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, string(b)
+}
+
+// observeMetrics runs "resync report --observe 2s --interval 1s --metrics
+// …/metrics -o json" in-process against the service while 20 requests for
+// cached users run inside the window, and checks that the report reads the
+// service's pools and cache from its Prometheus endpoint.
+func observeMetrics(t *testing.T, base string) {
+	t.Helper()
+	io, _, out, errOut := cmdutil.Test()
+	f := cmdutil.NewFactory(io, cmdutil.BuildInfo{Version: "test"})
+	f.LookupEnv = func(string) (string, bool) { return "", false }
+	f.WorkDir = t.TempDir()
+	f.Signals = nil
+	traffic := make(chan error, 1)
+	go func() {
+		// After the first reading, well before the last one (2 s).
+		time.Sleep(300 * time.Millisecond)
+		for i := range 20 {
+			resp, err := http.Get(base + "/users/" + itoa(1+i%10))
+			if err != nil {
+				traffic <- err
+				return
+			}
+			resp.Body.Close()
+			time.Sleep(20 * time.Millisecond)
+		}
+		traffic <- nil
+	}()
+	args := []string{"report", "--observe", "2s", "--interval", "1s", "--metrics", base + "/metrics", "-o", "json"}
+	code := cmd.Run(context.Background(), f, args)
+	if err := <-traffic; err != nil {
+		t.Fatal(err)
+	}
+	if code != 0 {
+		t.Fatalf("resync %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
+	}
+	var r report.Report
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("report JSON: %v\n%s", err, out)
+	}
+	if err := reporttest.MatchesSchema("report", out.Bytes()); err != nil {
+		t.Error(err)
+	}
+	if r.Mode != report.ModeObserve || len(r.Targets) != 1 || !r.Targets[0].Reachable || r.Targets[0].Kind != "prometheus" {
+		t.Fatalf("mode %q targets %+v: want observe mode and one reachable prometheus target", r.Mode, r.Targets)
+	}
+	c, ok := r.Caches["metrics/users"]
+	if !ok {
+		t.Fatalf("no cache metrics/users in %v", keys(r.Caches))
+	}
+	// The requests hit the cached users 1–10: hits, no miss. A slow
+	// machine may let a few land outside the window, never more than 20.
+	if c.Source != report.SourcePrometheus || c.Metrics.Hits == 0 || c.Metrics.Hits > 20 || c.Metrics.Misses != 0 {
+		t.Errorf("cache metrics/users: source %s, %d hits, %d misses; want prometheus, 1–20 hits (the window's requests), 0 misses",
+			c.Source, c.Metrics.Hits, c.Metrics.Misses)
+	}
+	for _, name := range []string{"metrics/database", "metrics/redis"} {
+		p, ok := r.Pools[name]
+		if !ok {
+			t.Errorf("no pool %s in %v", name, keys(r.Pools))
+			continue
+		}
+		if p.Source != report.SourcePrometheus || p.Metrics.MaxSize == 0 || len(p.Metrics.Derived) == 0 {
+			t.Errorf("pool %s: source %s, max %d, derived %v; want prometheus, the pool's max, the derived wait named",
+				name, p.Source, p.Metrics.MaxSize, p.Metrics.Derived)
+		}
+	}
+	if p := r.Pools["metrics/database"]; p.Metrics.MaxSize != 4 {
+		t.Errorf("database pool max %d, want 4 (db.SetMaxOpenConns(4))", p.Metrics.MaxSize)
+	}
+	if p := r.Pools["metrics/redis"]; p.Metrics.AcquireCount == 0 {
+		t.Errorf("redis pool: no acquire counted over the window, want the requests' INCRs: %s", fmt.Sprint(p.Metrics))
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

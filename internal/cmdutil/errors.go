@@ -16,7 +16,7 @@ const (
 	ExitOK          = 0   // success
 	ExitError       = 1   // runtime error
 	ExitUsage       = 2   // usage or configuration error
-	ExitFinding     = 3   // a threshold or finding failed (--fail-on, --fail-under-score, --fail-on-leaks)
+	ExitFinding     = 3   // a threshold or finding failed (--threshold, --fail-on, --fail-under-score, --fail-on-leaks)
 	ExitInterrupted = 130 // interrupted by SIGINT/SIGTERM; the partial report was still printed
 )
 
@@ -27,7 +27,8 @@ const ExitStatusHelp = `EXIT STATUS
        commands, failing its first 20 operations alike); the report is
        still printed and a crossed threshold (3) takes precedence
   2    usage or configuration error (bad flag, config key, URL or input file)
-  3    a threshold or finding failed (--fail-on, --fail-under-score, --fail-on-leaks)
+  3    a threshold or finding failed (--threshold, --fail-on,
+       --fail-under-score, --fail-on-leaks)
   130  interrupted (SIGINT/SIGTERM); the partial report is still printed`
 
 // UsageError is bad input from the user: a flag, a config value, a URL, a

@@ -14,6 +14,9 @@ const (
 	FlagDB    = "db"
 	FlagRedis = "redis"
 	FlagHTTP  = "http"
+	// FlagMetrics is a Prometheus endpoint (TARGETS.METRICS_URLS), read
+	// in observe mode.
+	FlagMetrics = "metrics"
 )
 
 // targetKeys map each target flag to its configuration key.
@@ -21,6 +24,8 @@ var targetKeys = map[string]string{
 	FlagDB:    target.KeyDatabaseURLs,
 	FlagRedis: target.KeyRedisURL,
 	FlagHTTP:  target.KeyHTTPURLs,
+
+	FlagMetrics: target.KeyMetricsURLs,
 }
 
 // TargetFlags declares a command's --db (repeatable), --redis and --http
@@ -31,6 +36,7 @@ var targetKeys = map[string]string{
 // place.
 type TargetFlags struct {
 	DB, Redis, HTTP string // help texts
+	Metrics         string // help of --metrics (repeatable); "" leaves it out
 	// CommaSeparated makes --db and --http take comma-separated lists as
 	// well as repetition (--db a,b); otherwise every value is one URL
 	// (a PostgreSQL multi-host URL keeps its commas).
@@ -52,6 +58,9 @@ func (tf TargetFlags) Register(fl *pflag.FlagSet) {
 	if tf.HTTP != "" {
 		list(FlagHTTP, nil, tf.HTTP)
 	}
+	if tf.Metrics != "" {
+		list(FlagMetrics, nil, tf.Metrics)
+	}
 }
 
 // Bindings are the configuration keys of the declared target flags, merged
@@ -61,7 +70,7 @@ func (tf TargetFlags) Bindings(extra map[string]string) map[string]string {
 	if out == nil {
 		out = map[string]string{}
 	}
-	for flag, help := range map[string]string{FlagDB: tf.DB, FlagRedis: tf.Redis, FlagHTTP: tf.HTTP} {
+	for flag, help := range map[string]string{FlagDB: tf.DB, FlagRedis: tf.Redis, FlagHTTP: tf.HTTP, FlagMetrics: tf.Metrics} {
 		if help != "" {
 			out[flag] = targetKeys[flag]
 		}
@@ -85,6 +94,18 @@ func TargetFlagFor(key string) string {
 // ("--db / TARGETS.DATABASE_URLS[1]: …").
 func Targets(dbURLs []string, redisURL string, httpURLs []string) ([]target.Target, error) {
 	ts, err := target.FromURLs(dbURLs, redisURL, httpURLs)
+	var terr *target.Error
+	if errors.As(err, &terr) {
+		return nil, Usagef("%s / %s", TargetFlagFor(terr.Key), terr.Error())
+	}
+	return ts, err
+}
+
+// MetricsTargets lists the Prometheus endpoints (target.FromMetricsURLs): a
+// URL that is not http(s) is a usage error naming the flag and the key
+// ("--metrics / TARGETS.METRICS_URLS[0]: …").
+func MetricsTargets(urls []string) ([]target.Target, error) {
+	ts, err := target.FromMetricsURLs(urls)
 	var terr *target.Error
 	if errors.As(err, &terr) {
 		return nil, Usagef("%s / %s", TargetFlagFor(terr.Key), terr.Error())

@@ -18,7 +18,9 @@ func TestTargetFlags(t *testing.T) {
 		args     []string
 		wantDB   []string
 		wantHTTP []string
-		bindings map[string]string
+		// wantMetrics is --metrics; nil also checks the flag is not declared.
+		wantMetrics []string
+		bindings    map[string]string
 	}{
 		{
 			name:   "repeatable: a comma stays in the URL",
@@ -41,6 +43,13 @@ func TestTargetFlags(t *testing.T) {
 			wantDB:   []string{"postgres://a/x"},
 			bindings: map[string]string{"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "x": "X.Y"},
 		},
+		{
+			name:        "--metrics, repeated and comma-separated",
+			tf:          TargetFlags{DB: "db", Metrics: "metrics", CommaSeparated: true},
+			args:        []string{"--metrics", "http://a/metrics,http://b/metrics", "--metrics", "https://c/m"},
+			wantMetrics: []string{"http://a/metrics", "http://b/metrics", "https://c/m"},
+			bindings:    map[string]string{"db": "TARGETS.DATABASE_URLS", "metrics": "TARGETS.METRICS_URLS", "x": "X.Y"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +70,12 @@ func TestTargetFlags(t *testing.T) {
 			}
 			if got := values("http"); !equal(got, tt.wantHTTP) {
 				t.Errorf("--http = %q, want %q", got, tt.wantHTTP)
+			}
+			if got := values("metrics"); !equal(got, tt.wantMetrics) {
+				t.Errorf("--metrics = %q, want %q", got, tt.wantMetrics)
+			}
+			if tt.tf.Metrics == "" && fl.Lookup("metrics") != nil {
+				t.Error("--metrics declared without a help text")
 			}
 			if tt.tf.HTTP == "" && fl.Lookup("http") != nil {
 				t.Error("--http declared without a help text")
@@ -120,9 +135,22 @@ func TestTargets(t *testing.T) {
 			t.Errorf("err = %v, want a usage error containing %q without the password", err, tt.want)
 		}
 	}
-	for key, flag := range map[string]string{target.KeyDatabaseURLs: "--db", target.KeyRedisURL: "--redis", target.KeyHTTPURLs: "--http", "WORKLOAD.RATE": ""} {
+	for key, flag := range map[string]string{target.KeyDatabaseURLs: "--db", target.KeyRedisURL: "--redis", target.KeyHTTPURLs: "--http", target.KeyMetricsURLs: "--metrics", "WORKLOAD.RATE": ""} {
 		if got := TargetFlagFor(key); got != flag {
 			t.Errorf("TargetFlagFor(%s) = %q, want %q", key, got, flag)
 		}
+	}
+}
+
+func TestMetricsTargets(t *testing.T) {
+	ts, err := MetricsTargets([]string{"http://svc:9090/metrics", "https://svc2/metrics?token=s3cret"})
+	if err != nil || len(ts) != 2 || ts[1].Name != "metrics2" || ts[1].Kind != target.Prometheus {
+		t.Fatalf("targets %v, err %v: want metrics and metrics2 of kind prometheus", ts, err)
+	}
+	_, err = MetricsTargets([]string{"redis://:s3cret@cache"})
+	var ue *UsageError
+	want := "--metrics / TARGETS.METRICS_URLS[0]: redis://:***@cache is a redis URL"
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("err = %v, want a usage error containing %q without the password", err, want)
 	}
 }

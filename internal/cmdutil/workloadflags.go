@@ -3,11 +3,13 @@ package cmdutil
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/resync-dev/resync/pkg/config"
+	"github.com/resync-dev/resync/pkg/threshold"
 	"github.com/resync-dev/resync/pkg/workload"
 )
 
@@ -37,6 +39,7 @@ const (
 	WorkloadKeys                                 // --keys (WORKLOAD.KEYS) and --dist (WORKLOAD.DISTRIBUTION)
 	WorkloadSeed                                 // --seed
 	WorkloadOpTimeout                            // --timeout
+	WorkloadThreshold                            // --threshold (WORKLOAD.THRESHOLDS), repeatable
 )
 
 // workloadKeys are the configuration keys the bound flags override; the
@@ -72,6 +75,9 @@ type WorkloadFlags struct {
 	Dist        string        // --dist: zipf, uniform or hotset
 	Seed        uint64        // --seed: the key sequence's random seed
 	OpTimeout   time.Duration // --timeout: bound on one operation once it has a connection
+	// Threshold holds each --threshold as given; Thresholds parses them
+	// (or WORKLOAD.THRESHOLDS when none was given).
+	Threshold []string
 
 	// Unbound lists registered flags that the command interprets itself
 	// rather than as the WORKLOAD setting of the same name ("pools
@@ -133,6 +139,25 @@ func (w *WorkloadFlags) Register(fs *pflag.FlagSet, which WorkloadFlag) {
 		fs.Var(NewDuration(&w.OpTimeout, w.OpTimeout), "timeout",
 			"bound on one operation once it has a connection (the wait for one is bounded by the pool's CONNECT_TIMEOUT)")
 	}
+	if which&WorkloadThreshold != 0 {
+		fs.StringArrayVar(&w.Threshold, "threshold", w.Threshold,
+			"exit 3 unless `EXPR` (SUBJECT.METRIC OP VALUE) holds on the final figures, e.g. 'redis.p99<5ms', '*.error_rate<1%'; repeatable; replaces WORKLOAD.THRESHOLDS (docs/thresholds.md)")
+	}
+}
+
+// Thresholds parses the --threshold flags or, when none was given, the
+// configured WORKLOAD.THRESHOLDS (config.Config.Workload.Thresholds); a bad
+// expression is a usage error naming it, its token and the choices.
+func (w *WorkloadFlags) Thresholds(configured []string) ([]threshold.Threshold, error) {
+	exprs, source := w.Threshold, "--threshold"
+	if w.fs == nil || !w.fs.Changed("threshold") {
+		exprs, source = configured, "WORKLOAD.THRESHOLDS"
+	}
+	ts, err := threshold.ParseAll(exprs, source)
+	if err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	return ts, nil
 }
 
 // Bindings maps the registered flags that override a configuration key to
@@ -183,4 +208,17 @@ func (w *WorkloadFlags) Check() error {
 		w.Dist = w.dist.String()
 	}
 	return nil
+}
+
+// ThresholdFailure is the *FindingError (exit 3) naming the thresholds
+// that failed, after also the reasons of the command's other gates
+// (--fail-on, --fail-under-score); nil when nothing failed.
+func ThresholdFailure(rs []threshold.Result, reasons ...string) error {
+	if why := threshold.Verdict(rs); why != "" {
+		reasons = append(reasons, why)
+	}
+	if len(reasons) == 0 {
+		return nil
+	}
+	return &FindingError{Reason: strings.Join(reasons, "; ")}
 }

@@ -140,3 +140,62 @@ func TestDistributionIsDeprecated(t *testing.T) {
 		t.Errorf("no deprecation warning: %q", out.String())
 	}
 }
+
+// TestWorkloadThresholds: --threshold is repeatable, keeps commas, replaces
+// WORKLOAD.THRESHOLDS when given, and a bad one is a usage error naming
+// where it came from.
+func TestWorkloadThresholds(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		configured []string
+		want       []string // the expressions parsed
+		err        string
+	}{
+		{name: "none", want: []string{}},
+		{name: "configured", configured: []string{"*.error_rate<1%"}, want: []string{"*.error_rate<1%"}},
+		{name: "flags replace the setting", args: []string{"--threshold", "redis.p99<5ms", "--threshold", "*.score>=70"},
+			configured: []string{"*.error_rate<1%"}, want: []string{"redis.p99<5ms", "*.score>=70"}},
+		{name: "bad flag", args: []string{"--threshold", "redis.p999<5ms"},
+			err: `unknown metric "p999" in --threshold 'redis.p999<5ms'; metrics: p50,`},
+		{name: "bad setting", configured: []string{"redis.p99=5ms"}, err: `unknown operator "=" in WORKLOAD.THRESHOLDS 'redis.p99=5ms'`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+			w := DefaultWorkloadFlags()
+			w.Register(fs, WorkloadThreshold)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			ts, err := w.Thresholds(tt.configured)
+			if tt.err != "" {
+				var usage *UsageError
+				if !errors.As(err, &usage) || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("Thresholds() error = %v, want a usage error containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []string{}
+			for _, th := range ts {
+				got = append(got, th.Expr)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Thresholds() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestThresholdFailure(t *testing.T) {
+	if err := ThresholdFailure(nil); err != nil {
+		t.Errorf("no results, no reasons: %v", err)
+	}
+	err := ThresholdFailure(nil, "overall health is critical (--fail-on critical)")
+	if ExitCode(err) != ExitFinding || err.Error() != "overall health is critical (--fail-on critical)" {
+		t.Errorf("reasons only: %v (exit %d)", err, ExitCode(err))
+	}
+}

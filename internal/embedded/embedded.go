@@ -20,6 +20,10 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver used to seed the database
 )
 
+// Notice is what a command prints on stderr (unless quiet) when it runs
+// against the embedded targets because none was configured.
+const Notice = "no target configured; running against embedded targets (SQLite, Redis, HTTP on loopback)."
+
 // SeedRows is the number of rows in the embedded database's kv table.
 const SeedRows = 1000
 

@@ -30,6 +30,15 @@ func (e *errWriter) Write(b []byte) (int, error) {
 	return n, e.err
 }
 
+// textWidth is the width paragraphs, lists and the summary wrap at; --wide
+// keeps their lines whole.
+func textWidth(o Options) int {
+	if o.Wide {
+		return 1 << 20
+	}
+	return o.Width
+}
+
 func (e *errWriter) line(s string) { io.WriteString(e, s+"\n") }
 
 // writeText renders d for a terminal: the title (inside the box when the
@@ -42,7 +51,7 @@ func writeText(out io.Writer, d *Doc, o Options) error {
 	blocks := d.Blocks
 	if len(blocks) > 0 {
 		if s, ok := blocks[0].(Summary); ok {
-			writeSummary(w, th, d.Title, s)
+			writeSummary(w, th, d.Title, s, textWidth(o))
 			blocks = blocks[1:]
 		} else if len(d.Title) > 0 {
 			w.line(th.Spans(boldPlain(d.Title)))
@@ -50,10 +59,7 @@ func writeText(out io.Writer, d *Doc, o Options) error {
 	} else if len(d.Title) > 0 {
 		w.line(th.Spans(boldPlain(d.Title)))
 	}
-	width := o.Width // paragraphs and lists wrap at it; --wide keeps their lines whole
-	if o.Wide {
-		width = 1 << 20
-	}
+	width := textWidth(o)
 	// A blank line goes before every block but the first; a heading's
 	// block follows it directly.
 	blank := len(d.Title) > 0 || len(blocks) < len(d.Blocks)
@@ -90,7 +96,7 @@ func writeText(out io.Writer, d *Doc, o Options) error {
 				}
 			}
 		case Summary:
-			writeSummary(w, th, nil, b)
+			writeSummary(w, th, nil, b, textWidth(o))
 		case Pre:
 			if b.Caption != "" {
 				w.line(th.Paint(Faint, b.Caption))
@@ -131,24 +137,65 @@ func boldPlain(s Spans) Spans {
 }
 
 // writeSummary draws the boxed overview: the title, then "Label  value"
-// lines with the labels padded to one width.
-func writeSummary(w *errWriter, th Theme, title Spans, s Summary) {
-	width := 0
+// lines with the labels padded to one width. A value too wide for the box
+// to fit width wraps at its " · " separators onto lines under it.
+func writeSummary(w *errWriter, th Theme, title Spans, s Summary, width int) {
+	label := 0
 	for _, l := range s.Lines {
-		width = max(width, ansi.StringWidth(l.Label))
+		label = max(label, ansi.StringWidth(l.Label))
 	}
 	var lines []string
 	if len(title) > 0 {
 		lines = append(lines, th.Spans(boldPlain(title)))
 	}
+	const boxFrame = 4 // border and padding on both sides
 	for _, l := range s.Lines {
 		if l.Label == "" {
 			lines = append(lines, th.Spans(l.Value))
 			continue
 		}
-		lines = append(lines, l.Label+strings.Repeat(" ", width-ansi.StringWidth(l.Label)+2)+th.Spans(l.Value))
+		indent := strings.Repeat(" ", label+2)
+		for i, part := range wrapSeparated(l.Value, " · ", width-boxFrame-label-2) {
+			head := indent
+			if i == 0 {
+				head = l.Label + strings.Repeat(" ", label-ansi.StringWidth(l.Label)+2)
+			}
+			lines = append(lines, head+th.Spans(part))
+		}
 	}
 	w.line(th.Box(strings.Join(lines, "\n")))
+}
+
+// wrapSeparated splits v into lines no wider than width, breaking only at
+// spans whose text is sep (dropped at a break); a part wider than width
+// stays whole on its line.
+func wrapSeparated(v Spans, sep string, width int) []Spans {
+	if ansi.StringWidth(v.Plain()) <= width {
+		return []Spans{v}
+	}
+	var out []Spans
+	var cur, part Spans
+	flush := func() {
+		switch {
+		case len(cur) == 0:
+			cur = part
+		case ansi.StringWidth(cur.Plain())+ansi.StringWidth(sep)+ansi.StringWidth(part.Plain()) <= width:
+			cur = append(append(cur, Span{Text: sep}), part...)
+		default:
+			out = append(out, cur)
+			cur = part
+		}
+		part = nil
+	}
+	for _, sp := range v {
+		if sp.Text == sep {
+			flush()
+			continue
+		}
+		part = append(part, sp)
+	}
+	flush()
+	return append(out, cur)
 }
 
 // writeTable draws t as a box table that fits o.Width: detail columns are

@@ -179,6 +179,23 @@ var sources = []source{
 		_, err3 := target.FromURLs(nil, "", []string{p.raw})
 		return append(append(errText(err), errText(err2)...), errText(err3)...)
 	}},
+	{"target.FromMetricsURLs", func(_ *testing.T, p planted) []string {
+		_, err := target.FromMetricsURLs([]string{"http://ok/metrics", p.raw})
+		return errText(err)
+	}},
+	{"config TARGETS.METRICS_URLS", func(t *testing.T, p planted) []string {
+		// every form, so that the wrong-kind error speaks too
+		file := filepath.Join(t.TempDir(), "settings.toml")
+		if err := os.WriteFile(file, []byte("[default.TARGETS]\nMETRICS_URLS = ['"+p.raw+"']\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out := loadErr(t, config.LoadOptions{File: file})
+		out = append(out, loadErr(t, config.LoadOptions{LookupEnv: func(name string) (string, bool) {
+			return p.raw, name == "RESYNC_METRICS_URL"
+		}})...)
+		return append(out, loadErr(t, config.LoadOptions{Flags: []config.FlagValue{
+			{Key: target.KeyMetricsURLs, Flag: "--metrics", Value: p.raw}}})...)
+	}},
 	{"target.MySQLConfig", func(_ *testing.T, p planted) []string {
 		_, err := target.MySQLConfig(p.raw)
 		return errText(err)
@@ -290,6 +307,37 @@ func TestPlantedPasswordNeverPrinted(t *testing.T) {
 				for _, out := range outs {
 					if sec := p.leak(out); sec != "" {
 						t.Errorf("resync %s prints %q of the password:\n%s", name, sec, out)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestPlantedPasswordObserveMetrics: report --observe --metrics with every
+// http(s) form the commands run prints none of its password or token — in
+// the report, the unreachable target's error, -v and the usage errors of
+// --metrics without --observe.
+func TestPlantedPasswordObserveMetrics(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs resync commands")
+	}
+	fs := forms(t.TempDir())
+	for i, f := range fs {
+		if f.kind != "http" || !f.commands {
+			continue
+		}
+		p := plant(i, f)
+		t.Run(fmt.Sprintf("%03d %s", i, f.url), func(t *testing.T) {
+			for _, args := range [][]string{
+				{"report", "--observe", "100ms", "--interval", "100ms", "-o", "json", "--metrics", p.raw},
+				{"report", "--observe", "100ms", "--interval", "100ms", "-v", "--metrics", p.raw},
+				{"report", "--metrics", p.raw},
+			} {
+				_, stdout, stderr := runResync(t, args...)
+				for _, out := range []string{stdout, stderr} {
+					if sec := p.leak(out); sec != "" {
+						t.Errorf("resync %s prints %q of the password:\n%s", strings.Join(args[:3], " "), sec, out)
 					}
 				}
 			}

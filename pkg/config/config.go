@@ -54,6 +54,10 @@ type TargetsConfig struct {
 	DatabaseURLs []string `json:"database_urls"`
 	RedisURL     string   `json:"redis_url"`
 	HTTPURLs     []string `json:"http_urls"`
+	// MetricsURLs are Prometheus endpoints (an application's /metrics),
+	// read in observe mode only; they are not load targets, so Empty
+	// ignores them.
+	MetricsURLs []string `json:"metrics_urls"`
 }
 
 // Empty reports whether no target is configured (resync then runs against
@@ -69,6 +73,9 @@ type WorkloadConfig struct {
 	Rate         float64       `json:"rate"` // operations per second; 0 = closed loop
 	Keys         int           `json:"keys"`
 	Distribution string        `json:"distribution"` // zipf | uniform | hotset
+	// Thresholds are the load commands' pass/fail criteria
+	// (pkg/threshold), as written; --threshold replaces them.
+	Thresholds []string `json:"thresholds"`
 	// Observe > 0 is observe mode: the targets' own counters over this
 	// window, no workload.
 	Observe         time.Duration `json:"observe"`

@@ -11,6 +11,7 @@ const (
 	TypeString   = "string"   // text, possibly limited to Choices
 	TypeURL      = "url"      // one target URL
 	TypeURLList  = "url list" // TOML array of URLs; in env and flags comma-separated
+	TypeList     = "list"     // TOML array of strings; in env comma-separated
 )
 
 // The tables of an environment, in file order.
@@ -141,6 +142,10 @@ func buildRegistry() []Key {
 			Example:     `https://api.example.com/health`,
 			Description: "HTTP(S) endpoints to diagnose: http:// or https://.",
 			field:       func(c *Config) any { return &c.Targets.HTTPURLs }},
+		Key{Name: "TARGETS.METRICS_URLS", Env: []string{"RESYNC_METRICS_URL"}, Type: TypeURLList,
+			Example:     `http://127.0.0.1:9090/metrics`,
+			Description: "Prometheus endpoints (an application's /metrics) whose pools and caches observe mode reads: http:// or https://.",
+			field:       func(c *Config) any { return &c.Targets.MetricsURLs }},
 		Key{Name: "WORKLOAD.DURATION", Type: TypeDuration,
 			Description: "How long the workload runs (Go duration such as 30s or 2m, or seconds).",
 			field:       func(c *Config) any { return &c.Workload.Duration }},
@@ -156,6 +161,9 @@ func buildRegistry() []Key {
 		Key{Name: "WORKLOAD.DISTRIBUTION", Type: TypeString, Choices: []string{"zipf", "uniform", "hotset"},
 			Description: "Key popularity: zipf (a few keys are very hot), uniform, or hotset (a small hot set gets most accesses).",
 			field:       func(c *Config) any { return &c.Workload.Distribution }},
+		Key{Name: "WORKLOAD.THRESHOLDS", Type: TypeList, Example: "*.error_rate<1%",
+			Description: "Pass/fail criteria on the load commands' final figures, SUBJECT.METRIC OP VALUE such as redis.p99<5ms; any that fails exits 3; --threshold replaces them (docs/thresholds.md).",
+			field:       func(c *Config) any { return &c.Workload.Thresholds }},
 		Key{Name: "WORKLOAD.OBSERVE", Type: TypeDuration,
 			Description: "Observe mode: read the targets' own counters for this long and send no workload (0 = off, run the workload).",
 			field:       func(c *Config) any { return &c.Workload.Observe }},

@@ -31,10 +31,12 @@ func sampleFor(k config.Key) (sample, any) {
 		return sample{`"rediss://u:pw@cache:6380/1"`, "rediss://u:pw@cache:6380/1"}, "rediss://u:***@cache:6380/1"
 	case config.TypeURLList:
 		u := "postgres://app@db:5432/app"
-		if strings.Contains(k.Name, "HTTP") {
+		if strings.Contains(k.Name, "HTTP") || strings.Contains(k.Name, "METRICS") {
 			u = "https://api.example.com/health"
 		}
 		return sample{`["` + u + `"]`, u}, []string{u}
+	case config.TypeList:
+		return sample{`["*.p99<5ms"]`, "*.p99<5ms"}, []string{"*.p99<5ms"}
 	default: // a string with choices
 		return sample{`"hotset"`, "hotset"}, "hotset"
 	}

@@ -34,8 +34,11 @@ func Sample() []byte {
 			fmt.Fprintf(&b, "\n[%s.%s]\n", DefaultEnv, table)
 		}
 		fmt.Fprintf(&b, "\n# %s\n# Env: %s.", k.Description, strings.Join(k.Env, ", "))
-		if k.Type == TypeURLList {
+		switch k.Type {
+		case TypeURLList:
 			b.WriteString(" Several URLs are comma-separated there.")
+		case TypeList:
+			b.WriteString(" Several are comma-separated there.")
 		}
 		b.WriteString("\n")
 		if k.Default == "" {

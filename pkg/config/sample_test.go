@@ -73,11 +73,13 @@ func TestKeys(t *testing.T) {
 		"TARGETS.DATABASE_URLS":                            {"RESYNC_DATABASE_URL,DATABASE_URL", ""},
 		"TARGETS.REDIS_URL":                                {"RESYNC_REDIS_URL,REDIS_URL", ""},
 		"TARGETS.HTTP_URLS":                                {"RESYNC_HTTP_URL", ""},
+		"TARGETS.METRICS_URLS":                             {"RESYNC_METRICS_URL", ""},
 		"WORKLOAD.DURATION":                                {"RESYNC_WORKLOAD_DURATION", "10s"},
 		"WORKLOAD.CONCURRENCY":                             {"RESYNC_WORKLOAD_CONCURRENCY", "32"},
 		"WORKLOAD.RATE":                                    {"RESYNC_WORKLOAD_RATE", "0"},
 		"WORKLOAD.KEYS":                                    {"RESYNC_WORKLOAD_KEYS", "10000"},
 		"WORKLOAD.DISTRIBUTION":                            {"RESYNC_WORKLOAD_DISTRIBUTION", "zipf"},
+		"WORKLOAD.THRESHOLDS":                              {"RESYNC_WORKLOAD_THRESHOLDS", ""},
 		"WORKLOAD.OBSERVE":                                 {"RESYNC_WORKLOAD_OBSERVE", "0s"},
 		"WORKLOAD.OBSERVE_INTERVAL":                        {"RESYNC_WORKLOAD_OBSERVE_INTERVAL", "5s"},
 	}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/target"
+	"github.com/resync-dev/resync/pkg/threshold"
 )
 
 // Validate checks the values of c: sizes and counts, min ≤ max, durations
@@ -102,6 +104,14 @@ func (c *Config) validate(skip map[string]bool) []Problem {
 					join(didYouMean(suggest(*p, k.Choices), strconv.Quote), "the default is "+k.Default)))
 			}
 		case *[]string:
+			if k.Type == TypeList {
+				for _, e := range *p {
+					if _, err := threshold.Parse(e); err != nil {
+						out = append(out, Problem{Key: k.Name, Value: strconv.Quote(e), Source: c.source(k.Name), Reason: err.Error()})
+					}
+				}
+				continue
+			}
 			for _, u := range *p {
 				if reason := targetReason(k, u); reason != "" {
 					out = append(out, Problem{Key: k.Name, Value: strconv.Quote(redact.URL(u)), Source: c.source(k.Name), Reason: reason})
@@ -168,6 +178,7 @@ var targetKinds = map[string][]target.Kind{
 	target.KeyDatabaseURLs: {target.Postgres, target.MySQL, target.SQLite},
 	target.KeyRedisURL:     {target.Redis},
 	target.KeyHTTPURLs:     {target.HTTP},
+	target.KeyMetricsURLs:  {target.HTTP},
 }
 
 // targetReason checks one URL for a key; "" when it is fine.
@@ -189,8 +200,10 @@ func targetReason(k Key, raw string) string {
 }
 
 func keyForKind(kind target.Kind) string {
-	for name, kinds := range targetKinds {
-		if slices.Contains(kinds, kind) {
+	// Sorted: HTTP URLs fit two keys, and TARGETS.HTTP_URLS (the load
+	// target) sorts before TARGETS.METRICS_URLS.
+	for _, name := range slices.Sorted(maps.Keys(targetKinds)) {
+		if slices.Contains(targetKinds[name], kind) {
 			return name
 		}
 	}

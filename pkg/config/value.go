@@ -65,18 +65,34 @@ func (k Key) fromTOML(v any) (any, error) {
 			}
 			return nil, fmt.Errorf("expected a list of URLs, got a string: write it as a list, %s = [%s]", k.Field(), strings.Join(quoted, ", "))
 		case []any:
-			out := make([]string, 0, len(l))
-			for i, e := range l {
-				s, ok := e.(string)
-				if !ok {
-					return nil, fmt.Errorf("element %d is %s: write each URL as a quoted string, e.g. %s = [%q]", i+1, tomlTypeName(e), k.Field(), k.Example)
-				}
-				out = append(out, strings.TrimSpace(s))
-			}
-			return out, nil
+			return stringList(k, l)
+		}
+	case TypeList:
+		switch l := v.(type) {
+		case string:
+			return nil, fmt.Errorf("expected a list of strings, got a string: write it as a list, %s = [%q]", k.Field(), l)
+		case []any:
+			return stringList(k, l)
 		}
 	}
 	return nil, fmt.Errorf("expected %s, got %s: write it as %s = %s", typeNoun(k), tomlTypeName(v), k.Field(), k.sampleLiteral())
+}
+
+// stringList converts a TOML array whose elements must all be strings.
+func stringList(k Key, l []any) ([]string, error) {
+	noun := "element"
+	if k.Type == TypeURLList {
+		noun = "URL"
+	}
+	out := make([]string, 0, len(l))
+	for i, e := range l {
+		s, ok := e.(string)
+		if !ok {
+			return nil, fmt.Errorf("element %d is %s: write each %s as a quoted string, e.g. %s = [%q]", i+1, tomlTypeName(e), noun, k.Field(), k.Example)
+		}
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out, nil
 }
 
 // fromText parses the text of an environment variable or a flag.
@@ -99,6 +115,14 @@ func (k Key) fromText(s string) (any, error) {
 		return finite(f)
 	case TypeURLList:
 		return splitURLs(s), nil
+	case TypeList:
+		var out []string
+		for _, e := range strings.Split(s, ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				out = append(out, e)
+			}
+		}
+		return out, nil
 	default:
 		return k.normalize(s), nil
 	}
@@ -165,7 +189,10 @@ func (k Key) Value(c *Config) any {
 	case *[]string:
 		out := make([]string, len(*p))
 		for i, u := range *p {
-			out[i] = redact.URL(u)
+			out[i] = u
+			if k.Type == TypeURLList {
+				out[i] = redact.URL(u)
+			}
 		}
 		return out
 	}
@@ -204,7 +231,7 @@ func (k Key) sampleLiteral() string {
 	switch k.Type {
 	case TypeURL:
 		return strconv.Quote(k.Example)
-	case TypeURLList:
+	case TypeURLList, TypeList:
 		return "[" + strconv.Quote(k.Example) + "]"
 	case TypeString, TypeDuration:
 		return strconv.Quote(k.Default)
@@ -227,6 +254,8 @@ func typeNoun(k Key) string {
 		return "a URL string"
 	case TypeURLList:
 		return "an array of URL strings"
+	case TypeList:
+		return "an array of strings"
 	default:
 		return "a string"
 	}

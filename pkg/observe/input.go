@@ -2,6 +2,7 @@ package observe
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/pools"
@@ -74,6 +75,7 @@ func cacheInput(sw SourceWindow, c CacheWindow) report.CacheInput {
 			Missing:         miss,
 			Recommendations: cacheRules(sw.Source, name, c, st, miss),
 			CounterResets:   c.Resets,
+			NoTraffic:       c.NoTraffic(),
 		},
 	}
 }
@@ -86,7 +88,7 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 		MaxSize: l.MaxSize, Total: l.Active + l.Idle, Active: l.Active, Idle: l.Idle,
 		Waiting: l.Waiting, PeakWaiting: p.PeakWaiting,
 		AcquireCount:    p.Attempts,
-		AcquireWaitMs:   pools.Quantiles{P95: p.PeakWaitMs, Max: p.PeakWaitMs},
+		AcquireWaitMs:   acquireWait(p),
 		Errors:          pools.ErrorCounts{Operation: p.Errors},
 		Exhaustions:     p.Rejected,
 		Utilization:     p.MeanUtilization,
@@ -105,14 +107,40 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 	miss := missing(l.Missing, none...)
 	return report.PoolInput{
 		Snapshot: s,
+		Derived:  slices.Clone(l.Derived),
 		Observed: &report.Observed{
 			Source:          sw.Source,
 			Missing:         miss,
 			Recommendations: poolRules(sw.Source, name, p, s),
 			CounterResets:   p.Resets,
 			Ceiling:         l.Facts[FactCeiling] == "true",
+			NoTraffic:       p.NoTraffic(),
 		},
 	}
+}
+
+// acquireWait is the window's wait figure: the peak of the sampled wait
+// gauge (pgbouncer's maxwait) as p95 and max. With a wait-time counter
+// (Pool.WaitTotalUs) the mean is derived, ΔWaitTotalUs / ΔAttempts (or /
+// ΔWaitCount when the source counts its waits) — a mean over the window,
+// not a measured distribution — and raises p95 and max when the samples
+// missed the waits between readings. A source that counts its waits has no
+// distribution at all: p50 is the mean and p99 the p95 (the largest mean
+// of one interval).
+func acquireWait(p PoolWindow) pools.Quantiles {
+	q := pools.Quantiles{P95: p.PeakWaitMs, Max: p.PeakWaitMs}
+	n := p.Attempts
+	if p.WaitCount > 0 {
+		n = p.WaitCount
+	}
+	if p.WaitTotalUs > 0 && n > 0 {
+		q.Mean = float64(p.WaitTotalUs) / 1000 / float64(n)
+		q.P95, q.Max = max(q.P95, q.Mean), max(q.Max, q.Mean)
+	}
+	if p.WaitCount > 0 {
+		q.P50, q.P99 = q.Mean, q.P95
+	}
+	return q
 }
 
 // FactCeiling ("true") marks a pool that is a server's connection limit

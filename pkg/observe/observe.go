@@ -56,6 +56,14 @@ type Cache struct {
 	// Facts are source-specific settings the rules quote
 	// ("maxmemory_policy": "volatile-lru", "keys_with_ttl": "12").
 	Facts map[string]string
+	// Counters are further counters the rules quote as evidence
+	// (Counter…), deltas like the others; never part of a score.
+	Counters map[string]uint64
+	// Epoch names the counters' generation (a server start, a statistics
+	// reset), "" when the source cannot tell. When it changes between two
+	// readings every counter counts from its new value and one reset is
+	// recorded, even if no counter went backwards.
+	Epoch string
 }
 
 // Pool is one connection pool's (or server's connection limit's) counters
@@ -68,10 +76,31 @@ type Pool struct {
 	WaitMs                         float64 // current wait figure (pgbouncer maxwait), when known
 	// Counters.
 	Attempts, Errors, Rejected uint64 // connections or transactions tried, failed, refused at the limit
+	// WaitTotalUs is the time clients spent waiting for a connection, in
+	// µs (pgbouncer's total_wait_time): with Attempts it gives the
+	// window's mean wait per attempt. Zero when the source has no such
+	// counter.
+	WaitTotalUs uint64
+	// WaitCount, when not zero, is the number of waits WaitTotalUs sums,
+	// which the mean is taken over instead of Attempts (an application
+	// pool's exporter: go_sql_wait_count_total, the acquire timer's
+	// count); the window's p95 and max are then the largest mean of one
+	// interval (labelled in Derived).
+	WaitCount uint64
+	// ActiveOnly makes the utilization Active/MaxSize instead of
+	// (Active+Idle)/MaxSize: the idle connections are free for the next
+	// client (a pgbouncer pool), not slots taken from a server's limit.
+	ActiveOnly bool
+	// Derived names the figures derived rather than measured, and how
+	// (report.PoolInput.Derived).
+	Derived []string
 	// Missing are the spec metrics the source cannot compute.
 	Missing []string
 	// Facts are source-specific settings the rules quote.
 	Facts map[string]string
+	// Counters and Epoch are as Cache's.
+	Counters map[string]uint64
+	Epoch    string
 }
 
 // Options tune Observe.

@@ -8,6 +8,7 @@ import (
 )
 
 // Skipped is a target observe mode has no source for (SQLite, HTTP).
+// A Prometheus endpoint (target.Prometheus, TARGETS.METRICS_URLS) has one.
 type Skipped struct {
 	Target target.Target
 	Reason string
@@ -25,6 +26,12 @@ func FromTargets(targets []target.Target) ([]Source, []Skipped, error) {
 		switch t.Kind {
 		case target.Redis:
 			s, err = NewRedis(t.Name, t.URL)
+		case target.Prometheus:
+			s = NewPrometheus(t.Name, t.URL)
+		case target.Postgres:
+			s, err = NewPostgres(t.Name, t.URL)
+		case target.MySQL:
+			s, err = NewMySQL(t.Name, t.URL)
 		default:
 			skipped = append(skipped, Skipped{t, fmt.Sprintf("observe mode has no source for %s targets", t.Kind)})
 			continue

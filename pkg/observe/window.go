@@ -37,7 +37,8 @@ func (w SourceWindow) Reachable() bool { return w.Readings > 0 }
 type CacheWindow struct {
 	Last                                       Cache // the last reading's gauges, facts and missing metrics
 	Hits, Misses, Sets, Evictions, Expirations uint64
-	Resets                                     int // counters that went backwards
+	Counters                                   map[string]uint64 // deltas of Cache.Counters
+	Resets                                     int               // counters that went backwards
 }
 
 // PoolWindow is a pool's deltas over the window and its gauges' mean and
@@ -45,11 +46,15 @@ type CacheWindow struct {
 type PoolWindow struct {
 	Last                       Pool
 	Attempts, Errors, Rejected uint64
+	WaitTotalUs                uint64            // Pool.WaitTotalUs over the window
+	WaitCount                  uint64            // Pool.WaitCount over the window
+	Counters                   map[string]uint64 // deltas of Pool.Counters
 	Resets                     int
-	MeanUtilization            float64 // mean of (active+idle)/max over the readings
+	MeanUtilization            float64 // mean of (active+idle)/max over the readings (active/max when ActiveOnly)
 	PeakUtilization            float64
 	PeakWaiting                int
-	PeakWaitMs                 float64
+	PeakWaitMs                 float64 // largest WaitMs, or largest mean wait of one interval (Pool.WaitCount)
+	PeakInUse                  int     // peak active+idle connections over the readings
 }
 
 // tracker accumulates one source's readings.
@@ -102,11 +107,16 @@ func (t *tracker) read(ctx context.Context) {
 			continue
 		}
 		w := &a.win
+		if a.prev.Epoch != c.Epoch {
+			w.Resets++ // a restart or a statistics reset: count from the new values
+			a.prev = Cache{}
+		}
 		w.Hits += delta(a.prev.Hits, c.Hits, &w.Resets)
 		w.Misses += delta(a.prev.Misses, c.Misses, &w.Resets)
 		w.Sets += delta(a.prev.Sets, c.Sets, &w.Resets)
 		w.Evictions += delta(a.prev.Evictions, c.Evictions, &w.Resets)
 		w.Expirations += delta(a.prev.Expirations, c.Expirations, &w.Resets)
+		w.Counters = addDeltas(w.Counters, a.prev.Counters, c.Counters, &w.Resets)
 		w.Last, a.prev = c, c
 	}
 	for _, p := range r.Pools {
@@ -117,21 +127,52 @@ func (t *tracker) read(ctx context.Context) {
 			t.order.pools = append(t.order.pools, p.Name)
 		} else {
 			w := &a.win
+			if a.prev.Epoch != p.Epoch {
+				w.Resets++
+				a.prev = Pool{}
+			}
 			w.Attempts += delta(a.prev.Attempts, p.Attempts, &w.Resets)
 			w.Errors += delta(a.prev.Errors, p.Errors, &w.Resets)
 			w.Rejected += delta(a.prev.Rejected, p.Rejected, &w.Resets)
+			w.WaitTotalUs += delta(a.prev.WaitTotalUs, p.WaitTotalUs, &w.Resets)
+			w.addWaitCount(a.prev, p)
+			w.Counters = addDeltas(w.Counters, a.prev.Counters, p.Counters, &w.Resets)
 			w.Last, a.prev = p, p
 		}
 		w := &a.win
 		if p.MaxSize > 0 {
-			u := float64(p.Active+p.Idle) / float64(p.MaxSize)
+			u := float64(p.inUse()) / float64(p.MaxSize)
 			a.utilSum += u
 			a.n++
 			w.MeanUtilization = a.utilSum / float64(a.n)
 			w.PeakUtilization = max(w.PeakUtilization, u)
 		}
 		w.PeakWaiting = max(w.PeakWaiting, p.Waiting)
+		w.PeakInUse = max(w.PeakInUse, p.inUse())
 		w.PeakWaitMs = max(w.PeakWaitMs, p.WaitMs)
+	}
+}
+
+// inUse is what the pool's utilization counts (Pool.ActiveOnly).
+func (p Pool) inUse() int {
+	if p.ActiveOnly {
+		return p.Active
+	}
+	return p.Active + p.Idle
+}
+
+// addWaitCount adds the waits of one interval (Pool.WaitCount) and keeps
+// the largest mean wait of one interval in PeakWaitMs.
+func (w *PoolWindow) addWaitCount(prev, cur Pool) {
+	if cur.WaitCount == 0 && prev.WaitCount == 0 {
+		return
+	}
+	var ignored int // the WaitTotalUs delta counted the reset
+	n := delta(prev.WaitCount, cur.WaitCount, &w.Resets)
+	us := delta(prev.WaitTotalUs, cur.WaitTotalUs, &ignored)
+	w.WaitCount += n
+	if n > 0 {
+		w.PeakWaitMs = max(w.PeakWaitMs, float64(us)/1000/float64(n))
 	}
 }
 
@@ -143,6 +184,20 @@ func delta(prev, cur uint64, resets *int) uint64 {
 		return cur
 	}
 	return cur - prev
+}
+
+// addDeltas adds cur − prev of every counter in cur to sum (made when nil).
+func addDeltas(sum, prev, cur map[string]uint64, resets *int) map[string]uint64 {
+	if len(cur) == 0 {
+		return sum
+	}
+	if sum == nil {
+		sum = make(map[string]uint64, len(cur))
+	}
+	for k, v := range cur {
+		sum[k] += delta(prev[k], v, resets)
+	}
+	return sum
 }
 
 func (t *tracker) window() SourceWindow {
@@ -163,4 +218,18 @@ func missing(base []string, more ...string) []string {
 	out = append(out, more...)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// NoTraffic says the cache saw no read, write or eviction in the window:
+// its rates are undefined, so it is not scored (report.RatingNoTraffic)
+// rather than rated poor for a 0 % hit rate.
+func (c CacheWindow) NoTraffic() bool {
+	return c.Hits+c.Misses+c.Sets+c.Evictions == 0
+}
+
+// NoTraffic says the pool held no connection (sources leave their own out
+// where they can; only active ones where the source says idle ones are the
+// pool's spares) and saw no attempt, error, refusal or wait in the window.
+func (p PoolWindow) NoTraffic() bool {
+	return p.Attempts+p.Errors+p.Rejected+p.WaitCount == 0 && p.PeakInUse == 0 && p.PeakWaiting == 0
 }

@@ -81,6 +81,19 @@ type Observed struct {
 	// Ceiling marks a pool that is a server's connection limit
 	// (PoolInputs.Ceiling).
 	Ceiling bool
+	// NoTraffic marks an entry that saw no traffic in the window: it is
+	// rated RatingNoTraffic, not scored.
+	NoTraffic bool
+}
+
+// rate is the entry's score and rating, or 0 and RatingNoTraffic with its
+// note when the observed entry saw no traffic.
+func rate(raw float64, note string, o *Observed) (score float64, rating, scoreNote string, noTraffic bool) {
+	if o != nil && o.NoTraffic {
+		return 0, RatingNoTraffic, noTrafficNote, true
+	}
+	score = round(raw, 1)
+	return score, Rating(score), note, false
 }
 
 // observedFields are the entry fields of o (embedded when nil).
@@ -148,7 +161,7 @@ func buildCache(c CacheInput) CacheEntry {
 		EvictionRate:    st.EvictionRate,
 		ByteUtilization: st.ByteUtilization,
 	}, missing)
-	score := round(raw, 1)
+	score, rating, note, noTraffic := rate(raw, note, c.Observed)
 	recs := CacheRecommendations(c.Name, st, c.Advice)
 	if c.Observed != nil {
 		recs = slices.Clone(c.Observed.Recommendations)
@@ -161,6 +174,7 @@ func buildCache(c CacheInput) CacheEntry {
 		Source:         source,
 		MissingMetrics: missing,
 		ScoreNote:      note,
+		NoTraffic:      noTraffic,
 		CounterResets:  resets,
 		Metrics: CacheMetrics{
 			HitRate:         round(st.HitRate, 4),
@@ -182,7 +196,7 @@ func buildCache(c CacheInput) CacheEntry {
 			Expirations:     st.Expirations,
 		},
 		EfficiencyScore: score,
-		Rating:          Rating(score),
+		Rating:          rating,
 		Recommendations: recs,
 	}
 }
@@ -202,7 +216,7 @@ func buildPool(p PoolInput) PoolEntry {
 		ErrorRate:   s.ErrorRate(),
 		Ceiling:     p.Observed != nil && p.Observed.Ceiling,
 	}, missing)
-	score := round(raw, 1)
+	score, rating, note, noTraffic := rate(raw, note, p.Observed)
 	recs := poolRecommendations(s, p.Series, p.Stall)
 	if p.Observed != nil {
 		recs = slices.Clone(p.Observed.Recommendations)
@@ -220,6 +234,7 @@ func buildPool(p PoolInput) PoolEntry {
 		Source:         source,
 		MissingMetrics: missing,
 		ScoreNote:      note,
+		NoTraffic:      noTraffic,
 		CounterResets:  resets,
 		Metrics: PoolMetrics{
 			Kind:            s.Kind,
@@ -258,7 +273,7 @@ func buildPool(p PoolInput) PoolEntry {
 			AcquireWaitSumSeconds: s.AcquireWaitSumSeconds,
 		},
 		EfficiencyScore: score,
-		Rating:          Rating(score),
+		Rating:          rating,
 		Recommendations: recs,
 	}
 }

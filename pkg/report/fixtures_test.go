@@ -150,6 +150,34 @@ func criticalInput() Input {
 	return in
 }
 
+// observeInput: observe mode on a PostgreSQL server (a buffer cache scored
+// without the parts the source lacks, busy connections) and a quiet MariaDB
+// whose buffer pool and connections saw no traffic.
+func observeInput() Input {
+	pgURL := "postgres://app:" + plantedPassword + "@db:5432/app"
+	return Input{
+		Now: fixtureNow, Duration: 60 * time.Second, Mode: ModeObserve,
+		Targets: []Target{
+			{Name: "database", Kind: "postgres", URL: pgURL, Reachable: true},
+			{Name: "database2", Kind: "mysql", URL: "mysql://root@db2:3306/app", Reachable: true},
+		},
+		Caches: []CacheInput{
+			{Name: "database/buffer_cache", Stats: cache.Stats{Hits: 9120, Misses: 880, HitRate: 0.912, MissRate: 0.088,
+				Bytes: 128 << 20, MaxBytes: 128 << 20, ByteUtilization: 1},
+				Observed: &Observed{Source: SourcePostgres, Missing: []string{MetricEvictionRate, MetricMemoryEfficiency}}},
+			{Name: "database2/buffer_pool", Stats: cache.Stats{Items: 301, Bytes: 301 * 16384, MaxBytes: 128 << 20, ByteUtilization: 0.0367},
+				Observed: &Observed{Source: SourceMySQL, Missing: []string{MetricEvictionRate, MetricHitRate, MetricMemoryEfficiency}, NoTraffic: true}},
+		},
+		Pools: []PoolInput{
+			{Snapshot: pools.Snapshot{Name: "database/connections", Kind: "postgres", Target: pgURL, MaxSize: 97, Total: 40, Active: 12, Idle: 28,
+				AcquireCount: 35, Utilization: 0.41, PeakUtilization: 0.45, Reachable: true},
+				Observed: &Observed{Source: SourcePostgres, Missing: []string{MetricAcquireWait}, Ceiling: true, CounterResets: 1}},
+			{Snapshot: pools.Snapshot{Name: "database2/connections", Kind: "mysql", Target: "mysql://root@db2:3306/app", MaxSize: 151, Reachable: true},
+				Observed: &Observed{Source: SourceMySQL, Missing: []string{MetricAcquireWait, MetricErrorRate}, Ceiling: true, NoTraffic: true}},
+		},
+	}
+}
+
 // emptyInput: nothing configured, nothing measured.
 func emptyInput() Input { return Input{Now: fixtureNow} }
 
@@ -162,6 +190,7 @@ var fixtures = []struct {
 	{"degraded", degradedInput},
 	{"critical", criticalInput},
 	{"empty", emptyInput},
+	{"observe", observeInput},
 }
 
 // benchInput is a realistic large report: 3 pools, 1 cache, 50 leaks and

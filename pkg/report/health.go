@@ -115,5 +115,5 @@ func leakSummary(leaks []Leak, adj string, keep func(Leak) bool) string {
 }
 
 // unscored says a score note marks an entry whose source gave none of the
-// score's parts: its 0 is no finding.
-func unscored(note string) bool { return strings.HasPrefix(note, notScored) }
+// score's parts, or that saw no traffic: its 0 is no finding.
+func unscored(note string) bool { return strings.HasPrefix(note, unscoredPrefix) }

@@ -11,7 +11,8 @@ const HelpText = `SCORES (0–100) AND RATINGS
     Utilization = time-weighted in-use / max; its score is 1 inside 60–80 %,
     falling linearly to 0 at 0 % and at 100 %. Wait score is 1 at p95 acquire
     wait ≤ 10 ms, 0 at ≥ 100 ms. Error score = 1 − min(1, error rate / 5 %).
-  Ratings: 80–100 excellent, 60–79 good, 40–59 fair, 0–39 poor.
+  Ratings: 80–100 excellent, 60–79 good, 40–59 fair, 0–39 poor. In observe
+    mode an entry that saw no traffic in the window is "no traffic", not scored.
 
 RECOMMENDATIONS
   Pool: utilization > 90 % → raise *_POOL_MAX_SIZE (warning); < 20 % → lower

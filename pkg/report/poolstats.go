@@ -49,8 +49,9 @@ func (s *PoolStats) Doc() *output.Doc {
 	if s.Partial {
 		title = append(title, output.Span{Text: " · "}, output.Span{Text: "PARTIAL (interrupted)", Tone: output.Notice})
 	}
-	d := &output.Doc{Title: title}
-	d.Add(TargetsTable(s.Targets))
+	d := &output.Doc{Title: embeddedTitle(title, s.Embedded)}
+	addEmbeddedHint(d, s.Embedded)
+	d.Add(ThresholdsTable(s.Thresholds), TargetsTable(s.Targets))
 	d.Add(s.PoolBlocks()...)
 	d.Add(s.workloadBlocks()...)
 	d.Add(s.CachesTable(), RecommendationsTable(s.Recommendations()))

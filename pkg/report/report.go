@@ -7,6 +7,7 @@ import (
 
 	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/threshold"
 	"github.com/resync-dev/resync/pkg/workload"
 )
 
@@ -53,6 +54,9 @@ type Report struct {
 	Resources       Resources             `json:"resources"`
 	OverallHealth   string                `json:"overall_health"` // healthy | degraded | critical
 	HealthReasons   []string              `json:"health_reasons"`
+	// Thresholds are the --threshold checks on the final figures, one per
+	// threshold and subject; absent when none was given.
+	Thresholds []threshold.Result `json:"thresholds,omitempty"`
 }
 
 // Target is one configured endpoint and whether it answered.
@@ -79,6 +83,9 @@ type CacheEntry struct {
 	MissingMetrics []string `json:"missing_metrics"`
 	// ScoreNote says which parts the score left out, when any.
 	ScoreNote string `json:"score_note,omitempty"`
+	// NoTraffic says the observed entry saw no traffic in the window: it
+	// is rated "no traffic" and not scored (efficiency_score 0 then).
+	NoTraffic bool `json:"no_traffic,omitempty"`
 	// CounterResets counts the counters that went backwards during the
 	// observation (a restart, CONFIG RESETSTAT, pg_stat_reset): the
 	// deltas restart from the new value, never a negative rate.
@@ -121,6 +128,9 @@ type PoolEntry struct {
 	MissingMetrics []string `json:"missing_metrics"`
 	// ScoreNote says which parts the score left out, when any.
 	ScoreNote string `json:"score_note,omitempty"`
+	// NoTraffic says the observed entry saw no traffic in the window: it
+	// is rated "no traffic" and not scored (efficiency_score 0 then).
+	NoTraffic bool `json:"no_traffic,omitempty"`
 	// CounterResets counts the counters that went backwards during the
 	// observation (a restart, CONFIG RESETSTAT, pg_stat_reset): the
 	// deltas restart from the new value, never a negative rate.

@@ -7,6 +7,7 @@ import (
 	"github.com/resync-dev/resync/pkg/cache/sim"
 	"github.com/resync-dev/resync/pkg/resources"
 	"github.com/resync-dev/resync/pkg/resources/inspect"
+	"github.com/resync-dev/resync/pkg/threshold"
 	"github.com/resync-dev/resync/pkg/workload"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
 	"github.com/resync-dev/resync/pkg/workload/usl"
@@ -57,8 +58,19 @@ func poolStatsFixture() *PoolStats {
 		Series:  []workload.Point{{Second: 0, Ops: 300, MeanMs: 0.2}, {Second: 1, Ops: 300, MeanMs: 0.22}, {Second: 2, Ops: 300, MeanMs: 0.24}},
 		Partial: true,
 	}
-	return &PoolStats{Report: Build(in), Workload: map[string]*workload.Result{"database": open, "redis": closed},
+	ps := &PoolStats{Report: Build(in), Workload: map[string]*workload.Result{"database": open, "redis": closed},
 		Concurrency: 32, Rate: 2200, Warmup: time.Second}
+	ps.CheckThresholds(mustThresholds("database.p99<50ms", "*.hit_rate>90%", "nope.score>1"))
+	return ps
+}
+
+// mustThresholds parses fixture thresholds.
+func mustThresholds(exprs ...string) []threshold.Threshold {
+	ts, err := threshold.ParseAll(exprs, "fixture")
+	if err != nil {
+		panic(err)
+	}
+	return ts
 }
 
 // sizingFixture: an interrupted sweep capped by the server limit with a
@@ -102,12 +114,14 @@ func sizingFixture() *Sizing {
 		StopReason: "no step completed", FitError: "too few sizes to fit (0 of at least 3)",
 		Checks: []sizing.Check{}, Instances: 1, Warnings: []string{}, Confidence: "high",
 	}
-	return BuildSizing(fixtureNow, true, []SizingInput{
+	out := BuildSizing(fixtureNow, true, []SizingInput{
 		{Target: Target{Name: "database", Kind: "postgres", URL: res.Target, Reachable: true},
 			ConfiguredMin: 20, ConfiguredMax: 100, Notes: []string{"the step at size 4 failed: see its error"}, Result: res},
 		{Target: Target{Name: "redis", Kind: "redis", URL: failed.Target, Reachable: true}, ConfiguredMin: 5, ConfiguredMax: 20, Result: failed},
 		{Target: Target{Name: "http", Kind: "http", URL: "http://api:8080/", Reachable: false, Error: "dial tcp: connection refused"}},
 	})
+	out.CheckThresholds(mustThresholds("*.acquire_p99<100ms"))
+	return out
 }
 
 // leaksFixture: three --watch samples of one Redis whose "worker" group
@@ -163,5 +177,9 @@ func simulationFixture() *Simulation {
 		}}
 	s := BuildSimulation("zipf s=1.1, 400 keys", 30*time.Second, 100, res)
 	s.Partial = true
+	// The sampled form's fields, on the same document: a SHARDS run has no
+	// policies and no TTL, but the schema checks each field on its own.
+	s.Sampling = &Sampling{Kind: "fixed-size", Rate: 0.25, SampledKeys: 100, MaxKeys: 100, Reason: "--sample-keys 100"}
+	s.Points[0].HitRateStdErr = 0.012
 	return s
 }

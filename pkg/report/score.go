@@ -14,6 +14,10 @@ const (
 	RatingGood      = "good"      // 60–79
 	RatingFair      = "fair"      // 40–59
 	RatingPoor      = "poor"      // 0–39
+	// RatingNoTraffic is an observed cache or pool that saw no traffic in
+	// the window (no reads, writes or connections): it is not scored, and
+	// its efficiency_score of 0 is no finding.
+	RatingNoTraffic = "no traffic"
 )
 
 // Rating names the band a score falls in.
@@ -116,8 +120,14 @@ const (
 	MetricErrorRate        = "error_rate"        // pool, weight 30
 )
 
-// notScored starts the note of a score none of whose parts is known.
-const notScored = "not scored: the source gives none of "
+// notScored starts the note of a score none of whose parts is known;
+// noTrafficNote is the note of an entry that saw no traffic. Both begin
+// with unscoredPrefix.
+const (
+	unscoredPrefix = "not scored: "
+	notScored      = unscoredPrefix + "the source gives none of "
+	noTrafficNote  = unscoredPrefix + "no traffic in the observed window"
+)
 
 // scorePart is one weighted term of a score.
 type scorePart struct {

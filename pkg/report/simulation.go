@@ -15,19 +15,31 @@ import (
 // a trace or synthetic workload, each capacity scored and advised as a real
 // cache of that size would be, and the capacity a target hit rate needs.
 type Simulation struct {
-	SchemaVersion     int               `json:"schema_version"`
-	Source            string            `json:"source"`
-	Requests          int               `json:"requests"`
-	DistinctKeys      int               `json:"distinct_keys"`
-	Method            string            `json:"method"`
-	TTLSeconds        float64           `json:"ttl_seconds"` // 0: no expiry
-	RatePerSecond     float64           `json:"rate_per_second,omitempty"`
-	MaxHitRate        float64           `json:"max_hit_rate"`
-	TargetHitRate     float64           `json:"target_hit_rate"`
-	CapacityForTarget int               `json:"capacity_for_target"` // 0: not reached
-	CapacityExact     bool              `json:"capacity_exact"`
-	Partial           bool              `json:"partial,omitempty"` // interrupted: the capacities finished so far
-	Points            []SimulationPoint `json:"points"`
+	SchemaVersion     int     `json:"schema_version"`
+	Source            string  `json:"source"`
+	Requests          int     `json:"requests"`
+	DistinctKeys      int     `json:"distinct_keys"`
+	Method            string  `json:"method"`
+	TTLSeconds        float64 `json:"ttl_seconds"` // 0: no expiry
+	RatePerSecond     float64 `json:"rate_per_second,omitempty"`
+	MaxHitRate        float64 `json:"max_hit_rate"`
+	TargetHitRate     float64 `json:"target_hit_rate"`
+	CapacityForTarget int     `json:"capacity_for_target"` // 0: not reached
+	CapacityExact     bool    `json:"capacity_exact"`
+	Partial           bool    `json:"partial,omitempty"` // interrupted: the capacities finished so far
+	// Sampling is set when the LRU curve is a SHARDS estimate (Method
+	// lru-shards): optimal_hit_rate is then not computed (0).
+	Sampling *Sampling         `json:"sampling,omitempty"`
+	Points   []SimulationPoint `json:"points"`
+}
+
+// Sampling describes a SHARDS estimate.
+type Sampling struct {
+	Kind        string  `json:"kind"` // fixed-rate | fixed-size
+	Rate        float64 `json:"rate"` // the final sampling rate, 0–1
+	SampledKeys int     `json:"sampled_keys"`
+	MaxKeys     int     `json:"max_keys,omitempty"` // fixed-size: the bound
+	Reason      string  `json:"reason"`             // why it sampled
 }
 
 // SimulationPoint is one simulated capacity, scored.
@@ -36,6 +48,8 @@ type SimulationPoint struct {
 	EfficiencyScore float64          `json:"efficiency_score"`
 	Rating          string           `json:"rating"`
 	Recommendations []Recommendation `json:"recommendations"`
+	// HitRateStdErr is the standard error of a sampled hit_rate (0–1).
+	HitRateStdErr float64 `json:"hit_rate_stderr,omitempty"`
 }
 
 // BuildSimulation scores each capacity and applies the cache rules to it.
@@ -60,6 +74,19 @@ func BuildSimulation(source string, ttl time.Duration, rate float64, res *sim.Re
 			Rating:          Rating(score),
 			Recommendations: simulationAdvice(CacheRecommendations(fmt.Sprintf("capacity %d", p.Capacity), st, advice), p, res),
 		})
+	}
+	return out
+}
+
+// BuildSampledSimulation is BuildSimulation for a SHARDS estimate: the
+// same scores and advice from the estimated curve, each hit rate with its
+// standard error, no optimum.
+func BuildSampledSimulation(source string, res *sim.SampleResult, sampling Sampling) *Simulation {
+	out := BuildSimulation(source, 0, 0, &res.Result)
+	sampling.Rate, sampling.SampledKeys = res.Rate, res.SampledKeys
+	out.Sampling = &sampling
+	for i := range out.Points {
+		out.Points[i].HitRateStdErr = res.StdErr[i]
 	}
 	return out
 }
@@ -136,14 +163,21 @@ func simulatedStats(p sim.Point, distinct int) cache.Stats {
 func (s *Simulation) summary() []string {
 	lines := []string{fmt.Sprintf("%s · %s requests · %s distinct keys", s.Source,
 		output.Thousands(int64(s.Requests)), output.Thousands(int64(s.DistinctKeys)))}
-	if s.Method == sim.MethodStack {
+	switch {
+	case s.Sampling != nil:
+		lines = append(lines, fmt.Sprintf("LRU hit rates: SHARDS estimate from %s sampled keys (%s, rate %.4g), ± one standard error; %s",
+			output.Thousands(int64(s.Sampling.SampledKeys)), s.Sampling.Kind, s.Sampling.Rate, s.Sampling.Reason),
+			"No optimal hit rate: it needs the whole trace (--exact)")
+	case s.Method == sim.MethodStack:
 		lines = append(lines, "LRU hit rates: exact, all capacities in one pass; no TTL")
-	} else {
+	default:
 		lines = append(lines, fmt.Sprintf("LRU hit rates: replayed through resync's cache; TTL %gs at %g requests/s",
 			s.TTLSeconds, s.RatePerSecond))
 	}
 	target := "Target " + output.Percent(s.TargetHitRate) + ": "
 	switch {
+	case s.CapacityForTarget > 0 && s.Sampling != nil:
+		target += "reached at about " + output.Thousands(int64(s.CapacityForTarget)) + " items (the smallest evaluated capacity that does, estimated)"
 	case s.CapacityForTarget > 0 && s.CapacityExact:
 		target += "reached at " + output.Thousands(int64(s.CapacityForTarget)) + " items (the smallest capacity that does)"
 	case s.CapacityForTarget > 0:
@@ -184,9 +218,12 @@ func (s *Simulation) Doc() *output.Doc {
 		cols = append(cols, output.Num(policyTitle(p)))
 		series = append(series, output.Series{Name: policyTitle(p)})
 	}
-	cols = append(cols, output.Num("optimal"), output.Num("eviction\nrate"), output.Col("score"),
+	if s.Sampling == nil {
+		cols = append(cols, output.Num("optimal"))
+		series = append(series, output.Series{Name: "optimal"})
+	}
+	cols = append(cols, output.Num("eviction\nrate"), output.Col("score"),
 		output.Wrapped("advice", 16).AsDetail()) // advice repeats the recommendations table: a detail column
-	series = append(series, output.Series{Name: "optimal"})
 	t := output.NewTable("", cols...)
 	curve := &output.Chart{Title: "Hit-rate curve", Kind: output.Bars, Unit: "%", YLabel: "hit rate"}
 	for _, pt := range s.Points {
@@ -195,10 +232,16 @@ func (s *Simulation) Doc() *output.Doc {
 		for _, p := range pt.Policies {
 			rates = append(rates, p.HitRate)
 		}
-		rates = append(rates, pt.OptimalHitRate)
+		if s.Sampling == nil {
+			rates = append(rates, pt.OptimalHitRate)
+		}
 		row := []output.Spans{output.S(label)}
 		for i, r := range rates {
-			row = append(row, output.S(output.Percent(r)))
+			cell := output.Percent(r)
+			if i == 0 && s.Sampling != nil {
+				cell += fmt.Sprintf(" ±%.1f", 100*pt.HitRateStdErr)
+			}
+			row = append(row, output.S(cell))
 			series[i].Points = append(series[i].Points, output.Point{X: float64(pt.Capacity), Y: r, Label: label, Text: output.Percent(r)})
 		}
 		row = append(row, output.S(output.Percent(pt.EvictionRate)), scoreCell(pt.EfficiencyScore, pt.Rating),
@@ -207,8 +250,11 @@ func (s *Simulation) Doc() *output.Doc {
 	}
 	// In text the bars draw the first two series (LRU, and what the optimum
 	// adds); the other policies follow as values.
-	last := len(series) - 1
-	curve.Series = append([]output.Series{series[0], series[last]}, series[1:last]...)
+	if last := len(series) - 1; s.Sampling == nil {
+		curve.Series = append([]output.Series{series[0], series[last]}, series[1:last]...)
+	} else {
+		curve.Series = series // no optimum to draw
+	}
 	curve.Marks = []output.Mark{{Value: s.TargetHitRate, Label: "target " + output.Percent(s.TargetHitRate)}}
 	d.Add(t, curve)
 	recs := output.NewTable("Recommendations", output.Num("capacity"), output.Col("severity"), output.Wrapped("message", 24),

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/internal/output"
+	"github.com/resync-dev/resync/pkg/threshold"
 	"github.com/resync-dev/resync/pkg/workload/sizing"
 )
 
@@ -18,8 +19,12 @@ type Sizing struct {
 	SchemaVersion int                   `json:"schema_version"`
 	Timestamp     time.Time             `json:"timestamp"`
 	Partial       bool                  `json:"partial"`
+	Embedded      bool                  `json:"embedded"` // built-in targets, not the user's
 	Targets       []Target              `json:"targets"`
 	Pools         map[string]SizingPool `json:"connection_pools"`
+	// Thresholds are the --threshold checks on the figures of each pool's
+	// recommended size; absent when none was given.
+	Thresholds []threshold.Result `json:"thresholds,omitempty"`
 
 	order []string // pools in the order they were swept
 }
@@ -128,8 +133,9 @@ func (s *Sizing) Doc() *output.Doc {
 	if s.Partial {
 		title = append(title, output.Span{Text: " · "}, output.Span{Text: "PARTIAL (interrupted)", Tone: output.Notice})
 	}
-	d := &output.Doc{Title: title}
-	d.Add(TargetsTable(s.Targets))
+	d := &output.Doc{Title: embeddedTitle(title, s.Embedded)}
+	addEmbeddedHint(d, s.Embedded)
+	d.Add(ThresholdsTable(s.Thresholds), TargetsTable(s.Targets))
 	for _, name := range s.PoolNames() {
 		p := s.Pools[name]
 		res := p.Result

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,9 +30,8 @@ func (r *Report) Doc() *output.Doc {
 		}
 		d.Add(output.List{Items: items})
 	}
-	if r.Embedded {
-		d.Add(output.Para{Text: output.S(EmbeddedHint), Faint: true})
-	}
+	addEmbeddedHint(d, r.Embedded)
+	d.Add(ThresholdsTable(r.Thresholds))
 	d.Add(TargetsTable(r.Targets), r.CachesTable())
 	d.Add(r.PoolBlocks()...)
 	d.Add(LeaksTable(r.Resources.PotentialLeaks), RecommendationsTable(r.Recommendations()))
@@ -45,10 +45,22 @@ func (r *Report) title(what string) output.Spans {
 	if r.Partial {
 		t = append(t, output.Span{Text: " · "}, output.Span{Text: "PARTIAL (interrupted)", Tone: output.Notice})
 	}
-	if r.Embedded {
+	return embeddedTitle(t, r.Embedded)
+}
+
+// embeddedTitle marks a title " · embedded targets" when embedded.
+func embeddedTitle(t output.Spans, embedded bool) output.Spans {
+	if embedded {
 		t = append(t, output.Span{Text: " · embedded targets"})
 	}
 	return t
+}
+
+// addEmbeddedHint adds EmbeddedHint to d when embedded.
+func addEmbeddedHint(d *output.Doc, embedded bool) {
+	if embedded {
+		d.Add(output.Para{Text: output.S(EmbeddedHint), Faint: true})
+	}
 }
 
 // Summary is the report's overview box: health, scores, leaks.
@@ -60,6 +72,10 @@ func (r *Report) Summary() output.Summary {
 		var parts []output.Spans
 		for _, n := range names {
 			sc, rating := score(n)
+			if rating == RatingNoTraffic {
+				parts = append(parts, output.Join(" ", output.S(n), output.T(output.Faint, rating)))
+				continue
+			}
 			parts = append(parts, output.Join(" ", output.S(n), output.T(output.Strong, output.Score(sc)), output.Rating(rating)))
 		}
 		return output.Join(" · ", parts...)
@@ -137,8 +153,12 @@ func bounded(v, bound string, has bool) string {
 	return v + " / " + bound
 }
 
-// scoreCell is "61.6 good", the rating in its tone.
+// scoreCell is "61.6 good", the rating in its tone; "no traffic" alone for
+// an observed entry that was not scored.
 func scoreCell(score float64, rating string) output.Spans {
+	if rating == RatingNoTraffic {
+		return output.T(output.Faint, rating)
+	}
 	return output.Join(" ", output.S(output.Score(score)), output.Rating(rating))
 }
 
@@ -168,23 +188,21 @@ func (r *Report) PoolBlocks() []output.Block {
 		if m.Errors > 0 {
 			errs += " (" + output.Percent(m.ErrorRate) + ")"
 		}
+		// An observed pool whose source has no acquire wait shows none
+		// rather than zeros, and no latency line.
+		noWait := m.LatencyMs == nil && slices.Contains(e.MissingMetrics, MetricAcquireWait)
+		wait := output.MsList(m.AcquireWaitMs.P95, m.AcquireWaitMs.P99)
+		if noWait {
+			wait = output.Dash
+		}
 		t.Row(output.S(n), output.S(output.Count(m.ThroughputPerS)), output.S(latency),
-			output.S(output.MsList(m.AcquireWaitMs.P95, m.AcquireWaitMs.P99)), output.S(output.Percent(m.Utilization)),
+			output.S(wait), output.S(output.Percent(m.Utilization)),
 			output.S(fmt.Sprintf("%d/%d/%d/%d", m.Active, m.Idle, m.Waiting, m.MaxSize)),
 			output.S(errs), output.S(output.Uint(m.Exhaustions)), scoreCell(e.EfficiencyScore, e.Rating))
 
-		q, what := m.AcquireWaitMs, "acquire wait"
-		if m.LatencyMs != nil {
-			q, what = *m.LatencyMs, "operation"
+		if !noWait {
+			lat.Series = append(lat.Series, latencySeries(n, m))
 		}
-		s := output.Series{Name: n + " (" + what + ")"}
-		for _, p := range []struct {
-			label string
-			v     float64
-		}{{"p50", q.P50}, {"p95", q.P95}, {"p99", q.P99}, {"max", q.Max}} {
-			s.Points = append(s.Points, output.Point{Y: p.v, Label: p.label, Text: output.Ms(p.v)})
-		}
-		lat.Series = append(lat.Series, s)
 
 		if bins := m.WaitHistogram(); len(bins) > 0 {
 			h := &output.Chart{Title: n + ": acquire wait histogram (acquires per bucket)", Kind: output.Bars,
@@ -213,6 +231,23 @@ func (r *Report) PoolBlocks() []output.Block {
 		}
 	}
 	return blocks
+}
+
+// latencySeries is a pool's latency line: the operation's quantiles when
+// the workload measured them, the acquire wait's otherwise.
+func latencySeries(name string, m PoolMetrics) output.Series {
+	q, what := m.AcquireWaitMs, "acquire wait"
+	if m.LatencyMs != nil {
+		q, what = *m.LatencyMs, "operation"
+	}
+	s := output.Series{Name: name + " (" + what + ")"}
+	for _, p := range []struct {
+		label string
+		v     float64
+	}{{"p50", q.P50}, {"p95", q.P95}, {"p99", q.P99}, {"max", q.Max}} {
+		s.Points = append(s.Points, output.Point{Y: p.v, Label: p.label, Text: output.Ms(p.v)})
+	}
+	return s
 }
 
 // HistBin is one bucket of a distribution: the count of values above the

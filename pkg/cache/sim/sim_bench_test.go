@@ -20,3 +20,26 @@ func BenchmarkRun20Capacities(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSampler: SHARDS on a zipf trace of 1M requests over 200k keys,
+// per request (ns/op is per request added).
+func BenchmarkSampler(b *testing.B) {
+	keys, err := Generate(Workload{Dist: DistZipf, Keys: 200_000, Requests: 1_000_000, ZipfS: 0.9, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, cfg := range []struct {
+		name string
+		cfg  SampleConfig
+	}{{"keys=64k", SampleConfig{MaxKeys: 64 << 10}}, {"rate=0.01", SampleConfig{Rate: 0.01}}} {
+		b.Run(cfg.name, func(b *testing.B) {
+			var s *Sampler
+			for i := 0; b.Loop(); i++ {
+				if i%len(keys) == 0 {
+					s, _ = NewSampler(cfg.cfg)
+				}
+				s.Add(keys[i%len(keys)])
+			}
+		})
+	}
+}

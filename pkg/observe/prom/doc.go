@@ -18,7 +18,8 @@
 //	micrometer Micrometer cache binders (Caffeine, JCache, …): cache_gets_total
 //	           {result=hit|miss}, cache_puts_total, cache_evictions_total,
 //	           cache_size; label cache.
-//	resync     resync serve's own /metrics: resync_pool_*, resync_cache_*.
+//	resync     resync serve's own /metrics: resync_pool_* (errors summed over
+//	           kind), resync_cache_*.
 //
 // Any other family is ignored and listed in Snapshot.Ignored. The package
 // knows nothing of the CLI and prints nothing.

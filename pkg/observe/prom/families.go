@@ -118,6 +118,10 @@ var families = func() map[string]family {
 	m["resync_pool_connections_closed_total"] = family{exporter: ExporterResync, kind: KindPool,
 		nameLabel: "pool", byLabel: "reason", fields: map[string]string{
 			"idle": Closed, "lifetime": Closed, "health": Closed, "error": Closed, "shutdown": Closed}}
+	// The error kinds are summed into one figure.
+	m["resync_pool_errors_total"] = family{exporter: ExporterResync, kind: KindPool,
+		nameLabel: "pool", byLabel: "kind", fields: map[string]string{
+			"dial": Errors, "health_check": Errors, "operation": Errors}}
 	add(ExporterResync, KindCache, "cache", map[string][]target{
 		"resync_cache_hits_total":        one(Hits),
 		"resync_cache_misses_total":      one(Misses),

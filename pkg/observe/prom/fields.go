@@ -32,6 +32,7 @@ const (
 	Usages         = "usages"          // connections returned after use
 	UsageSeconds   = "usage_seconds"   // total time connections were held
 	Operations     = "operations"      // operations run through the pool
+	Errors         = "errors"          // errors the pool counted (dial, health check, operation)
 	// Cache gauges.
 	Size     = "size"      // entries held
 	SizeMax  = "size_max"  // entry bound
@@ -50,7 +51,7 @@ const (
 var counters = map[string]bool{
 	Acquires: true, AcquireSeconds: true, Waits: true, WaitSeconds: true,
 	Timeouts: true, Cancels: true, Created: true, Closed: true, Usages: true,
-	UsageSeconds: true, Operations: true, Hits: true, Misses: true, Puts: true,
+	UsageSeconds: true, Operations: true, Errors: true, Hits: true, Misses: true, Puts: true,
 	Evictions: true, Expirations: true,
 }
 

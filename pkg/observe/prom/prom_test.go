@@ -48,7 +48,7 @@ func TestDecodeRecorded(t *testing.T) {
 			map[string]float64{Hits: 750, Misses: 250, Puts: 250, Evictions: 50, Size: 200},
 			[]string{"cache_eviction_weight_total"}},
 		{"resync.prom", "pool/resync/redis", map[string]float64{
-			InUse: 8, Idle: 12, Max: 20, Pending: 0, Waits: 100, WaitSeconds: 0.25, Closed: 4, Timeouts: 0,
+			InUse: 8, Idle: 12, Max: 20, Pending: 0, Waits: 100, WaitSeconds: 0.25, Closed: 4, Timeouts: 0, Errors: 3,
 		}, nil},
 		{"resync.prom", "cache/resync/probe", map[string]float64{
 			Hits: 90, Misses: 10, Size: 40, SizeMax: 1000,

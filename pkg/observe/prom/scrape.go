@@ -68,6 +68,7 @@ func (s Scraper) Scrape(ctx context.Context, url string) (*Snapshot, error) {
 		return nil, fmt.Errorf("metrics %s: %s", shown, redact.Text(err.Error()))
 	}
 	snap.At = at
+	snap.Bytes = limit - body.left
 	return snap, nil
 }
 

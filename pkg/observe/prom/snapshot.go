@@ -33,6 +33,8 @@ type Snapshot struct {
 	At       time.Time `json:"at"`
 	Format   string    `json:"format"`
 	Entities []*Entity `json:"entities"` // sorted by Key
+	// Bytes is the size of the body read (set by Scrape).
+	Bytes int64 `json:"bytes,omitempty"`
 	// Ignored lists the families no known exporter writes, sorted.
 	Ignored []string `json:"ignored,omitempty"`
 }
