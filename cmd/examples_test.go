@@ -60,7 +60,19 @@ func TestHelpExamplesRun(t *testing.T) {
 	if len(readme) < minReadmeExamples {
 		t.Fatalf("found %d README.md examples, want at least %d: is the extraction broken?", len(readme), minReadmeExamples)
 	}
-	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	// A service's Prometheus endpoint for the --metrics examples: a
+	// database/sql pool's DBStats as client_golang exposes them (the
+	// recorded exposition pkg/observe/prom decodes in its tests).
+	exposition, err := os.ReadFile(filepath.Join("..", "pkg", "observe", "prom", "testdata", "sql.prom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" {
+			w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+			_, _ = w.Write(exposition)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
 	}))
@@ -213,6 +225,7 @@ var exampleURLs = map[string]string{
 	"redis://localhost:6379":            "redis",
 	"http://localhost:8080":             "http",
 	"https://api.internal":              "http",
+	"http://svc:8080/metrics":           "http", // serves a Prometheus exposition at /metrics
 }
 
 // exampleAddrs moves the listen addresses of the examples to a free port

@@ -339,15 +339,15 @@ func (o *SimulateOptions) loadTrace(ctx context.Context) (*sim.Trace, *sim.Sampl
 		}
 		return t, sampler, nil, "trace " + name, nil
 	}
-	keys, err := sim.Generate(sim.Workload{Dist: o.Dist, Keys: o.Keys, Requests: o.Requests, ZipfS: o.ZipfS, Seed: o.Seed})
-	if err != nil {
-		return nil, nil, nil, "", cmdutil.Usagef("%v", err)
-	}
 	desc := fmt.Sprintf("%s workload, %d keys", o.Dist, o.Keys)
 	if o.Dist == sim.DistZipf {
 		desc += fmt.Sprintf(", s=%g", o.ZipfS)
 	}
-	return nil, nil, keys, desc, nil
+	keys, err := sim.GenerateContext(ctx, sim.Workload{Dist: o.Dist, Keys: o.Keys, Requests: o.Requests, ZipfS: o.ZipfS, Seed: o.Seed})
+	if err != nil && ctx.Err() == nil {
+		return nil, nil, nil, "", cmdutil.Usagef("%v", err)
+	}
+	return nil, nil, keys, desc, err
 }
 
 // runSimulate loads the keys, simulates every capacity and prints the
@@ -355,6 +355,9 @@ func (o *SimulateOptions) loadTrace(ctx context.Context) (*sim.Trace, *sim.Sampl
 // partial, and returns context.Canceled (exit 130).
 func runSimulate(ctx context.Context, o *SimulateOptions) error {
 	trace, sampler, keys, source, err := o.loadTrace(ctx)
+	if err != nil && ctx.Err() != nil && !o.traceSet {
+		return o.printInterrupted(source, ctx.Err())
+	}
 	if err != nil {
 		return err
 	}
@@ -368,7 +371,10 @@ func runSimulate(ctx context.Context, o *SimulateOptions) error {
 	caps := o.capacities
 	if len(caps) == 0 {
 		if trace == nil {
-			_, distinct = sim.Densify(keys)
+			_, distinct = sim.DensifyContext(ctx, keys)
+			if ctx.Err() != nil {
+				return o.printInterrupted(source, ctx.Err())
+			}
 		}
 		caps = sim.SweepCapacities(distinct, o.Sweep)
 	}
@@ -383,6 +389,18 @@ func runSimulate(ctx context.Context, o *SimulateOptions) error {
 		return perr
 	}
 	return err // nil, or the interruption
+}
+
+// printInterrupted prints the empty partial result of a run interrupted
+// before the simulation began (while the keys were generated or counted),
+// and returns the interruption (exit 130): Ctrl-C is answered at once, not
+// after the whole workload is drawn.
+func (o *SimulateOptions) printInterrupted(source string, cause error) error {
+	res := &sim.Result{Requests: o.Requests, TargetHitRate: o.Target, Partial: true, Points: []sim.Point{}}
+	if err := o.Printer.Print(report.BuildSimulation(source, o.TTL, o.Rate, res)); err != nil {
+		return err
+	}
+	return cause
 }
 
 // printSampled prints the SHARDS estimate at the asked capacities, or a

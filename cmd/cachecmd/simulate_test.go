@@ -225,3 +225,31 @@ func TestRunSimulateCancelled(t *testing.T) {
 		t.Errorf("the output is not marked partial:\n%s", out)
 	}
 }
+
+// Interrupted before the simulation began — while the 50 million keys of
+// the largest workload are drawn — runSimulate still prints the (empty)
+// partial result and returns the interruption. The drawing gives up at
+// once (sim.GenerateContext, tested there); before #18 it ran to the end.
+func TestRunSimulateCancelledWhileGenerating(t *testing.T) {
+	io, _, out, _ := cmdutil.Test()
+	f := cmdutil.NewFactory(io, cmdutil.BuildInfo{})
+	if err := f.Global.Output.Set("json"); err != nil {
+		t.Fatal(err)
+	}
+	o := &SimulateOptions{IO: io, Printer: f.Printer(), Dist: "zipf", ZipfS: 1.01, Keys: 5_000_000, Requests: 50_000_000,
+		Seed: 1, Sweep: 20, Rate: defaultRate, Target: defaultTarget, distSet: true}
+	if err := o.validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := runSimulate(ctx, o)
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitInterrupted {
+		t.Fatalf("err = %v (exit %d), want an interruption (130)", err, code)
+	}
+	for _, want := range []string{`"partial": true`, `"points": []`, `"requests": 50000000`, `"source": "zipf workload, 5000000 keys, s=1.01"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+}

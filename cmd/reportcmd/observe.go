@@ -18,13 +18,18 @@ import (
 // window, no workload, no pools or cache of resync's own.
 func runObserve(ctx context.Context, o *ReportOptions) error {
 	c := o.Config
-	if c.Targets.Empty() && len(c.Targets.MetricsURLs) == 0 {
-		return cmdutil.Usagef("--observe reads real targets' counters: give --redis, --db or --metrics (or TARGETS in the settings), e.g. --observe 60s --redis redis://127.0.0.1:6379")
+	if c.Targets.Empty() && len(c.Targets.PgbouncerURLs) == 0 && len(c.Targets.MetricsURLs) == 0 {
+		return cmdutil.Usagef("--observe reads real targets' counters: give --redis, --db, --pgbouncer or --metrics (or TARGETS in the settings), e.g. --observe 60s --redis redis://127.0.0.1:6379")
 	}
 	targets, err := target.FromURLs(c.Targets.DatabaseURLs, c.Targets.RedisURL, c.Targets.HTTPURLs)
 	if err != nil {
 		return &cmdutil.UsageError{Err: err}
 	}
+	pgbouncers, err := cmdutil.Pgbouncers(c.Targets.PgbouncerURLs)
+	if err != nil {
+		return err
+	}
+	targets = append(targets, pgbouncers...)
 	endpoints, err := cmdutil.MetricsTargets(c.Targets.MetricsURLs)
 	if err != nil {
 		return err

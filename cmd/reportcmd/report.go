@@ -36,11 +36,12 @@ type ReportOptions struct {
 	Now func() time.Time // the report's clock
 }
 
-// targetFlags are the command's --db, --redis and --http.
+// targetFlags are the command's --db, --redis, --http and --pgbouncer.
 var targetFlags = cmdutil.TargetFlags{
 	DB:             "database URL (postgres://, mysql://, sqlite://); repeatable; overrides TARGETS.DATABASE_URLS",
 	Redis:          "Redis URL (redis://, rediss://); overrides TARGETS.REDIS_URL",
 	HTTP:           "HTTP(S) URL to GET; repeatable; overrides TARGETS.HTTP_URLS",
+	Pgbouncer:      "pgbouncer admin console postgres://USER@HOST:6432/pgbouncer, read with --observe; repeatable; overrides TARGETS.PGBOUNCER_URLS",
 	Metrics:        "observe mode: a Prometheus endpoint (http(s)://…/metrics) whose pools and caches to read; repeatable; overrides TARGETS.METRICS_URLS",
 	CommaSeparated: true,
 }
@@ -87,8 +88,14 @@ the start, every --interval and at the end, and reports the deltas over the
 window; every cache and pool says its source and the metrics the source
 cannot give, and a score with a missing part renormalises the remaining
 weights; an entry that saw no traffic in the window is rated "no traffic"
-and not scored. A reading costs Redis one INFO, PostgreSQL one query and
-MySQL/MariaDB two SHOW GLOBAL statements (docs/observe.md).
+and not scored. A reading costs Redis one INFO, PostgreSQL one query,
+MySQL/MariaDB two SHOW GLOBAL statements and pgbouncer SHOW POOLS and SHOW
+STATS (SHOW CONFIG and SHOW DATABASES once) (docs/observe.md).
+--pgbouncer URL (repeatable) is a pgbouncer admin console,
+postgres://USER@HOST:6432/pgbouncer with USER in stats_users or admin_users:
+each (database, user) pool is an entry, and pgbouncer's client limit
+(max_client_conn) the pool "clients". Without --observe, --pgbouncer is not
+read.
 
 --metrics URL (TARGETS.METRICS_URLS, $RESYNC_METRICS_URL) adds an
 application's Prometheus endpoint: every pool and cache its exporters expose
@@ -127,6 +134,9 @@ at once.
   # observe mode: the targets' own counters for 60 s, no workload
   resync report --observe 60s --interval 10s --redis redis://cache:6379 \
       --db postgres://app:secret@db:5432/app
+
+  # observe a pgbouncer's pools (its admin console, a stats_users user)
+  resync report --observe 60s --pgbouncer postgres://stats@pgbouncer:6432/pgbouncer
 
   # observe a service's own pools and caches from its Prometheus endpoint
   resync report --observe 30s --interval 5s --metrics http://svc:8080/metrics -o json

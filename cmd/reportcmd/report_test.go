@@ -137,6 +137,8 @@ func TestBadInput(t *testing.T) {
 		{"scheme", []string{"--db", "oracle://u:hunter2@db/x"}, "oracle"},
 		{"output-file dir", []string{"--output-file", "/nonexistent/dir/r.json"}, "does not exist"},
 		{"argument", []string{"extra"}, "unknown command"},
+		{"--pgbouncer not the console", []string{"--observe", "1s", "--pgbouncer", "postgres://u:hunter2@pgb:6432/app"}, `flag --pgbouncer: TARGETS.PGBOUNCER_URLS = "postgres://u:***@pgb:6432/app": database "app" is not pgbouncer's admin console`},
+		{"--pgbouncer a redis URL", []string{"--observe", "1s", "--pgbouncer", "redis://:hunter2@cache"}, "a redis URL is no pgbouncer console"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,6 +31,9 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 	if o.Config.Workload.Observe > 0 {
 		return runObserve(ctx, o)
 	}
+	if len(o.Config.Targets.PgbouncerURLs) > 0 && !o.IO.Quiet {
+		fmt.Fprintln(o.IO.ErrOut, "warning: --pgbouncer (TARGETS.PGBOUNCER_URLS) is read only in observe mode: add --observe 60s to read its pools; ignored")
+	}
 	if err := metricsOnlyObserved(o); err != nil {
 		return err
 	}

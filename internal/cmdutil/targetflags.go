@@ -14,6 +14,8 @@ const (
 	FlagDB    = "db"
 	FlagRedis = "redis"
 	FlagHTTP  = "http"
+	// FlagPgbouncer is a pgbouncer admin console, read in observe mode.
+	FlagPgbouncer = "pgbouncer"
 	// FlagMetrics is a Prometheus endpoint (TARGETS.METRICS_URLS), read
 	// in observe mode.
 	FlagMetrics = "metrics"
@@ -21,11 +23,11 @@ const (
 
 // targetKeys map each target flag to its configuration key.
 var targetKeys = map[string]string{
-	FlagDB:    target.KeyDatabaseURLs,
-	FlagRedis: target.KeyRedisURL,
-	FlagHTTP:  target.KeyHTTPURLs,
-
-	FlagMetrics: target.KeyMetricsURLs,
+	FlagDB:        target.KeyDatabaseURLs,
+	FlagRedis:     target.KeyRedisURL,
+	FlagHTTP:      target.KeyHTTPURLs,
+	FlagPgbouncer: target.KeyPgbouncerURLs,
+	FlagMetrics:   target.KeyMetricsURLs,
 }
 
 // TargetFlags declares a command's --db (repeatable), --redis and --http
@@ -36,6 +38,7 @@ var targetKeys = map[string]string{
 // place.
 type TargetFlags struct {
 	DB, Redis, HTTP string // help texts
+	Pgbouncer       string // --pgbouncer (repeatable), for commands that observe
 	Metrics         string // help of --metrics (repeatable); "" leaves it out
 	// CommaSeparated makes --db and --http take comma-separated lists as
 	// well as repetition (--db a,b); otherwise every value is one URL
@@ -58,6 +61,9 @@ func (tf TargetFlags) Register(fl *pflag.FlagSet) {
 	if tf.HTTP != "" {
 		list(FlagHTTP, nil, tf.HTTP)
 	}
+	if tf.Pgbouncer != "" {
+		list(FlagPgbouncer, nil, tf.Pgbouncer)
+	}
 	if tf.Metrics != "" {
 		list(FlagMetrics, nil, tf.Metrics)
 	}
@@ -70,7 +76,7 @@ func (tf TargetFlags) Bindings(extra map[string]string) map[string]string {
 	if out == nil {
 		out = map[string]string{}
 	}
-	for flag, help := range map[string]string{FlagDB: tf.DB, FlagRedis: tf.Redis, FlagHTTP: tf.HTTP, FlagMetrics: tf.Metrics} {
+	for flag, help := range map[string]string{FlagDB: tf.DB, FlagRedis: tf.Redis, FlagHTTP: tf.HTTP, FlagPgbouncer: tf.Pgbouncer, FlagMetrics: tf.Metrics} {
 		if help != "" {
 			out[flag] = targetKeys[flag]
 		}
@@ -87,6 +93,17 @@ func TargetFlagFor(key string) string {
 		}
 	}
 	return ""
+}
+
+// Pgbouncers lists the configured pgbouncer consoles (target.Pgbouncers):
+// a URL that is no console is a usage error naming --pgbouncer and the key.
+func Pgbouncers(urls []string) ([]target.Target, error) {
+	ts, err := target.Pgbouncers(urls)
+	var terr *target.Error
+	if errors.As(err, &terr) {
+		return nil, Usagef("%s / %s", TargetFlagFor(terr.Key), terr.Error())
+	}
+	return ts, err
 }
 
 // Targets lists the configured targets (target.FromURLs): a URL that does

@@ -18,6 +18,7 @@ func TestTargetFlags(t *testing.T) {
 		args     []string
 		wantDB   []string
 		wantHTTP []string
+		wantPgb  []string
 		// wantMetrics is --metrics; nil also checks the flag is not declared.
 		wantMetrics []string
 		bindings    map[string]string
@@ -35,6 +36,13 @@ func TestTargetFlags(t *testing.T) {
 			args:   []string{"--db", "postgres://a/x,mysql://b/y", "--http", "http://a/,http://b/"},
 			wantDB: []string{"postgres://a/x", "mysql://b/y"}, wantHTTP: []string{"http://a/", "http://b/"},
 			bindings: map[string]string{"db": "TARGETS.DATABASE_URLS", "redis": "TARGETS.REDIS_URL", "http": "TARGETS.HTTP_URLS", "x": "X.Y"},
+		},
+		{
+			name:     "--pgbouncer repeatable",
+			tf:       TargetFlags{Redis: "redis", Pgbouncer: "pgb"},
+			args:     []string{"--pgbouncer", "postgres://a:6432/pgbouncer", "--pgbouncer", "postgres://b:6432/pgbouncer"},
+			wantPgb:  []string{"postgres://a:6432/pgbouncer", "postgres://b:6432/pgbouncer"},
+			bindings: map[string]string{"redis": "TARGETS.REDIS_URL", "pgbouncer": "TARGETS.PGBOUNCER_URLS", "x": "X.Y"},
 		},
 		{
 			name:     "no --http",
@@ -71,6 +79,12 @@ func TestTargetFlags(t *testing.T) {
 			if got := values("http"); !equal(got, tt.wantHTTP) {
 				t.Errorf("--http = %q, want %q", got, tt.wantHTTP)
 			}
+			if got := values("pgbouncer"); !equal(got, tt.wantPgb) {
+				t.Errorf("--pgbouncer = %q, want %q", got, tt.wantPgb)
+			}
+			if tt.tf.Pgbouncer == "" && fl.Lookup("pgbouncer") != nil {
+				t.Error("--pgbouncer declared without a help text")
+			}
 			if got := values("metrics"); !equal(got, tt.wantMetrics) {
 				t.Errorf("--metrics = %q, want %q", got, tt.wantMetrics)
 			}
@@ -80,7 +94,7 @@ func TestTargetFlags(t *testing.T) {
 			if tt.tf.HTTP == "" && fl.Lookup("http") != nil {
 				t.Error("--http declared without a help text")
 			}
-			if f := fl.Lookup("db"); f.Usage != tt.tf.DB {
+			if f := fl.Lookup("db"); f != nil && f.Usage != tt.tf.DB {
 				t.Errorf("--db help %q, want %q", f.Usage, tt.tf.DB)
 			}
 			extra := map[string]string{"x": "X.Y"}
@@ -135,10 +149,23 @@ func TestTargets(t *testing.T) {
 			t.Errorf("err = %v, want a usage error containing %q without the password", err, tt.want)
 		}
 	}
-	for key, flag := range map[string]string{target.KeyDatabaseURLs: "--db", target.KeyRedisURL: "--redis", target.KeyHTTPURLs: "--http", target.KeyMetricsURLs: "--metrics", "WORKLOAD.RATE": ""} {
+	for key, flag := range map[string]string{target.KeyDatabaseURLs: "--db", target.KeyRedisURL: "--redis", target.KeyHTTPURLs: "--http", target.KeyPgbouncerURLs: "--pgbouncer", target.KeyMetricsURLs: "--metrics", "WORKLOAD.RATE": ""} {
 		if got := TargetFlagFor(key); got != flag {
 			t.Errorf("TargetFlagFor(%s) = %q, want %q", key, got, flag)
 		}
+	}
+}
+
+func TestPgbouncers(t *testing.T) {
+	ts, err := Pgbouncers([]string{"postgres://a:6432/pgbouncer"})
+	if err != nil || len(ts) != 1 || ts[0].Name != "pgbouncer" || ts[0].Kind != target.Pgbouncer {
+		t.Fatalf("Pgbouncers = %v, %v", ts, err)
+	}
+	_, err = Pgbouncers([]string{"postgres://a:6432/pgbouncer", "postgres://u:s3cret@b:6432/app"})
+	var ue *UsageError
+	want := "--pgbouncer / TARGETS.PGBOUNCER_URLS[1]: database \"app\""
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("err = %v, want a usage error containing %q without the password", err, want)
 	}
 }
 

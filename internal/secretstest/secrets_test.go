@@ -28,7 +28,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 const unreachable = "127.0.0.1:1"
 
 // form is one URL shape. url has {PW} where the password goes; kind says
-// which key and flag take it ("db", "redis" or "http"); commands runs the
+// which key and flag take it ("db", "redis", "http" or "pgbouncer"); commands runs the
 // resync commands with it too (they are slower than the other sources).
 type form struct {
 	url      string
@@ -62,6 +62,11 @@ func forms(dir string) []form {
 				form{s.scheme + "://:" + pw + "@" + unreachable, s.kind, false},
 			)
 		}
+	}
+	// pgbouncer consoles: the observe commands run them
+	for _, sep := range specials {
+		pw := "{A}" + sep + "{B}"
+		out = append(out, form{"postgres://app:" + pw + "@" + unreachable + "/pgbouncer", "pgbouncer", sep == "" || sep == "/" || sep == "%40"})
 	}
 	for _, name := range queryNames {
 		out = append(out,
@@ -126,9 +131,10 @@ func (p planted) leak(s string) string {
 func (p planted) hasSpace() bool { return strings.ContainsAny(p.raw, " \t\n") }
 
 var keys = map[string]struct{ key, env, flag string }{
-	"db":    {target.KeyDatabaseURLs, "DATABASE_URL", "--db"},
-	"redis": {target.KeyRedisURL, "REDIS_URL", "--redis"},
-	"http":  {target.KeyHTTPURLs, "RESYNC_HTTP_URL", "--http"},
+	"db":        {target.KeyDatabaseURLs, "DATABASE_URL", "--db"},
+	"redis":     {target.KeyRedisURL, "REDIS_URL", "--redis"},
+	"http":      {target.KeyHTTPURLs, "RESYNC_HTTP_URL", "--http"},
+	"pgbouncer": {target.KeyPgbouncerURLs, "RESYNC_PGBOUNCER_URL", "--pgbouncer"},
 }
 
 // source is one place that may print a URL: it returns what it printed.
@@ -178,6 +184,15 @@ var sources = []source{
 		_, err2 := target.FromURLs(nil, p.raw, nil)
 		_, err3 := target.FromURLs(nil, "", []string{p.raw})
 		return append(append(errText(err), errText(err2)...), errText(err3)...)
+	}},
+	{"target.Pgbouncers", func(_ *testing.T, p planted) []string {
+		_, err := target.Pgbouncers([]string{p.raw})
+		return errText(err)
+	}},
+	{"config env RESYNC_PGBOUNCER_URL", func(t *testing.T, p planted) []string {
+		return loadErr(t, config.LoadOptions{LookupEnv: func(name string) (string, bool) {
+			return p.raw, name == "RESYNC_PGBOUNCER_URL"
+		}})
 	}},
 	{"target.FromMetricsURLs", func(_ *testing.T, p planted) []string {
 		_, err := target.FromMetricsURLs([]string{"http://ok/metrics", p.raw})
@@ -252,6 +267,13 @@ var commands = [][]string{
 	{"config", "show", "-v", "--output-file", "{OUT}.json"},
 }
 
+// observeCommands are run instead of commands for a pgbouncer console,
+// which only report --observe reads.
+var observeCommands = [][]string{
+	{"report", "--observe", "200ms", "--interval", "100ms"},
+	{"report", "--observe", "200ms", "--interval", "100ms", "-v", "-o", "json", "--output-file", "{OUT}.html"},
+}
+
 func runResync(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	ios, _, out, errOut := cmdutil.Test()
@@ -281,7 +303,11 @@ func TestPlantedPasswordNeverPrinted(t *testing.T) {
 				return
 			}
 			flag := keys[p.kind].flag
-			for _, args := range commands {
+			cmds := commands
+			if p.kind == "pgbouncer" {
+				cmds = observeCommands
+			}
+			for _, args := range cmds {
 				args = append(append([]string{}, args...), flag, p.raw)
 				var outFile string
 				for j, a := range args {

@@ -54,6 +54,9 @@ type TargetsConfig struct {
 	DatabaseURLs []string `json:"database_urls"`
 	RedisURL     string   `json:"redis_url"`
 	HTTPURLs     []string `json:"http_urls"`
+	// PgbouncerURLs are pgbouncer admin consoles, read in observe mode
+	// only; they are not targets of the workload (Empty ignores them).
+	PgbouncerURLs []string `json:"pgbouncer_urls"`
 	// MetricsURLs are Prometheus endpoints (an application's /metrics),
 	// read in observe mode only; they are not load targets, so Empty
 	// ignores them.

@@ -34,6 +34,9 @@ func sampleFor(k config.Key) (sample, any) {
 		if strings.Contains(k.Name, "HTTP") || strings.Contains(k.Name, "METRICS") {
 			u = "https://api.example.com/health"
 		}
+		if strings.Contains(k.Name, "PGBOUNCER") {
+			u = "postgres://stats@pgb:6432/pgbouncer"
+		}
 		return sample{`["` + u + `"]`, u}, []string{u}
 	case config.TypeList:
 		return sample{`["*.p99<5ms"]`, "*.p99<5ms"}, []string{"*.p99<5ms"}

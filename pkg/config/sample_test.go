@@ -73,6 +73,7 @@ func TestKeys(t *testing.T) {
 		"TARGETS.DATABASE_URLS":                            {"RESYNC_DATABASE_URL,DATABASE_URL", ""},
 		"TARGETS.REDIS_URL":                                {"RESYNC_REDIS_URL,REDIS_URL", ""},
 		"TARGETS.HTTP_URLS":                                {"RESYNC_HTTP_URL", ""},
+		"TARGETS.PGBOUNCER_URLS":                           {"RESYNC_PGBOUNCER_URL", ""},
 		"TARGETS.METRICS_URLS":                             {"RESYNC_METRICS_URL", ""},
 		"WORKLOAD.DURATION":                                {"RESYNC_WORKLOAD_DURATION", "10s"},
 		"WORKLOAD.CONCURRENCY":                             {"RESYNC_WORKLOAD_CONCURRENCY", "32"},

@@ -175,14 +175,21 @@ func durationReason(k Key, d time.Duration) string {
 
 // targetKinds says which target kinds each URL key accepts.
 var targetKinds = map[string][]target.Kind{
-	target.KeyDatabaseURLs: {target.Postgres, target.MySQL, target.SQLite},
-	target.KeyRedisURL:     {target.Redis},
-	target.KeyHTTPURLs:     {target.HTTP},
-	target.KeyMetricsURLs:  {target.HTTP},
+	target.KeyDatabaseURLs:  {target.Postgres, target.MySQL, target.SQLite},
+	target.KeyRedisURL:      {target.Redis},
+	target.KeyHTTPURLs:      {target.HTTP},
+	target.KeyPgbouncerURLs: {target.Pgbouncer},
+	target.KeyMetricsURLs:   {target.HTTP},
 }
 
 // targetReason checks one URL for a key; "" when it is fine.
 func targetReason(k Key, raw string) string {
+	if k.Name == target.KeyPgbouncerURLs {
+		if err := target.CheckPgbouncer(raw); err != nil {
+			return err.Error()
+		}
+		return ""
+	}
 	kind, err := target.KindOf(raw)
 	if err != nil {
 		return err.Error()

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/resync-dev/resync/pkg/cache"
+	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/report"
 	"github.com/resync-dev/resync/pkg/resources"
 	"github.com/resync-dev/resync/pkg/server"
@@ -107,8 +108,12 @@ func (m *Monitor) loop() {
 // defaults and bounds).
 func (m *Monitor) Interval() time.Duration { return m.opts.Interval }
 
-// unique returns name, or name#2, name#3… when taken; m.mu is held.
+// unique returns name, or name#2, name#3… when taken; m.mu is held. A
+// name with a URL or a DSN in it (a service may name a pool by its
+// connection string) is redacted first: the name is printed in every body
+// and label.
 func (m *Monitor) unique(name string) string {
+	name = redact.URL(name)
 	n := name
 	for i := 2; m.names[n]; i++ {
 		n = fmt.Sprintf("%s#%d", name, i)

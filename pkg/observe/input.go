@@ -3,6 +3,7 @@ package observe
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/resync-dev/resync/pkg/cache"
 	"github.com/resync-dev/resync/pkg/pools"
@@ -27,7 +28,7 @@ func (r *Result) Fill(in *report.Input) {
 			in.Caches = append(in.Caches, cacheInput(sw, c))
 		}
 		for _, p := range sw.Pools {
-			in.Pools = append(in.Pools, poolInput(sw, p))
+			in.Pools = append(in.Pools, poolInput(sw, p, r.Elapsed))
 		}
 	}
 }
@@ -80,7 +81,7 @@ func cacheInput(sw SourceWindow, c CacheWindow) report.CacheInput {
 	}
 }
 
-func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
+func poolInput(sw SourceWindow, p PoolWindow, elapsed time.Duration) report.PoolInput {
 	name := entryName(sw.TargetName, p.Last.Name)
 	l := p.Last
 	s := pools.Snapshot{
@@ -88,6 +89,7 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 		MaxSize: l.MaxSize, Total: l.Active + l.Idle, Active: l.Active, Idle: l.Idle,
 		Waiting: l.Waiting, PeakWaiting: p.PeakWaiting,
 		AcquireCount:    p.Attempts,
+		Operations:      p.Ops,
 		AcquireWaitMs:   acquireWait(p),
 		Errors:          pools.ErrorCounts{Operation: p.Errors},
 		Exhaustions:     p.Rejected,
@@ -105,9 +107,14 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 		none = append(none, report.MetricUtilization)
 	}
 	miss := missing(l.Missing, none...)
+	var throughput float64
+	if p.Ops > 0 && elapsed > 0 {
+		throughput = float64(p.Ops) / elapsed.Seconds()
+	}
 	return report.PoolInput{
-		Snapshot: s,
-		Derived:  slices.Clone(l.Derived),
+		Snapshot:   s,
+		Throughput: throughput,
+		Derived:    slices.Clone(l.Derived),
 		Observed: &report.Observed{
 			Source:          sw.Source,
 			Missing:         miss,
@@ -120,25 +127,25 @@ func poolInput(sw SourceWindow, p PoolWindow) report.PoolInput {
 }
 
 // acquireWait is the window's wait figure: the peak of the sampled wait
-// gauge (pgbouncer's maxwait) as p95 and max. With a wait-time counter
-// (Pool.WaitTotalUs) the mean is derived, ΔWaitTotalUs / ΔAttempts (or /
-// ΔWaitCount when the source counts its waits) — a mean over the window,
-// not a measured distribution — and raises p95 and max when the samples
-// missed the waits between readings. A source that counts its waits has no
-// distribution at all: p50 is the mean and p99 the p95 (the largest mean
-// of one interval).
+// gauge (pgbouncer's maxwait) as p95, p99 and max — a lower bound of each,
+// since the samples miss the waits between readings; p50 is not known. With
+// a wait-time counter (Pool.WaitTotalUs) the mean is derived, ΔWaitTotalUs
+// / ΔAttempts (or / ΔWaitCount when the source counts its waits) — a mean
+// over the window, not a measured distribution — and raises p95, p99 and
+// max when it is above the peak. A source that counts its waits has no
+// distribution at all: p50 is the mean too.
 func acquireWait(p PoolWindow) pools.Quantiles {
-	q := pools.Quantiles{P95: p.PeakWaitMs, Max: p.PeakWaitMs}
+	q := pools.Quantiles{P95: p.PeakWaitMs, P99: p.PeakWaitMs, Max: p.PeakWaitMs}
 	n := p.Attempts
 	if p.WaitCount > 0 {
 		n = p.WaitCount
 	}
 	if p.WaitTotalUs > 0 && n > 0 {
 		q.Mean = float64(p.WaitTotalUs) / 1000 / float64(n)
-		q.P95, q.Max = max(q.P95, q.Mean), max(q.Max, q.Mean)
+		q.P95, q.P99, q.Max = max(q.P95, q.Mean), max(q.P99, q.Mean), max(q.Max, q.Mean)
 	}
 	if p.WaitCount > 0 {
-		q.P50, q.P99 = q.Mean, q.P95
+		q.P50 = q.Mean
 	}
 	return q
 }

@@ -81,6 +81,12 @@ type Pool struct {
 	// window's mean wait per attempt. Zero when the source has no such
 	// counter.
 	WaitTotalUs uint64
+	// Ops counts the operations served (pgbouncer's total_query_count),
+	// for the throughput; zero when the source has no such counter.
+	Ops uint64
+	// Derived names the figures the source derives rather than measures,
+	// and how (report.PoolInput.Derived).
+	Derived []string
 	// WaitCount, when not zero, is the number of waits WaitTotalUs sums,
 	// which the mean is taken over instead of Attempts (an application
 	// pool's exporter: go_sql_wait_count_total, the acquire timer's
@@ -91,9 +97,6 @@ type Pool struct {
 	// (Active+Idle)/MaxSize: the idle connections are free for the next
 	// client (a pgbouncer pool), not slots taken from a server's limit.
 	ActiveOnly bool
-	// Derived names the figures derived rather than measured, and how
-	// (report.PoolInput.Derived).
-	Derived []string
 	// Missing are the spec metrics the source cannot compute.
 	Missing []string
 	// Facts are source-specific settings the rules quote.

@@ -26,6 +26,8 @@ func FromTargets(targets []target.Target) ([]Source, []Skipped, error) {
 		switch t.Kind {
 		case target.Redis:
 			s, err = NewRedis(t.Name, t.URL)
+		case target.Pgbouncer:
+			s, err = NewPgbouncer(t.Name, t.URL)
 		case target.Prometheus:
 			s = NewPrometheus(t.Name, t.URL)
 		case target.Postgres:

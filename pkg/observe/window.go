@@ -47,6 +47,7 @@ type PoolWindow struct {
 	Last                       Pool
 	Attempts, Errors, Rejected uint64
 	WaitTotalUs                uint64            // Pool.WaitTotalUs over the window
+	Ops                        uint64            // Pool.Ops over the window
 	WaitCount                  uint64            // Pool.WaitCount over the window
 	Counters                   map[string]uint64 // deltas of Pool.Counters
 	Resets                     int
@@ -135,6 +136,7 @@ func (t *tracker) read(ctx context.Context) {
 			w.Errors += delta(a.prev.Errors, p.Errors, &w.Resets)
 			w.Rejected += delta(a.prev.Rejected, p.Rejected, &w.Resets)
 			w.WaitTotalUs += delta(a.prev.WaitTotalUs, p.WaitTotalUs, &w.Resets)
+			w.Ops += delta(a.prev.Ops, p.Ops, &w.Resets)
 			w.addWaitCount(a.prev, p)
 			w.Counters = addDeltas(w.Counters, a.prev.Counters, p.Counters, &w.Resets)
 			w.Last, a.prev = p, p

@@ -21,6 +21,9 @@ const (
 	SQLite   Kind = "sqlite"
 	Redis    Kind = "redis"
 	HTTP     Kind = "http"
+	// Pgbouncer is a pgbouncer admin console (TARGETS.PGBOUNCER_URLS):
+	// a postgres:// URL whose database is pgbouncer, read by observe mode.
+	Pgbouncer Kind = "pgbouncer"
 )
 
 // SQLiteMemory is the URL of an in-memory SQLite database.
@@ -41,11 +44,12 @@ var schemeKinds = map[string]Kind{
 
 // schemeHelp lists the accepted forms per kind, for messages.
 var schemeHelp = map[Kind]string{
-	Postgres: "postgres:// or postgresql://",
-	MySQL:    "mysql://",
-	SQLite:   "sqlite://PATH or sqlite::memory:",
-	Redis:    "redis:// or rediss://",
-	HTTP:     "http:// or https://",
+	Postgres:  "postgres:// or postgresql://",
+	MySQL:     "mysql://",
+	SQLite:    "sqlite://PATH or sqlite::memory:",
+	Redis:     "redis:// or rediss://",
+	HTTP:      "http:// or https://",
+	Pgbouncer: "postgres://USER@HOST:6432/pgbouncer (the admin console)",
 }
 
 const allSchemes = "postgres://, postgresql://, mysql://, sqlite://PATH, sqlite::memory:, redis://, rediss:// or http(s)://"

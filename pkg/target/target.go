@@ -10,7 +10,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/resync-dev/resync/pkg/redact"
 )
@@ -22,13 +24,16 @@ const (
 	DatabaseBase = "database"
 	RedisName    = "redis"
 	HTTPBase     = "http"
+	// PgbouncerBase names TARGETS.PGBOUNCER_URLS[i]: Name(PgbouncerBase, i).
+	PgbouncerBase = "pgbouncer"
 )
 
 // The configuration keys the targets come from, as errors name them.
 const (
-	KeyDatabaseURLs = "TARGETS.DATABASE_URLS"
-	KeyRedisURL     = "TARGETS.REDIS_URL"
-	KeyHTTPURLs     = "TARGETS.HTTP_URLS"
+	KeyDatabaseURLs  = "TARGETS.DATABASE_URLS"
+	KeyRedisURL      = "TARGETS.REDIS_URL"
+	KeyHTTPURLs      = "TARGETS.HTTP_URLS"
+	KeyPgbouncerURLs = "TARGETS.PGBOUNCER_URLS"
 )
 
 // Target is one server resync talks to.
@@ -158,4 +163,43 @@ func keyFor(k Kind) string {
 	default:
 		return KeyDatabaseURLs
 	}
+}
+
+// PgbouncerConsoleDB is the database name of pgbouncer's admin console.
+const PgbouncerConsoleDB = "pgbouncer"
+
+// Pgbouncers classifies and names the pgbouncer admin consoles of
+// TARGETS.PGBOUNCER_URLS: pgbouncer, pgbouncer2, …, of kind Pgbouncer. A
+// URL must be postgres:// (or postgresql://) with the database pgbouncer;
+// anything else is an *Error.
+func Pgbouncers(urls []string) ([]Target, error) {
+	var out []Target
+	for i, raw := range urls {
+		if err := CheckPgbouncer(raw); err != nil {
+			return nil, &Error{Key: KeyPgbouncerURLs, Index: i, Err: err}
+		}
+		out = append(out, Target{Name: Name(PgbouncerBase, i), Kind: Pgbouncer, URL: raw})
+	}
+	return out, nil
+}
+
+// CheckPgbouncer says why raw is not a pgbouncer admin console URL, or nil.
+// The error never quotes the password.
+func CheckPgbouncer(raw string) error {
+	kind, err := KindOf(raw)
+	if err != nil {
+		return err
+	}
+	if kind != Postgres {
+		return fmt.Errorf("a %s URL is no pgbouncer console: use %s", kind, Pgbouncer.Schemes())
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return err
+	}
+	if db := strings.TrimPrefix(u.Path, "/"); db != PgbouncerConsoleDB {
+		return fmt.Errorf("database %q is not pgbouncer's admin console (its SHOW commands answer only on database pgbouncer): use %s",
+			db, Pgbouncer.Schemes())
+	}
+	return nil
 }

@@ -7,6 +7,11 @@ func Densify(keys []uint64) (ids []int32, distinct int) {
 	return densify(context.Background(), keys)
 }
 
+// DensifyContext is Densify that gives up (nil ids) when ctx is done.
+func DensifyContext(ctx context.Context, keys []uint64) (ids []int32, distinct int) {
+	return densify(ctx, keys)
+}
+
 // densify is Densify that gives up (nil ids) when ctx is done.
 func densify(ctx context.Context, keys []uint64) (ids []int32, distinct int) {
 	ids = make([]int32, len(keys))

@@ -442,3 +442,27 @@ func TestRunCancelledMidPassReturnsPromptly(t *testing.T) {
 		})
 	}
 }
+
+// Generating and densifying 50 million keys takes seconds: both give up
+// when the context is done, so Ctrl-C during "cache simulate" is answered
+// at once (#18).
+func TestGenerateAndDensifyStopWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, dist := range []string{DistZipf, DistUniform, DistHotset} {
+		keys, err := GenerateContext(ctx, Workload{Dist: dist, Keys: 1000, Requests: 1 << 20, ZipfS: 1.01, Seed: 1})
+		if !errors.Is(err, context.Canceled) || keys != nil {
+			t.Errorf("%s: GenerateContext after cancel = %d keys, %v; want none and context.Canceled", dist, len(keys), err)
+		}
+	}
+	keys, err := Generate(Workload{Dist: DistUniform, Keys: 1000, Requests: 1 << 16, Seed: 1})
+	if err != nil || len(keys) != 1<<16 {
+		t.Fatalf("Generate = %d keys, %v", len(keys), err)
+	}
+	if ids, n := DensifyContext(ctx, keys); ids != nil || n != 0 {
+		t.Errorf("DensifyContext after cancel = %d ids, %d distinct; want none", len(ids), n)
+	}
+	if ids, n := DensifyContext(context.Background(), keys); len(ids) != len(keys) || n == 0 || n > 1000 {
+		t.Errorf("DensifyContext = %d ids, %d distinct", len(ids), n)
+	}
+}

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 
@@ -31,7 +32,12 @@ type Workload struct {
 
 // Generate draws the workload's keys (0..Keys-1). Zipf ranks are mapped to
 // keys through a fixed permutation, so hot keys are spread over the space.
-func Generate(w Workload) ([]uint64, error) {
+func Generate(w Workload) ([]uint64, error) { return GenerateContext(context.Background(), w) }
+
+// GenerateContext is Generate that gives up when ctx is done (it looks
+// every checkEvery keys: 50 million zipf keys take seconds), returning
+// ctx's error and no keys.
+func GenerateContext(ctx context.Context, w Workload) ([]uint64, error) {
 	if w.Keys < 1 || w.Requests < 1 {
 		return nil, fmt.Errorf("sim: keys (%d) and requests (%d) must be at least 1", w.Keys, w.Requests)
 	}
@@ -46,15 +52,24 @@ func Generate(w Workload) ([]uint64, error) {
 		z := zipf.New(r, w.ZipfS, n)
 		a, b := coprimeMul(n), r.Uint64N(n)
 		for i := range out {
+			if cancelled(ctx, i) {
+				return nil, ctx.Err()
+			}
 			out[i] = ((z.Next()-1)*a + b) % n
 		}
 	case DistUniform:
 		for i := range out {
+			if cancelled(ctx, i) {
+				return nil, ctx.Err()
+			}
 			out[i] = r.Uint64N(n)
 		}
 	case DistHotset:
 		hot := max(uint64(float64(n)*HotFraction), 1)
 		for i := range out {
+			if cancelled(ctx, i) {
+				return nil, ctx.Err()
+			}
 			if r.Float64() < HotShare || hot == n {
 				out[i] = r.Uint64N(hot)
 			} else {
