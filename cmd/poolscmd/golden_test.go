@@ -53,7 +53,7 @@ func fixture() []*recommendRun {
 	return []*recommendRun{
 		{t: poolTarget{Target: target.Target{Name: "http", Kind: target.HTTP, URL: "http://api.internal:8080/health"}, Pool: pc.HTTP}, result: res},
 		{t: poolTarget{Target: target.Target{Name: "redis", Kind: target.Redis, URL: "redis://:s3cret@cache:6379/0"}, Pool: pc.Redis},
-			err: errors.New("redis (redis://:***@cache:6379/0) is unreachable within its connect timeout 30s: dial tcp: connection refused")},
+			err: errors.New("connection refused by 10.0.0.9:6379: dial tcp 10.0.0.9:6379: connect: connection refused")},
 	}
 }
 

@@ -57,6 +57,9 @@ func (p *progress) update(wp workload.Progress) {
 		if l.Errors > 0 {
 			fmt.Fprintf(&b, " (%d errors)", l.Errors)
 		}
+		if l.HitRate > 0 { // --cache: hits never reach the pool, so apart
+			fmt.Fprintf(&b, " + %s cache hits/s", output.Count(l.HitRate))
+		}
 	}
 	fmt.Fprint(p.w.ErrOut, "\r\033[K"+b.String())
 	p.drawn = true

@@ -83,6 +83,13 @@ or throughput falling between steps is a warning and lowers the confidence
 shown; with --expected-rate, Little's law leads and the result says which
 input decided the max.
 
+A target unreachable at the start is reported and the others are still
+swept (exit 1). Fail fast: when the first 20 operations of the first step
+all fail with the same error (bad SQL, an unknown command, a rejected
+login; not a refusal for lack of slots, which is a finding), that target's
+sweep stops at once, the server's message is printed once, the target is
+listed as failed with no figures, and the exit code is 1.
+
 Arguments select what to sweep: pool names ("database", "redis", "http2")
 filter the configured targets; URLs add targets of their kind. Output: the
 sweep table, the chart, the recommendation with its evidence and the
@@ -224,6 +231,7 @@ func selectTargets(ts []poolTarget, names []string) ([]poolTarget, error) {
 type recommendRun struct {
 	t      poolTarget
 	err    error // unreachable
+	failed error // the first step failed every operation alike (fail fast)
 	limit  *sizing.Limit
 	notes  []string // warnings worth showing with the result
 	result *sizing.Result
@@ -237,7 +245,7 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 	started := o.Now()
 	prog := newProgress(o.IO, 0, 0)
 	runs := make([]*recommendRun, 0, len(o.Targets))
-	var unreachable []string
+	var unreachable, failed []string
 	for _, t := range o.Targets {
 		if ctx.Err() != nil {
 			break
@@ -250,9 +258,7 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 			}
 			r.err = err
 			unreachable = append(unreachable, t.Name)
-			if !o.IO.Quiet {
-				fmt.Fprintln(o.IO.ErrOut, "resync: "+err.Error()+"; the other targets still run")
-			}
+			reportUnreachable(o.IO, t, err, len(o.Targets))
 			continue
 		}
 		limit, err := sizing.ServerLimit(ctx, t.Target, t.Pool.ConnectTimeout)
@@ -268,6 +274,7 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 			MaxSize: t.Pool.MaxSize, Concurrency: o.Concurrency, StepDuration: o.StepDuration,
 			WaitP99: o.WaitP99, ExpectedRate: o.ExpectedRate, Headroom: o.Headroom,
 			OpTimeout: -1, // the pool bounds each operation (see runStats)
+			FailFast:  FailFastOps,
 			Limit:     limit, Instances: o.Instances, Progress: prog.event,
 			Recheck: func(ctx context.Context) (*sizing.Limit, error) {
 				return sizing.ServerLimit(ctx, t.Target, t.Pool.ConnectTimeout)
@@ -277,7 +284,14 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 			if errors.Is(err, sizing.ErrInvalidOptions) {
 				return cmdutil.Usagef("%s: %v", t.Name, err)
 			}
-			return err
+			if r.failed = failFastOf(err, t.Name); r.failed == nil {
+				return err
+			}
+			failed = append(failed, t.Name) // only errors: no figures
+			if !o.IO.Quiet {
+				fmt.Fprintln(o.IO.ErrOut, "resync: "+r.failed.Error())
+			}
+			continue
 		}
 		r.result = res
 	}
@@ -293,8 +307,8 @@ func runRecommend(ctx context.Context, o *RecommendOptions) error {
 		return ctx.Err()
 	case thresholdErr != nil:
 		return thresholdErr
-	case len(unreachable) > 0:
-		return fmt.Errorf("%d of %d targets unreachable: %s", len(unreachable), len(o.Targets), strings.Join(unreachable, ", "))
+	case len(unreachable)+len(failed) > 0:
+		return fmt.Errorf("%s", failedAtStart(len(o.Targets), unreachable, failed))
 	}
 	return nil
 }

@@ -16,6 +16,9 @@ func sizingResult(runs []*recommendRun, started time.Time, partial, embedded boo
 		if r.err != nil {
 			tg.Error = redact.Text(r.err.Error())
 		}
+		if r.failed != nil {
+			tg.Error = r.failed.Error() // failFastOf redacted it
+		}
 		in = append(in, report.SizingInput{Target: tg, ConfiguredMin: r.t.Pool.MinSize, ConfiguredMax: r.t.Pool.MaxSize,
 			Notes: r.notes, Result: r.result})
 	}

@@ -145,6 +145,57 @@ func TestRecommendUnreachable(t *testing.T) {
 	}
 }
 
+// A sweep whose first step fails every operation alike (bad SQL, an
+// unknown command) stops there: the server's message once on stderr, the
+// target marked failed with no sweep, exit 1. Before, the step ran its
+// whole duration at 100 % errors and the command exited 0.
+func TestRecommendFailFast(t *testing.T) {
+	tests := []struct {
+		name, flag string
+		url        func(testing.TB) string
+		extra      []string
+		message    string // the server's words
+	}{
+		{"database", "--db", func(t testing.TB) string { return "sqlite://" + t.TempDir() + "/ff.db" },
+			[]string{"--query", "SELEC 1"}, `near "SELEC": syntax error`},
+		{"database", "--db", testenv.PostgresURL, []string{"--query", "SELEC 1"}, `syntax error at or near "SELEC"`},
+		{"database", "--db", testenv.MySQLURL, []string{"--query", "SELEC 1"}, "You have an error in your SQL syntax"},
+		{"redis", "--redis", testenv.RedisURL, []string{"--redis-command", "NOSUCHCMD s17r"}, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.flag+" "+tt.message, func(t *testing.T) {
+			args := append([]string{"pools", "recommend", tt.flag, tt.url(t), "--step-duration", "20s", "-o", "json"}, tt.extra...)
+			code, stdout, stderr := run(t, map[string]string{"DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "4",
+				"REDIS_POOL_MIN_SIZE": "1", "REDIS_POOL_MAX_SIZE": "4"}, args...)
+			if code != 1 {
+				t.Fatalf("exit %d, want 1\n%s", code, stderr)
+			}
+			if n := strings.Count(stderr, tt.message); n != 1 {
+				t.Errorf("stderr has the server's message %d times, want once:\n%s", n, stderr)
+			}
+			if !strings.Contains(stderr, "1 of 1 targets failed every operation: "+tt.name) {
+				t.Errorf("stderr does not name the failed target:\n%s", stderr)
+			}
+			var out struct {
+				Targets []struct {
+					Reachable bool   `json:"reachable"`
+					Error     string `json:"error"`
+				} `json:"targets"`
+				Pools map[string]json.RawMessage `json:"connection_pools"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+				t.Fatalf("%v\n%s", err, stdout)
+			}
+			if len(out.Targets) != 1 || !strings.Contains(out.Targets[0].Error, tt.message) {
+				t.Errorf("targets %+v: want the server's message", out.Targets)
+			}
+			if _, ok := out.Pools[tt.name]; ok {
+				t.Errorf("a sweep of %q reported for a target that failed every operation", tt.name)
+			}
+		})
+	}
+}
+
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)

@@ -288,9 +288,7 @@ func probeTargets(ctx context.Context, o *StatsOptions, ps *diag.Pools, runs []*
 		}
 		runs[i].err = err
 		names = append(names, runs[i].t.Name)
-		if !o.IO.Quiet {
-			fmt.Fprintln(o.IO.ErrOut, "resync: "+err.Error()+"; the other targets still run")
-		}
+		reportUnreachable(o.IO, runs[i].t, err, len(runs))
 	}
 	return names
 }
@@ -312,6 +310,7 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			// would only cost CPU.
 			OpTimeout:    -1,
 			FailFast:     FailFastOps,
+			OnMeasure:    r.runner.ResetStats, // the warm-up is in no pool figure either
 			Progress:     prog.update,
 			WorkerOffset: o.WorkerOffset,
 		}
@@ -326,6 +325,7 @@ func runWorkloads(ctx context.Context, o *StatsOptions, live []*statsRun) error 
 			}
 			r.cache = c // closed by runStats once the report is written
 			opts[i].Cache = workload.CacheOf(c, struct{}{})
+			opts[i].OnMeasure = func() { r.runner.ResetStats(); c.ResetStats() }
 			opts[i].Keys, opts[i].KeyDist, opts[i].Seed = o.Keys, workload.KeyDist{Kind: o.Dist}, o.Seed
 		}
 	}

@@ -43,11 +43,16 @@ func statsInput(o *StatsOptions, runs []*statsRun, started time.Time) report.Inp
 			// the pool, not the workload, bounds each operation (runWorkloads)
 			res.OpTimeout, res.OpTimeoutMs = o.OpTimeout, float64(o.OpTimeout.Microseconds())/1e3
 		}
-		q := pools.Quantiles{P50: res.Latency.P50, P95: res.Latency.P95, P99: res.Latency.P99,
-			Max: res.Latency.Max, Mean: res.Latency.Mean}
-		in.Pools = append(in.Pools, report.PoolInput{Snapshot: r.runner.Snapshot(), LatencyMs: &q,
-			LatencyHistogram: res.LatencyHistogram, Throughput: res.Throughput, Series: res.Series,
-			Stall: report.StallOf(res)})
+		// Behind a cache the pool sees only the misses: its throughput and
+		// latency are its own, not the workload's (which count cache hits).
+		pin := report.PoolInput{Snapshot: r.runner.Snapshot(), Throughput: res.PoolThroughput(), Series: res.Series,
+			Stall: report.StallOf(res)}
+		if res.Cache == nil {
+			pin.LatencyMs = &pools.Quantiles{P50: res.Latency.P50, P95: res.Latency.P95, P99: res.Latency.P99,
+				Max: res.Latency.Max, Mean: res.Latency.Mean}
+			pin.LatencyHistogram = res.LatencyHistogram
+		}
+		in.Pools = append(in.Pools, pin)
 		in.Duration = max(in.Duration, res.Elapsed)
 		in.Partial = in.Partial || res.Partial
 		if r.cache != nil {

@@ -2,6 +2,8 @@ package poolscmd_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -444,5 +446,92 @@ func TestStatsFailFast(t *testing.T) {
 				t.Errorf("workload %q reported for a run that failed every operation", tt.name)
 			}
 		})
+	}
+}
+
+// The --warmup period is in no pool figure: the pool's operations and
+// acquires are the workload's measured ones (within those in flight at the
+// window's edges), and the cache's hits and misses are the workload's.
+// Before, the pool counted the warm-up too (311,875 operations against the
+// workload's 158,143 with --warmup 2s --duration 2s).
+func TestStatsWarmupInNoFigure(t *testing.T) {
+	const conc = 4
+	for _, cached := range []bool{false, true} {
+		t.Run(fmt.Sprintf("cache %v", cached), func(t *testing.T) {
+			args := []string{"pools", "stats", "--db", "sqlite://" + t.TempDir() + "/w.db", "--warmup", "1s", "--duration", "1s",
+				"--concurrency", itoa(conc), "-o", "json"}
+			if cached {
+				args = append(args, "--cache", "--keys", "1000000")
+			}
+			code, stdout, stderr := run(t, map[string]string{"DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "4"}, args...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			var out struct {
+				Pools map[string]struct {
+					Metrics struct {
+						Operations   uint64  `json:"operations"`
+						AcquireCount uint64  `json:"acquire_count"`
+						Throughput   float64 `json:"throughput_per_s"`
+					} `json:"metrics"`
+				} `json:"connection_pools"`
+				Caches map[string]struct {
+					Metrics struct {
+						HitRate float64 `json:"hit_rate"`
+					} `json:"metrics"`
+				} `json:"caches"`
+				Workload map[string]struct {
+					Operations uint64 `json:"operations"`
+					Cache      *struct {
+						Hits, Misses uint64
+					} `json:"cache"`
+				} `json:"workload"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+				t.Fatalf("%v\n%s", err, stdout)
+			}
+			pool, w := out.Pools["database"].Metrics, out.Workload["database"]
+			toPool := w.Operations // operations that reached the pool
+			if cached {
+				if w.Cache == nil {
+					t.Fatal("no cache figures")
+				}
+				toPool = w.Cache.Misses
+			}
+			// The window is exactly 1s: the pool's throughput is its operations.
+			for name, got := range map[string]uint64{"operations": pool.Operations, "acquire_count": pool.AcquireCount,
+				"throughput_per_s × 1s": uint64(math.Round(pool.Throughput))} {
+				if got+conc < toPool || got > toPool+conc {
+					t.Errorf("pool %s %d, workload %d to the pool: want them equal within %d in flight", name, got, toPool, conc)
+				}
+			}
+		})
+	}
+}
+
+// WORKLOAD.RATE (--rate) is per target, as documented: two targets at
+// --rate 50 for 1s each get about 50 arrivals, not 25.
+func TestStatsRateIsPerTarget(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, map[string]string{"DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "4"},
+		"pools", "stats", "--db", "sqlite://"+dir+"/a.db", "--db", "sqlite://"+dir+"/b.db",
+		"--rate", "50", "--duration", "1s", "--warmup", "0", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var out struct {
+		Workload map[string]struct {
+			Operations uint64 `json:"operations"`
+			Dropped    uint64 `json:"dropped"`
+		} `json:"workload"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"database", "database2"} {
+		w, ok := out.Workload[name]
+		if arrivals := w.Operations + w.Dropped; !ok || arrivals < 45 || arrivals > 55 {
+			t.Errorf("%s: %d arrivals (%+v), want about 50: the rate is per target", name, arrivals, w)
+		}
 	}
 }

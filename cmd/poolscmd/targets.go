@@ -206,21 +206,28 @@ func (o opFlags) bind(r pools.Runner) pools.Runner {
 }
 
 // probeAll pings every pool at once, each bounded by its connect timeout,
-// and returns one error per target (nil when it answered). Errors name the
-// target, redacted.
+// and returns one error per target (nil when it answered): what happened
+// (pools.Unreachable: refused, timed out after X, authentication failed
+// for user U, …) with the driver's message once, redacted.
 func probeAll(ctx context.Context, ts []poolTarget, p *diag.Pools) []error {
 	timeouts := make(map[string]time.Duration, len(ts))
 	for _, t := range ts {
 		timeouts[t.Name] = t.Pool.ConnectTimeout
 	}
-	errs := p.Ping(ctx, func(t target.Target) time.Duration { return timeouts[t.Name] })
-	for i, err := range errs {
-		if err != nil {
-			errs[i] = fmt.Errorf("%s (%s) is unreachable within its connect timeout %v: %s",
-				ts[i].Name, ts[i].Redacted(), ts[i].Pool.ConnectTimeout, err)
-		}
+	return p.Ping(ctx, func(t target.Target) time.Duration { return timeouts[t.Name] })
+}
+
+// reportUnreachable prints, unless quiet, that t did not answer the probe
+// and that the other targets (when there are any) still run.
+func reportUnreachable(io *cmdutil.IOStreams, t poolTarget, err error, total int) {
+	if io.Quiet {
+		return
 	}
-	return errs
+	line := fmt.Sprintf("resync: %s (%s) is unreachable: %v", t.Name, t.Redacted(), err)
+	if total > 1 {
+		line += "; the other targets still run"
+	}
+	fmt.Fprintln(io.ErrOut, line)
 }
 
 // closePools closes the pools within closeTimeout, or at once when abort

@@ -116,6 +116,10 @@ func (s *Session) Cache() workload.Cache {
 	return workload.CacheOf(s.cache, make([]byte, CacheValueSize))
 }
 
+// ResetCacheStats starts the cache's counters afresh (cache.ResetStats): the
+// workload calls it when its warm-up ends.
+func (s *Session) ResetCacheStats() { s.cache.ResetStats() }
+
 // Ping checks every pool's reachability concurrently, each bounded by
 // InspectTimeout. Errors are redacted.
 func (s *Session) Ping(ctx context.Context) []report.Target {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/resync-dev/resync/pkg/pools"
-	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/target"
 )
 
@@ -57,17 +56,17 @@ func (p *Pools) sortedRunners() []pools.Runner {
 
 // Ping checks every pool at once, each within timeout(its target), and
 // returns one error per target in target order: nil when it answered, else
-// the pool's error, redacted.
+// the pool's error explained (pools.Unreachable: refused, timed out,
+// authentication failed, …), redacted.
 func (p *Pools) Ping(ctx context.Context, timeout func(target.Target) time.Duration) []error {
 	errs := make([]error, len(p.runners))
 	var wg sync.WaitGroup
 	for i, r := range p.runners {
 		wg.Go(func() {
-			pctx, cancel := context.WithTimeout(ctx, timeout(p.targets[i]))
+			bound := timeout(p.targets[i])
+			pctx, cancel := context.WithTimeout(ctx, bound)
 			defer cancel()
-			if err := r.Ping(pctx); err != nil {
-				errs[i] = errors.New(redact.Text(err.Error()))
-			}
+			errs[i] = pools.Unreachable(r.Ping(pctx), p.targets[i], bound)
 		})
 	}
 	wg.Wait()

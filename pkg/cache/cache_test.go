@@ -347,3 +347,36 @@ func TestCloseIdempotent(t *testing.T) {
 		t.Fatalf("Get after Close = %d, %v", v, ok)
 	}
 }
+
+// ResetStats zeroes the counters (a run's warm-up left out of its figures)
+// and keeps the contents; what follows is counted afresh.
+func TestResetStats(t *testing.T) {
+	c := newCache(t, cache.Options[int, int]{MaxItems: 2})
+	for i := range 3 { // the third evicts
+		c.Set(i, i, 0)
+	}
+	c.Get(2)
+	c.Get(99)
+	c.Delete(2)
+	if s := c.Stats(); s.Hits != 1 || s.Misses != 1 || s.Sets != 3 || s.Deletes != 1 || s.Evictions != 1 {
+		t.Fatalf("before the reset: %+v", s)
+	}
+	c.ResetStats()
+	s := c.Stats()
+	for _, tt := range []struct {
+		name string
+		got  uint64
+	}{{"hits", s.Hits}, {"misses", s.Misses}, {"sets", s.Sets}, {"updates", s.Updates}, {"deletes", s.Deletes},
+		{"evictions", s.Evictions}, {"expirations", s.Expirations}} {
+		if tt.got != 0 {
+			t.Errorf("%s = %d after ResetStats, want 0", tt.name, tt.got)
+		}
+	}
+	if s.Items != 1 || s.HitRate != 0 {
+		t.Errorf("items %d hit rate %v: want the one item kept and no rate", s.Items, s.HitRate)
+	}
+	c.Get(1)
+	if s := c.Stats(); s.Hits+s.Misses != 1 {
+		t.Errorf("after the reset: hits %d misses %d, want one get", s.Hits, s.Misses)
+	}
+}

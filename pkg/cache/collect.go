@@ -9,7 +9,9 @@ func (c *Cache[K, V]) Stats() Stats {
 	for i := range c.stripes {
 		s := &c.stripes[i]
 		misses := s.misses.Load()
-		st.Hits += s.gets.Load() - misses
+		// A Get counts its get, then its miss: a ResetStats in between
+		// leaves a miss without its get.
+		st.Hits += s.gets.Load() - min(misses, s.gets.Load())
 		st.Misses += misses
 		ns += s.getNs.Load()
 		samples += s.getSamples.Load()
@@ -39,4 +41,26 @@ func (c *Cache[K, V]) Stats() Stats {
 	st.ItemUtilization = float64(st.Items) / float64(st.MaxItems)
 	st.ByteUtilization = float64(st.Bytes) / float64(st.MaxBytes)
 	return st
+}
+
+// ResetStats starts the counters afresh (hits, misses, sets, updates,
+// deletes, evictions, expirations and the Get latency samples), as a run's
+// measured phase begins after its warm-up; items and bytes are the cache's
+// contents and stay.
+func (c *Cache[K, V]) ResetStats() {
+	for i := range c.stripes {
+		s := &c.stripes[i]
+		s.gets.Store(0)
+		s.misses.Store(0)
+		s.getNs.Store(0)
+		s.getSamples.Store(0)
+	}
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.sets.Store(0)
+		s.updates.Store(0)
+		s.deletes.Store(0)
+	}
+	c.evictions.Store(0)
+	c.expirations.Store(0)
 }

@@ -157,7 +157,7 @@ func buildRegistry() []Key {
 			Description: "Concurrent workers driving operations; at most 10,000 (MaxWorkloadConcurrency).",
 			field:       func(c *Config) any { return &c.Workload.Concurrency }},
 		Key{Name: "WORKLOAD.RATE", Type: TypeNumber,
-			Description: "Operations per second in total (0 = closed loop: as fast as the workers go); at most 1,000,000 (MaxWorkloadRate).",
+			Description: "Operations per second per target: each pool gets its own arrivals, so N targets run N × RATE in all (0 = closed loop: as fast as the workers go); at most 1,000,000 (MaxWorkloadRate).",
 			field:       func(c *Config) any { return &c.Workload.Rate }},
 		Key{Name: "WORKLOAD.KEYS", Type: TypeInt,
 			Description: "Number of distinct keys the workload draws from.",

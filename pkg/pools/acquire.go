@@ -125,9 +125,11 @@ func (p *Pool[C]) giveUp(ctx context.Context, w *waiter[C]) error {
 			p.recycle(w)
 			return h.err
 		}
-		p.count.acquires-- // checkoutLocked counted it; the caller never got it
+		// checkoutLocked counted it; the caller never got it. (Unless
+		// ResetStats came in between: the counts started again from 0.)
+		p.count.acquires -= min(p.count.acquires, 1)
 		if metricsEnabled {
-			p.handedOff--
+			p.handedOff -= min(p.handedOff, 1)
 			p.sample.queued.untake(h.conn.weight)
 		}
 		doomed = p.unwindLocked(h.conn)

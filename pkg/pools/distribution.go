@@ -121,7 +121,7 @@ type frozenDistributions struct {
 func (p *Pool[C]) freezeDistributions() frozenDistributions {
 	return frozenDistributions{
 		Distributions: Distributions{AcquireWait: p.wait.freeze(), Hold: p.hold.freeze(), Connect: p.connect.freeze()},
-		zeroWaits:     int64(p.count.acquires - p.handedOff),
+		zeroWaits:     int64(p.count.acquires - min(p.handedOff, p.count.acquires)), // a reset (ResetStats) can leave handedOff above acquires
 	}
 }
 

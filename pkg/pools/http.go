@@ -328,3 +328,8 @@ func (d *httpDriver) addTo(s *Snapshot) {
 	s.HTTPConnsReused = d.reused.Load()
 	s.HTTPConnsNew = d.fresh.Load()
 }
+
+func (d *httpDriver) reset() {
+	d.reused.Store(0)
+	d.fresh.Store(0)
+}

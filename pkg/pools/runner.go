@@ -42,6 +42,10 @@ type Runner interface {
 	// down. It is bounded by ctx and the ConnectTimeout.
 	Ping(ctx context.Context) error
 	Snapshot() Snapshot
+	// ResetStats starts the pool's figures afresh (see Pool.ResetStats):
+	// the workload calls it as its measured phase begins, so the warm-up
+	// is in none of them.
+	ResetStats()
 	// Close closes the pool: see Pool.Close.
 	Close(ctx context.Context) error
 }
@@ -63,8 +67,12 @@ type deadlineDriver[C any] interface {
 	execBy(ctx context.Context, c C, deadline time.Time) error
 }
 
-// snapshotter is implemented by drivers with extra metrics.
-type snapshotter interface{ addTo(s *Snapshot) }
+// snapshotter is implemented by drivers with extra metrics; reset starts
+// them afresh with the pool's (ResetStats).
+type snapshotter interface {
+	addTo(s *Snapshot)
+	reset()
+}
 
 // runner is the Runner of every kind.
 type runner[C any] struct {
@@ -221,6 +229,13 @@ func (r *runner[C]) Snapshot() Snapshot {
 		x.addTo(&s)
 	}
 	return s
+}
+
+func (r *runner[C]) ResetStats() {
+	r.pool.ResetStats()
+	if x, ok := r.drv.(snapshotter); ok {
+		x.reset()
+	}
 }
 
 func (r *runner[C]) Close(ctx context.Context) error { return r.pool.Close(ctx) }

@@ -52,3 +52,29 @@ func (p *Pool[C]) Snapshot() Snapshot {
 	s.ConnectMs = connect.quantiles()
 	return s
 }
+
+// ResetStats starts the pool's figures afresh from now, as a run's measured
+// phase begins after its warm-up: counters (acquires, operations, errors,
+// exhaustions, timeouts, cancellations, connections created and closed),
+// the wait, hold and connect histograms, the utilization mean (from now;
+// checkouts in progress count from now on) and the peaks (to the current
+// active and waiting counts) restart; the gauges (total, active, idle,
+// waiting), the sizes and reachability are the pool's state and stay.
+// Operations in flight finish into the new figures.
+func (p *Pool[C]) ResetStats() {
+	now := mono()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.count = counters{}
+	p.handedOff = 0
+	p.peakWaiting = p.waiters.len()
+	p.operations.Store(0)
+	p.opErrors.Store(0)
+	p.wait, p.hold, p.connect = newDurations(), newDurations(), newDurations()
+	u := &p.util
+	// The busy time so far of the checkouts in progress is taken off, so
+	// that what they add when they end is only their time from now.
+	u.busy = -(u.openW*float64(now) - u.openAt)
+	u.start = now
+	u.peak = p.active
+}

@@ -101,6 +101,11 @@ func bareUserIsSecret(scheme string) bool {
 func redactRaw(raw string) string {
 	i := strings.Index(raw, "://")
 	if i < 0 {
+		// No scheme ("app:secret@db:5432/app", a URL missing its
+		// postgres://): what precedes the last @ may be user:password.
+		if at := strings.LastIndexByte(raw, '@'); at >= 0 && !strings.ContainsAny(raw, " \t\n") {
+			return query(Mask + raw[at:])
+		}
 		return Text(raw)
 	}
 	at := strings.LastIndexByte(raw[i+3:], '@')

@@ -33,6 +33,10 @@ func TestURL(t *testing.T) {
 		{"postgres://app:p%zz@db/app", "postgres://***@db/app"},
 		{"redis://:pw word@cache:port", "redis://***@cache:port"},
 		{"postgres://app:p/w@db/app?password=x", "postgres://***@db/app?password=***"},
+		// no scheme: everything before the last @ may be user:password
+		{"app:s3cret@db:5432/app", "***@db:5432/app"},
+		{"app:p@ss@db/app", "***@db/app"},
+		{"127.0.0.1:5432", "127.0.0.1:5432"},
 		// parseable, but the password became a port, path, query or fragment
 		{"postgres://u:/secret@host/db", "postgres://***@host/db"},
 		{"postgres://u:1234?x@host/db", "postgres://***@host/db"},

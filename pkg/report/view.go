@@ -195,7 +195,7 @@ func (r *Report) PoolBlocks() []output.Block {
 		if noWait {
 			wait = output.Dash
 		}
-		t.Row(output.S(n), output.S(output.Rate(m.ThroughputPerS)), output.S(latency),
+		t.Row(output.S(n), output.S(output.Count(m.ThroughputPerS)), output.S(latency),
 			output.S(wait), output.S(output.Percent(m.Utilization)),
 			output.S(fmt.Sprintf("%d/%d/%d/%d", m.Active, m.Idle, m.Waiting, m.MaxSize)),
 			output.S(errs), output.S(output.Uint(m.Exhaustions)), scoreCell(e.EfficiencyScore, e.Rating))

@@ -54,6 +54,23 @@ var schemeHelp = map[Kind]string{
 
 const allSchemes = "postgres://, postgresql://, mysql://, sqlite://PATH, sqlite::memory:, redis://, rediss:// or http(s)://"
 
+// noScheme is the error of a URL without a scheme, such as a bare
+// host:port. It quotes nothing of the URL: what precedes an @ may be a
+// password.
+var noScheme = errors.New("no scheme: add a scheme such as postgres:// (e.g. postgres://user@host:5432/db); the schemes are " + allSchemes)
+
+// schemeless reports whether raw has no scheme resync knows: no "://" and
+// no known scheme before its first colon (host:port, host/db, a path).
+// "sqlite:app.db" has one, and gets its own advice from KindOf.
+func schemeless(raw string) bool {
+	if strings.Contains(raw, "://") {
+		return false
+	}
+	scheme, _, found := strings.Cut(raw, ":")
+	_, known := schemeKinds[strings.ToLower(scheme)]
+	return !found || !known
+}
+
 // Schemes is how URLs of kind k are written, for messages
 // ("redis:// or rediss://").
 func (k Kind) Schemes() string { return schemeHelp[k] }
@@ -72,6 +89,9 @@ func KindOf(raw string) (Kind, error) {
 	if strings.EqualFold(raw, SQLiteMemory) {
 		return SQLite, nil
 	}
+	if schemeless(raw) {
+		return "", noScheme
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "", malformed(raw, err)
@@ -89,7 +109,7 @@ func KindOf(raw string) (Kind, error) {
 	}
 	switch {
 	case u.Scheme == "" || (!ok && u.Opaque != ""):
-		return "", fmt.Errorf("no scheme: start the URL with one of %s", allSchemes)
+		return "", noScheme
 	case !ok:
 		return "", fmt.Errorf("unsupported scheme %q: use %s", u.Scheme, allSchemes)
 	case u.Opaque != "":

@@ -181,3 +181,40 @@ func TestRequestsEndBeforeDuration(t *testing.T) {
 		t.Errorf("operations %d over %v: want 20 over the time they took", res.Operations, res.Elapsed)
 	}
 }
+
+// TestOnMeasure: OnMeasure is called once, at the end of the warm-up, with
+// the calls counted from then on matching the measured operations (within
+// those in flight at either edge); not at all without a warm-up or when the
+// run ends first.
+func TestOnMeasure(t *testing.T) {
+	tests := []struct {
+		name             string
+		warmup, duration time.Duration
+		requests         uint64
+		wantCalls        int32
+	}{
+		{"after the warm-up", 100 * time.Millisecond, 200 * time.Millisecond, 0, 1},
+		{"no warm-up", 0, 100 * time.Millisecond, 0, 0},
+		{"ends within the warm-up", time.Hour, 0, 20, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int64
+			var marks atomic.Int32
+			var atMark int64
+			res := run(t, Options{Op: countingOp(&calls, time.Millisecond), Concurrency: 2,
+				Warmup: tt.warmup, Duration: tt.duration, Requests: tt.requests,
+				OnMeasure: func() { marks.Add(1); atMark = calls.Load() }})
+			if got := marks.Load(); got != tt.wantCalls {
+				t.Fatalf("OnMeasure called %d times, want %d", got, tt.wantCalls)
+			}
+			if tt.wantCalls == 0 {
+				return
+			}
+			since := calls.Load() - atMark // calls started after the mark
+			if d := since - int64(res.Operations); d < -2 || d > 2 {
+				t.Errorf("%d calls after OnMeasure, %d measured: want them equal within the 2 in flight", since, res.Operations)
+			}
+		})
+	}
+}

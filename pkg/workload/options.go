@@ -100,6 +100,13 @@ type Options struct {
 	Requests uint64
 	// Warmup runs operations that are not counted in any figure.
 	Warmup time.Duration
+	// OnMeasure, when set, is called once, from a goroutine of the run's
+	// own, when the warm-up ends and the measured phase begins (not at all
+	// without a warm-up, nor when the run ends or is cancelled first), so
+	// that figures kept outside the Result — a pool's counters
+	// (pools.Runner.ResetStats) — leave the warm-up out too. Run returns
+	// only after it has returned.
+	OnMeasure func()
 
 	// OpTimeout bounds each operation; zero means DefaultOpTimeout and a
 	// negative value means no bound other than ctx.
@@ -157,10 +164,17 @@ type Progress struct {
 	Name    string        `json:"name"`
 	Warmup  bool          `json:"warmup"`  // still warming up
 	Elapsed time.Duration `json:"elapsed"` // since the measured phase began (negative during warm-up)
-	Ops     uint64        `json:"ops"`     // operations completed since the start, warm-up included
-	Errors  uint64        `json:"errors"`
-	// Rate is operations per second over the last interval.
+	// Ops are the operations that ran Op (went to the pool) since the
+	// start, warm-up included; cache hits are not among them (Hits).
+	Ops    uint64 `json:"ops"`
+	Errors uint64 `json:"errors"`
+	// Rate is Ops per second over the last interval.
 	Rate float64 `json:"rate"`
+	// Hits are the cache hits since the start (the cache answered, Op did
+	// not run), warm-up included; HitRate is hits per second over the last
+	// interval. Zero without a cache.
+	Hits    uint64  `json:"hits"`
+	HitRate float64 `json:"hit_rate"`
 }
 
 // Model returns ModelOpen when Rate is set, else ModelClosed.

@@ -31,8 +31,9 @@ type second struct {
 // recorder accumulates one worker's figures. Only its worker writes to it
 // during the run; ops and errs are atomic so progress can read them.
 type recorder struct {
-	ops  atomic.Uint64 // completed, warm-up included (for progress)
+	ops  atomic.Uint64 // operations that ran Op, warm-up included (for progress)
 	errs atomic.Uint64
+	hitN atomic.Uint64 // cache hits (Op did not run), warm-up included
 
 	latency *hdrhistogram.Histogram // from scheduled (open) or actual (closed) start
 	service *hdrhistogram.Histogram // open model only: from actual start

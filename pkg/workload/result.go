@@ -89,7 +89,22 @@ type CacheResult struct {
 	Hits    uint64      `json:"hits"`   // measured operations served by the cache
 	Misses  uint64      `json:"misses"` // measured operations that ran Op
 	HitRate float64     `json:"hit_rate"`
-	Stats   cache.Stats `json:"stats"` // the cache's own counters, warm-up included
+	Stats   cache.Stats `json:"stats"` // the cache's own counters (since its last reset: see Options.OnMeasure)
+}
+
+// PoolThroughput is the measured operations per second that ran Op — that
+// reached the pool — and succeeded: Throughput without a cache; with one,
+// the misses that did not fail (cache hits never reach the pool, and the
+// pool's figures must not count them).
+func (r *Result) PoolThroughput() float64 {
+	if r.Cache == nil {
+		return r.Throughput
+	}
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	ok := r.Cache.Misses - min(r.Errors.Total(), r.Cache.Misses)
+	return float64(ok) / r.Elapsed.Seconds()
 }
 
 // Result is the outcome of one Run. Figures cover the measured phase only

@@ -41,3 +41,24 @@ func TestBinsOf(t *testing.T) {
 		t.Errorf("empty histogram: %v", bins)
 	}
 }
+
+// PoolThroughput is the throughput of the operations that reached the
+// pool: all of them without a cache, the successful misses with one.
+func TestPoolThroughput(t *testing.T) {
+	tests := []struct {
+		name string
+		r    Result
+		want float64
+	}{
+		{"no cache", Result{Throughput: 120, Elapsed: 2 * time.Second}, 120},
+		{"cache", Result{Throughput: 1000, Elapsed: 2 * time.Second, Cache: &CacheResult{Hits: 1800, Misses: 200}}, 100},
+		{"cache with errors", Result{Throughput: 990, Elapsed: 2 * time.Second, Cache: &CacheResult{Hits: 1800, Misses: 200},
+			Errors: ErrorCounts{Server: 20}}, 90},
+		{"cache, nothing measured", Result{Cache: &CacheResult{}}, 0},
+	}
+	for _, tt := range tests {
+		if got := tt.r.PoolThroughput(); got != tt.want {
+			t.Errorf("%s: PoolThroughput = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -64,6 +64,11 @@ type runner struct {
 	ff     *failFast
 	failed atomic.Pointer[error]
 	abort  context.CancelFunc
+
+	// wantMark: Options.OnMeasure is to be called (there is a warm-up);
+	// marked: it has been (markAt).
+	wantMark bool
+	marked   atomic.Bool
 }
 
 func newRunner(o Options) *runner {
@@ -108,6 +113,11 @@ func (r *runner) run(parent context.Context) *Result {
 	if r.o.Progress != nil {
 		watchers.Add(1)
 		go func() { defer watchers.Done(); r.progress(done) }()
+	}
+	r.wantMark = r.o.OnMeasure != nil && r.measureNs > 0
+	if r.wantMark {
+		watchers.Add(1)
+		go func() { defer watchers.Done(); r.markMeasure(ctx, done) }()
 	}
 
 	var workers sync.WaitGroup
@@ -176,6 +186,30 @@ func (r *runner) watch(ctx context.Context, done <-chan struct{}) {
 	case <-done:
 	case <-drain.C:
 		r.cancelOps()
+	}
+}
+
+// markAt calls Options.OnMeasure, once, for the first operation that starts
+// (closed model) or is due (open model) at or after the end of the warm-up,
+// before it runs: a timer alone fires late on a loaded machine, and the
+// operations that ended meanwhile would be in the workload's figures but
+// not in the pool's. Once done it costs one atomic load per operation.
+func (r *runner) markAt(at int64) {
+	if r.wantMark && at >= r.measureNs && !r.marked.Load() && r.marked.CompareAndSwap(false, true) {
+		r.o.OnMeasure()
+	}
+}
+
+// markMeasure calls markAt at the end of the warm-up, for when no operation
+// starts then (all are blocked), unless the run ends or is cancelled first.
+func (r *runner) markMeasure(ctx context.Context, done <-chan struct{}) {
+	t := time.NewTimer(time.Duration(r.measureNs - r.now()))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-done:
+	case <-t.C:
+		r.markAt(r.measureNs)
 	}
 }
 
@@ -300,6 +334,7 @@ func (w *worker) closedLoop(ctx context.Context) {
 		if !r.claim() {
 			return
 		}
+		r.markAt(start)
 		hit, err := w.do(r.opCtx)
 		w.done(ctx, start, start, r.now(), hit, err)
 	}
@@ -322,6 +357,7 @@ func (w *worker) openLoop(ctx context.Context, arrivals <-chan int64) {
 		if due >= r.measureNs && start-due > int64(r.o.LateAfter) {
 			w.rec.late++
 		}
+		r.markAt(due)
 		hit, err := w.do(r.opCtx)
 		w.done(ctx, due, start, r.now(), hit, err)
 	}
@@ -342,7 +378,11 @@ func (w *worker) openLoop(ctx context.Context, arrivals <-chan int64) {
 // the drain ran out (abandoned), are never measured: they were interrupted
 // by us, not failed by the target.
 func (w *worker) done(ctx context.Context, due, start, end int64, hit bool, err error) {
-	w.rec.ops.Add(1)
+	if hit {
+		w.rec.hitN.Add(1)
+	} else {
+		w.rec.ops.Add(1)
+	}
 	if err != nil {
 		w.rec.errs.Add(1)
 	}
@@ -418,25 +458,27 @@ func (w *worker) op(ctx context.Context) error {
 func (r *runner) progress(done <-chan struct{}) {
 	t := time.NewTicker(r.o.ProgressInterval)
 	defer t.Stop()
-	var last uint64
+	var last, lastHits uint64
 	lastAt := time.Now()
 	for {
 		select {
 		case <-done:
 			return
 		case now := <-t.C:
-			var ops, errs uint64
+			var ops, errs, hits uint64
 			for _, rec := range r.recs {
 				ops += rec.ops.Load()
 				errs += rec.errs.Load()
+				hits += rec.hitN.Load()
 			}
-			p := Progress{Name: r.o.Name, Ops: ops, Errors: errs}
+			p := Progress{Name: r.o.Name, Ops: ops, Errors: errs, Hits: hits}
 			p.Elapsed = time.Duration(r.now() - r.measureNs)
 			p.Warmup = p.Elapsed < 0
 			if d := now.Sub(lastAt).Seconds(); d > 0 {
 				p.Rate = float64(ops-last) / d
+				p.HitRate = float64(hits-lastHits) / d
 			}
-			last, lastAt = ops, now
+			last, lastHits, lastAt = ops, hits, now
 			r.o.Progress(p)
 		}
 	}

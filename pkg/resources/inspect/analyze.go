@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/resync-dev/resync/pkg/pools"
 	"github.com/resync-dev/resync/pkg/redact"
 	"github.com/resync-dev/resync/pkg/resources"
+	"github.com/resync-dev/resync/pkg/target"
 )
 
 // session is one server connection, in a shape common to every engine.
@@ -56,6 +58,15 @@ func unreachable(r *Result, err error) *Result {
 	})
 	r.Severity = resources.SeverityCritical
 	return r
+}
+
+// connectFailed marks a result whose target refused the connection or the
+// login: the error says what happened (pools.Unreachable: refused, timed
+// out, authentication failed for user U, database D does not exist), in the
+// same words every command uses, with the driver's message once.
+func connectFailed(r *Result, rawURL string, err error) (*Result, error) {
+	err = fmt.Errorf("connect to %s: %w", r.URL, pools.Unreachable(err, target.Target{URL: rawURL}, 0))
+	return unreachable(r, err), err
 }
 
 // dedupeLines drops repeated lines: drivers that try an address twice

@@ -57,8 +57,7 @@ func MySQL(ctx context.Context, rawURL string, o Options) (*Result, error) {
 	defer db.Close()
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		err = fmt.Errorf("connect to %s: %s", r.URL, redact.Text(err.Error()))
-		return unreachable(r, err), err
+		return connectFailed(r, rawURL, err)
 	}
 	defer conn.Close()
 	r.Reachable = true

@@ -51,8 +51,7 @@ func Postgres(ctx context.Context, rawURL string, o Options) (*Result, error) {
 	cfg.RuntimeParams["application_name"] = OwnName
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		err = fmt.Errorf("connect to %s: %s", r.URL, redact.Text(err.Error()))
-		return unreachable(r, err), err
+		return connectFailed(r, rawURL, err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	r.Reachable = true

@@ -40,7 +40,7 @@ func Redis(ctx context.Context, rawURL string, o Options) (*Result, error) {
 	// without go-redis's retries, its log lines and its background re-dialer.
 	first, err := dialRedis(ctx, opts)
 	if err != nil {
-		return fail("connect to", err)
+		return connectFailed(r, rawURL, err)
 	}
 	used := false
 	opts.Dialer = func(ctx context.Context, _, _ string) (net.Conn, error) {
@@ -61,7 +61,7 @@ func Redis(ctx context.Context, rawURL string, o Options) (*Result, error) {
 			r.Reachable = true
 			return o.redisDenied(r, opts.Username, "CLIENT ID", err), nil
 		}
-		return fail("connect to", err)
+		return connectFailed(r, rawURL, err)
 	}
 	r.Reachable = true
 	r.User = opts.Username

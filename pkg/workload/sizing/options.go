@@ -107,6 +107,9 @@ const (
 type Target interface {
 	Do(ctx context.Context) error
 	Snapshot() pools.Snapshot
+	// ResetStats is called when a step's warm-up ends, so that the step's
+	// pool figures (acquire wait, hold, utilization) leave it out.
+	ResetStats()
 	Close(ctx context.Context) error
 }
 
@@ -146,6 +149,12 @@ type Options struct {
 	MaxErrorRate                    float64
 	// OpTimeout bounds one operation (see workload.Options).
 	OpTimeout time.Duration
+	// FailFast, when positive, stops the sweep at its first step when the
+	// first FailFast operations all fail with the same error (bad SQL, an
+	// unknown command): Recommend then returns the *workload.FailFastError
+	// with the result. A refusal for lack of connection slots is not such
+	// an error: it stays a Refusal. Zero means off.
+	FailFast int
 	// Limit is the server's own connection limit, when known.
 	Limit *Limit
 	// Recheck, when set, re-reads the limit and the connections in use by

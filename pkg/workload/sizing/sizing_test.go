@@ -340,3 +340,67 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// failingTarget fails every operation with msg from size from on.
+type failingTarget struct {
+	Target
+	from int
+	size int
+	msg  string
+}
+
+func (f failingTarget) Do(ctx context.Context) error {
+	if f.size >= f.from {
+		return errors.New(f.msg)
+	}
+	return f.Target.Do(ctx)
+}
+
+// TestFailFastStopsAtTheFirstStep: a first step whose operations all fail
+// alike (bad SQL) ends the sweep with the *workload.FailFastError; a refusal
+// stays a refusal, a later step's failure stays a failed step, and without
+// FailFast the sweep runs the step out as before.
+func TestFailFastStopsAtTheFirstStep(t *testing.T) {
+	const badSQL = `ERROR: syntax error at or near "SELEC" (SQLSTATE 42601)`
+	const full = "FATAL: sorry, too many clients already (SQLSTATE 53300)"
+	tests := []struct {
+		name      string
+		failFast  int
+		from      int // first failing size
+		msg       string
+		wantFF    bool
+		wantSteps int
+		wantStop  string
+	}{
+		{"bad SQL from the first step", 20, 1, badSQL, true, 1, "size 1: the first 20 operations all failed with the same error, so the sweep stopped: " + badSQL},
+		{"fail fast off", 0, 1, badSQL, false, 1, "size 1 failed (error rate 100 %)"},
+		{"refused at the first step", 20, 1, full, false, 1, "the server refused connections at size 1"},
+		{"bad SQL from the second step", 20, 2, badSQL, false, 2, "size 2 failed (error rate 100 %)"},
+	}
+	srv := limitServer(t, 8, time.Millisecond)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			open := func(ctx context.Context, size int) (Target, error) {
+				tg, err := opener(srv)(ctx, size)
+				return failingTarget{Target: tg, from: tt.from, size: size, msg: tt.msg}, err
+			}
+			res, err := Recommend(context.Background(), quick(Options{Name: "http", Open: open, MaxSize: 8, FailFast: tt.failFast}))
+			var ff *workload.FailFastError
+			if got := errors.As(err, &ff); got != tt.wantFF || (!tt.wantFF && err != nil) {
+				t.Fatalf("err = %v; want a FailFastError: %v", err, tt.wantFF)
+			}
+			if tt.wantFF && (ff.Ops != tt.failFast || ff.Err.Error() != tt.msg || ff.Name != "http") {
+				t.Errorf("FailFastError %+v", ff)
+			}
+			if res == nil {
+				t.Fatal("no result")
+			}
+			if len(res.Steps) != tt.wantSteps || !strings.Contains(res.StopReason, tt.wantStop) {
+				t.Errorf("%d steps, stop reason %q; want %d steps and %q", len(res.Steps), res.StopReason, tt.wantSteps, tt.wantStop)
+			}
+			if res.Recommendation != nil && tt.from == 1 {
+				t.Errorf("recommendation %+v from a sweep that measured nothing", res.Recommendation)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package sizing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -16,7 +17,10 @@ const closeTimeout = 10 * time.Second
 
 // Recommend runs the procedure described in the package documentation and
 // returns its evidence and recommendation. Invalid options are an error
-// wrapping ErrInvalidOptions. Cancellation is not an error: the result
+// wrapping ErrInvalidOptions. A first step whose operations all failed
+// alike (Options.FailFast) ends the sweep: the result says so in its
+// StopReason and the error is the *workload.FailFastError. Cancellation is
+// not an error: the result
 // holds what was measured, Partial is true, and the recommendation (if any
 // step finished) comes from the sweep alone.
 func Recommend(ctx context.Context, o Options) (*Result, error) {
@@ -46,6 +50,10 @@ func Recommend(ctx context.Context, o Options) (*Result, error) {
 	}
 
 	s.sweep(ctx)
+	if s.failed != nil {
+		s.confidence()
+		return res, s.failed
+	}
 	if ctx.Err() == nil && res.Refusal == nil {
 		s.refine(ctx)
 	}
@@ -126,8 +134,9 @@ func (s *sweeper) confidence() {
 }
 
 type sweeper struct {
-	o   Options
-	res *Result
+	o      Options
+	res    *Result
+	failed *workload.FailFastError // the first step failed fast
 }
 
 // Sizes returns the sweep's sizes: powers of two below max, then max.
@@ -149,9 +158,15 @@ func (s *sweeper) sweep(ctx context.Context) {
 			res.StopReason = s.noRoom(n)
 			return
 		}
-		st, ok := s.measure(ctx, n, PhaseSweep)
+		st, ok := s.measure(ctx, n, PhaseSweep, i == 0)
 		if !ok {
 			res.StopReason = "interrupted"
+			return
+		}
+		if s.failed != nil {
+			s.add(st)
+			res.StopReason = fmt.Sprintf("size %d: the first %d operations all failed with the same error, so the sweep stopped: %s",
+				n, s.failed.Ops, s.failed.Err)
 			return
 		}
 		if i > 0 && prev > 0 {
@@ -216,7 +231,7 @@ func (s *sweeper) refine(ctx context.Context) {
 			if !s.room(ctx, (lo+hi)/2) {
 				return
 			}
-			st, ok := s.measure(ctx, (lo+hi)/2, PhaseRefine)
+			st, ok := s.measure(ctx, (lo+hi)/2, PhaseRefine, false)
 			if !ok {
 				return
 			}
@@ -234,7 +249,7 @@ func (s *sweeper) refine(ctx context.Context) {
 		if !s.room(ctx, lo) {
 			return
 		}
-		st, ok := s.measure(ctx, lo, prev.Phase)
+		st, ok := s.measure(ctx, lo, prev.Phase, false)
 		if !ok {
 			return
 		}
@@ -383,8 +398,10 @@ func (s *sweeper) decide(ctx context.Context) {
 }
 
 // measure runs one saturating closed-model step with a fresh pool of size n.
-// ok is false when ctx was cancelled (the step is then discarded).
-func (s *sweeper) measure(ctx context.Context, n int, phase string) (Step, bool) {
+// ok is false when ctx was cancelled (the step is then discarded). The
+// first step (first) watches for a fail-fast error (Options.FailFast) and
+// records it in s.failed.
+func (s *sweeper) measure(ctx context.Context, n int, phase string, first bool) (Step, bool) {
 	o := s.o
 	s.emit(Event{Name: o.Name, Phase: phase, Size: n})
 	st := Step{Size: n, Phase: phase, Runs: 1}
@@ -400,11 +417,27 @@ func (s *sweeper) measure(ctx context.Context, n int, phase string) (Step, bool)
 		s.emit(Event{Name: o.Name, Phase: phase, Size: n, Done: true, Step: &st})
 		return st, true
 	}
+	ff := 0
+	if first {
+		ff = o.FailFast
+	}
 	wr, err := workload.Run(ctx, workload.Options{Name: o.Name, Op: t.Do, Concurrency: s.res.Concurrency,
-		Duration: o.StepDuration, Warmup: o.Warmup, OpTimeout: o.OpTimeout})
+		Duration: o.StepDuration, Warmup: o.Warmup, OpTimeout: o.OpTimeout, FailFast: ff, OnMeasure: t.ResetStats})
 	snap := t.Snapshot()
 	closePool(t)
-	if err != nil {
+	var failed *workload.FailFastError
+	switch {
+	case errors.As(err, &failed):
+		st.Error = failed.Err.Error()
+		st.Operations, st.Errors, st.ErrorRate = wr.Operations, wr.Errors.Total(), wr.ErrorRate
+		if IsRefusal(st.Error) {
+			st.Refused = st.Error // the server is full: a refusal, not a bad operation
+		} else {
+			s.failed = failed
+		}
+		s.emit(Event{Name: o.Name, Phase: phase, Size: n, Done: true, Step: &st})
+		return st, true
+	case err != nil:
 		st.Error = err.Error()
 		return st, true
 	}
@@ -440,7 +473,8 @@ func (s *sweeper) check(ctx context.Context, n int, rate float64) (Check, bool) 
 		return c, false
 	}
 	wr, err := workload.Run(ctx, workload.Options{Name: o.Name, Op: t.Do, Rate: rate,
-		Concurrency: max(s.res.Concurrency, n), Duration: o.StepDuration, Warmup: o.Warmup, OpTimeout: o.OpTimeout})
+		Concurrency: max(s.res.Concurrency, n), Duration: o.StepDuration, Warmup: o.Warmup, OpTimeout: o.OpTimeout,
+		OnMeasure: t.ResetStats})
 	snap := t.Snapshot()
 	closePool(t)
 	if err != nil || wr.Partial {
