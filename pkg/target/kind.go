@@ -54,10 +54,10 @@ var schemeHelp = map[Kind]string{
 
 const allSchemes = "postgres://, postgresql://, mysql://, sqlite://PATH, sqlite::memory:, redis://, rediss:// or http(s)://"
 
-// noScheme is the error of a URL without a scheme, such as a bare
+// errNoScheme is the error of a URL without a scheme, such as a bare
 // host:port. It quotes nothing of the URL: what precedes an @ may be a
 // password.
-var noScheme = errors.New("no scheme: add a scheme such as postgres:// (e.g. postgres://user@host:5432/db); the schemes are " + allSchemes)
+var errNoScheme = errors.New("no scheme: add a scheme such as postgres:// (e.g. postgres://user@host:5432/db); the schemes are " + allSchemes)
 
 // schemeless reports whether raw has no scheme resync knows: no "://" and
 // no known scheme before its first colon (host:port, host/db, a path).
@@ -90,7 +90,7 @@ func KindOf(raw string) (Kind, error) {
 		return SQLite, nil
 	}
 	if schemeless(raw) {
-		return "", noScheme
+		return "", errNoScheme
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -109,7 +109,7 @@ func KindOf(raw string) (Kind, error) {
 	}
 	switch {
 	case u.Scheme == "" || (!ok && u.Opaque != ""):
-		return "", noScheme
+		return "", errNoScheme
 	case !ok:
 		return "", fmt.Errorf("unsupported scheme %q: use %s", u.Scheme, allSchemes)
 	case u.Opaque != "":
