@@ -501,7 +501,7 @@ func serviceURL(u string, services map[string]string, b *strings.Builder) (strin
 				return u, nil
 			}
 			b.WriteString("[!pgbouncer] skip 'pgbouncer is not installed'\npgbouncer 2\n")
-			return "$PGBOUNCER_STATS_URL", nil
+			return "${PGBOUNCER_STATS_URL}", nil
 		}
 		real := services[service]
 		if service != "http" {
@@ -577,7 +577,7 @@ func quoteWord(w string) string {
 	return b.String()
 }
 
-var scriptVar = regexp.MustCompile(`\$\{(PORT|HOME)\}`)
+var scriptVar = regexp.MustCompile(`\$\{(PORT|HOME|PGBOUNCER_STATS_URL)\}`)
 
 // shellWords splits a command line like a POSIX shell without expansions:
 // blanks separate words, '…' and "…" quote, a backslash escapes, "#"
