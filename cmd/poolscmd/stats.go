@@ -381,18 +381,8 @@ func writeResult(o *StatsOptions, runs []*statsRun, in report.Input, outcome sha
 			}
 		}
 	}
-	f, err := shard.New(shard.Run{
+	return cmdutil.WriteResult(o.IO, o.ResultOut, shard.Run{
 		Command: "pools stats", Shard: o.Shard, Started: in.Now, Input: in,
 		Results: results, Distributions: dists, Outcome: outcome,
 	})
-	if err == nil {
-		err = shard.Write(o.ResultOut, f)
-	}
-	if err != nil {
-		return fmt.Errorf("--result-out: %w", err)
-	}
-	if !o.IO.Quiet {
-		fmt.Fprintf(o.IO.ErrOut, "wrote %s (result of shard %s)\n", o.ResultOut, f.Shard)
-	}
-	return nil
 }

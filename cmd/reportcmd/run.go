@@ -297,18 +297,8 @@ func asUsage(err error) error {
 // pools' histograms, for "resync report merge".
 func writeResult(o *ReportOptions, sess *diag.Session, started time.Time, in report.Input,
 	results map[string]*workload.Result, outcome shard.Outcome) error {
-	f, err := shard.New(shard.Run{
+	return cmdutil.WriteResult(o.IO, o.ResultOut, shard.Run{
 		Command: "report", Shard: o.Shard, Started: started, Input: in, Results: results,
 		Distributions: diag.Distributions(sess.Runners()), Outcome: outcome,
 	})
-	if err == nil {
-		err = shard.Write(o.ResultOut, f)
-	}
-	if err != nil {
-		return fmt.Errorf("--result-out: %w", err)
-	}
-	if !o.IO.Quiet {
-		fmt.Fprintf(o.IO.ErrOut, "wrote %s (result of shard %s)\n", o.ResultOut, f.Shard)
-	}
-	return nil
 }

@@ -136,3 +136,19 @@ func WaitStart(ctx context.Context, s *IOStreams, at time.Time, now time.Time) e
 		return ctx.Err()
 	}
 }
+
+// WriteResult writes run's --result-out file at path (atomically) and says
+// so on stderr unless quiet. Errors name the flag.
+func WriteResult(io *IOStreams, path string, run shard.Run) error {
+	f, err := shard.New(run)
+	if err == nil {
+		err = shard.Write(path, f)
+	}
+	if err != nil {
+		return fmt.Errorf("--result-out: %w", err)
+	}
+	if !io.Quiet {
+		fmt.Fprintf(io.ErrOut, "wrote %s (result of shard %s)\n", path, f.Shard)
+	}
+	return nil
+}
