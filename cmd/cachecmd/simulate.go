@@ -308,7 +308,7 @@ func (o *SimulateOptions) loadTrace(ctx context.Context) (*sim.Trace, *sim.Sampl
 		var sampler *sim.Sampler
 		if err == nil {
 			if above, cfg, _ := o.sampling(); above < 0 {
-				t, err = sim.ReadAll(tr, 0, 0)
+				t, err = sim.ReadAllContext(ctx, tr, 0, 0)
 			} else {
 				t, sampler, err = sim.ReadOrSample(ctx, tr, above, cfg)
 			}
@@ -317,7 +317,13 @@ func (o *SimulateOptions) loadTrace(ctx context.Context) (*sim.Trace, *sim.Sampl
 		if sampler != nil && ctx.Err() != nil {
 			err = nil // interrupted while sampling: print what was read
 		}
+		name := o.Trace
+		if name == "-" {
+			name = "stdin"
+		}
 		switch {
+		case err != nil && ctx.Err() != nil: // interrupted while reading the whole trace
+			return nil, nil, nil, "trace " + name, ctx.Err()
 		case errors.Is(err, fs.ErrNotExist):
 			return nil, nil, nil, "", cmdutil.Usagef("--trace %s: no such file: check the path (\"-\" reads stdin)", o.Trace)
 		case errors.Is(err, fs.ErrPermission):
@@ -332,10 +338,6 @@ func (o *SimulateOptions) loadTrace(ctx context.Context) (*sim.Trace, *sim.Sampl
 				return nil, nil, nil, "", cmdutil.Usagef("--trace %s: %v: give a readable trace file", o.Trace, pe.Err)
 			}
 			return nil, nil, nil, "", cmdutil.Usagef("--trace: %v", err)
-		}
-		name := o.Trace
-		if name == "-" {
-			name = "stdin"
 		}
 		return t, sampler, nil, "trace " + name, nil
 	}
@@ -355,7 +357,7 @@ func (o *SimulateOptions) loadTrace(ctx context.Context) (*sim.Trace, *sim.Sampl
 // partial, and returns context.Canceled (exit 130).
 func runSimulate(ctx context.Context, o *SimulateOptions) error {
 	trace, sampler, keys, source, err := o.loadTrace(ctx)
-	if err != nil && ctx.Err() != nil && !o.traceSet {
+	if err != nil && ctx.Err() != nil {
 		return o.printInterrupted(source, ctx.Err())
 	}
 	if err != nil {
@@ -392,7 +394,8 @@ func runSimulate(ctx context.Context, o *SimulateOptions) error {
 }
 
 // printInterrupted prints the empty partial result of a run interrupted
-// before the simulation began (while the keys were generated or counted),
+// before the simulation began (while the keys were generated, counted or
+// read from a trace held whole),
 // and returns the interruption (exit 130): Ctrl-C is answered at once, not
 // after the whole workload is drawn.
 func (o *SimulateOptions) printInterrupted(source string, cause error) error {

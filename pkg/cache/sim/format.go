@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -394,6 +395,12 @@ type Trace struct {
 // an error wrapping ErrTooLarge past maxDistinct distinct keys or
 // maxRequests requests (0: the defaults).
 func ReadAll(tr *Reader, maxDistinct, maxRequests int) (*Trace, error) {
+	return ReadAllContext(context.Background(), tr, maxDistinct, maxRequests)
+}
+
+// ReadAllContext is ReadAll that gives up with ctx's error when ctx is done
+// (it looks every 16 Ki requests).
+func ReadAllContext(ctx context.Context, tr *Reader, maxDistinct, maxRequests int) (*Trace, error) {
 	if maxDistinct <= 0 {
 		maxDistinct = DefaultMaxDistinct
 	}
@@ -403,7 +410,10 @@ func ReadAll(tr *Reader, maxDistinct, maxRequests int) (*Trace, error) {
 	t := &Trace{IDs: make([]int32, 0, 1<<16)}
 	m := make(map[uint64]int32, 1<<12)
 	withSizes := tr.opts.Columns.Size > 0 || tr.opts.Format == FormatOracleGeneral
-	for {
+	for i := 0; ; i++ {
+		if cancelled(ctx, i) {
+			return nil, ctx.Err()
+		}
 		req, err := tr.Next()
 		if err == io.EOF {
 			break

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -464,5 +465,29 @@ func TestGenerateAndDensifyStopWhenCancelled(t *testing.T) {
 	}
 	if ids, n := DensifyContext(context.Background(), keys); len(ids) != len(keys) || n == 0 || n > 1000 {
 		t.Errorf("DensifyContext = %d ids, %d distinct", len(ids), n)
+	}
+}
+
+// TestReadAllStopsWhenCancelled: a trace held whole (--exact, --ttl,
+// policies) is read with the context, so Ctrl-C does not wait for the file.
+func TestReadAllStopsWhenCancelled(t *testing.T) {
+	var text strings.Builder
+	for i := range 100_000 {
+		fmt.Fprintf(&text, "%d\n", i%977)
+	}
+	open := func() *Reader {
+		tr, err := NewReader(strings.NewReader(text.String()), ReaderOptions{Format: FormatText, Name: "t"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if tr, err := ReadAllContext(ctx, open(), 0, 0); !errors.Is(err, context.Canceled) || tr != nil {
+		t.Errorf("ReadAllContext after cancel = %v, %v; want nothing and context.Canceled", tr, err)
+	}
+	if tr, err := ReadAllContext(context.Background(), open(), 0, 0); err != nil || len(tr.IDs) != 100_000 || tr.Distinct != 977 {
+		t.Errorf("ReadAllContext = %v", err)
 	}
 }
