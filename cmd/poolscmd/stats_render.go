@@ -46,7 +46,7 @@ func statsInput(o *StatsOptions, runs []*statsRun, started time.Time) report.Inp
 		// Behind a cache the pool sees only the misses: its throughput and
 		// latency are its own, not the workload's (which count cache hits).
 		pin := report.PoolInput{Snapshot: r.runner.Snapshot(), Throughput: res.PoolThroughput(), Series: res.Series,
-			Stall: report.StallOf(res)}
+			Stall: report.StallOf(res), Workers: res.Concurrency}
 		if res.Cache == nil {
 			pin.LatencyMs = &pools.Quantiles{P50: res.Latency.P50, P95: res.Latency.P95, P99: res.Latency.P99,
 				Max: res.Latency.Max, Mean: res.Latency.Mean}

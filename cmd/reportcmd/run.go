@@ -100,6 +100,7 @@ func runReport(ctx context.Context, o *ReportOptions) (err error) {
 		// workload's series serves with or without a cache.
 		in.Pools[i].Series = res.Series
 		in.Pools[i].Stall = report.StallOf(res)
+		in.Pools[i].Workers = res.Concurrency
 		// A pool behind the cache sees only the misses: its figures are
 		// the pool's own, not the workload's (which count cache hits).
 		in.Pools[i].Throughput = res.PoolThroughput()

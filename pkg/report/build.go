@@ -65,6 +65,11 @@ type PoolInput struct {
 	// (for example a mean wait in every wait quantile, for pools that only
 	// expose sums), each with how; it becomes PoolMetrics.Derived.
 	Derived []string
+	// Workers is the test load's workers through this pool
+	// (workload.Result.Concurrency); 0 when resync sent it no load. With
+	// more workers than the pool has connections, queueing is the load's
+	// doing (see CauseTestLoad).
+	Workers int
 	// Observed is set for figures read from the target's own counters
 	// (observe mode): Source, the metrics it cannot compute, the
 	// source's own recommendations (which replace the embedded rules) and
@@ -210,14 +215,23 @@ func buildPool(p PoolInput) PoolEntry {
 		throughput = s.Throughput()
 	}
 	source, missing, resets := observedFields(p.Observed)
+	scoredWithout := missing
+	loadBound := p.Observed == nil && loadCaused(p.Workers, s.MaxSize)
+	if loadBound {
+		scoredWithout = loadSetMetrics
+	}
 	raw, note := PoolScorePartial(PoolInputs{
 		Utilization: s.Utilization,
 		WaitP95Ms:   s.AcquireWaitMs.P95,
 		ErrorRate:   s.ErrorRate(),
 		Ceiling:     p.Observed != nil && p.Observed.Ceiling,
-	}, missing)
+	}, scoredWithout)
+	if loadBound {
+		note = loadBoundNote(p.Workers, s.MaxSize)
+	}
 	score, rating, note, noTraffic := rate(raw, note, p.Observed)
 	recs := poolRecommendations(s, p.Series, p.Stall)
+	markLoadCaused(recs, p.Workers, s.MaxSize)
 	if p.Observed != nil {
 		recs = slices.Clone(p.Observed.Recommendations)
 		SortRecommendations(recs)

@@ -16,4 +16,8 @@ type Recommendation struct {
 	Message    string             `json:"message"`    // one sentence for people
 	Evidence   map[string]float64 `json:"evidence"`   // metric → value that triggered the rule
 	Suggestion string             `json:"suggestion"` // e.g. "DB_POOL_MAX_SIZE=48"
+	// Cause is CauseTestLoad when only the test load's own settings caused
+	// the finding (it is then info, whatever the rule's severity); absent
+	// otherwise.
+	Cause string `json:"cause,omitempty"`
 }
