@@ -223,24 +223,29 @@ func writeBarChart(w *errWriter, c *Chart, o Options) {
 // minBarW is the narrowest bar area a bar chart draws.
 const minBarW = 10
 
-// wrapParts joins parts with two spaces into lines no wider than width
-// (a part wider than that gets a line of its own); width ≤ 0 means one line.
+// wrapParts joins parts with two spaces into lines no wider than width (a
+// part wider than that gets a line of its own; width ≤ 0 means one line):
+// wrapSeparated over plain parts.
 func wrapParts(parts []string, width int) []string {
-	var lines []string
-	cur := ""
-	for _, p := range parts {
-		switch {
-		case cur == "":
-			cur = p
-		case width > 0 && ansi.StringWidth(cur)+2+ansi.StringWidth(p) > width:
-			lines = append(lines, cur)
-			cur = p
-		default:
-			cur += "  " + p
+	var v Spans
+	for i, p := range parts {
+		if i > 0 {
+			v = append(v, Span{Text: partSep})
 		}
+		v = append(v, Span{Text: p})
 	}
-	return append(lines, cur)
+	if width <= 0 {
+		return []string{v.Plain()}
+	}
+	var lines []string
+	for _, l := range wrapSeparated(v, partSep, width) {
+		lines = append(lines, l.Plain())
+	}
+	return lines
 }
+
+// partSep separates a bar's values.
+const partSep = "  "
 
 var sparkBlocks = []rune("▁▂▃▄▅▆▇█")
 
