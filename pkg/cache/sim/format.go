@@ -401,15 +401,10 @@ func ReadAll(tr *Reader, maxDistinct, maxRequests int) (*Trace, error) {
 // ReadAllContext is ReadAll that gives up with ctx's error when ctx is done
 // (it looks every 16 Ki requests).
 func ReadAllContext(ctx context.Context, tr *Reader, maxDistinct, maxRequests int) (*Trace, error) {
-	if maxDistinct <= 0 {
-		maxDistinct = DefaultMaxDistinct
-	}
 	if maxRequests <= 0 {
 		maxRequests = DefaultMaxRequests
 	}
-	t := &Trace{IDs: make([]int32, 0, 1<<16)}
-	m := make(map[uint64]int32, 1<<12)
-	withSizes := tr.opts.Columns.Size > 0 || tr.opts.Format == FormatOracleGeneral
+	d := newDense(tr, maxDistinct, false)
 	for i := 0; ; i++ {
 		if cancelled(ctx, i) {
 			return nil, ctx.Err()
@@ -421,30 +416,76 @@ func ReadAllContext(ctx context.Context, tr *Reader, maxDistinct, maxRequests in
 		if err != nil {
 			return nil, err
 		}
-		id, ok := m[req.Key]
-		if !ok {
-			if len(m) >= maxDistinct {
-				return nil, fmt.Errorf("%s: %w: more than %d distinct keys (the limit)", tr.opts.Name, ErrTooLarge, maxDistinct)
-			}
-			id = int32(len(m))
-			m[req.Key] = id
-			if withSizes {
-				t.Sizes = append(t.Sizes, 0)
-			}
-		}
-		if len(t.IDs) >= maxRequests {
-			return nil, fmt.Errorf("%s: %w: more than %d requests (the limit)", tr.opts.Name, ErrTooLarge, maxRequests)
-		}
-		t.IDs = append(t.IDs, id)
-		if withSizes && req.Size > 0 {
-			t.Sizes[id] = req.Size
+		if err := d.add(req, maxRequests); err != nil {
+			return nil, err
 		}
 	}
-	t.Distinct = len(m)
-	if len(t.IDs) == 0 {
-		return nil, fmt.Errorf("%s: %w", tr.opts.Name, ErrEmptyTrace)
+	return d.done()
+}
+
+// dense turns a trace's keys into dense ids as it streams: the one step
+// behind ReadAll and ReadOrSample. With keepKeys it also keeps each id's
+// key (8 bytes a distinct key), so the requests read so far can be
+// replayed as keys.
+type dense struct {
+	t           *Trace
+	ids         map[uint64]int32
+	keys        []uint64 // the key of each id; nil without keepKeys
+	keepKeys    bool
+	withSizes   bool
+	maxDistinct int
+	name        string
+}
+
+func newDense(tr *Reader, maxDistinct int, keepKeys bool) *dense {
+	if maxDistinct <= 0 {
+		maxDistinct = DefaultMaxDistinct
 	}
-	return t, nil
+	return &dense{t: &Trace{IDs: make([]int32, 0, 1<<16)}, ids: make(map[uint64]int32, 1<<12), keepKeys: keepKeys,
+		withSizes: tr.opts.Columns.Size > 0 || tr.opts.Format == FormatOracleGeneral, maxDistinct: maxDistinct, name: tr.opts.Name}
+}
+
+// add appends req, refusing past maxDistinct distinct keys or maxRequests
+// requests (errors wrapping ErrTooLarge).
+func (d *dense) add(req Request, maxRequests int) error {
+	id, ok := d.ids[req.Key]
+	if !ok {
+		if len(d.ids) >= d.maxDistinct {
+			return fmt.Errorf("%s: %w: more than %d distinct keys (the limit)", d.name, ErrTooLarge, d.maxDistinct)
+		}
+		id = int32(len(d.ids))
+		d.ids[req.Key] = id
+		if d.keepKeys {
+			d.keys = append(d.keys, req.Key)
+		}
+		if d.withSizes {
+			d.t.Sizes = append(d.t.Sizes, 0)
+		}
+	}
+	if len(d.t.IDs) >= maxRequests {
+		return fmt.Errorf("%s: %w: more than %d requests (the limit)", d.name, ErrTooLarge, maxRequests)
+	}
+	d.t.IDs = append(d.t.IDs, id)
+	if d.withSizes && req.Size > 0 {
+		d.t.Sizes[id] = req.Size
+	}
+	return nil
+}
+
+// replay adds every request read so far, as keys, to s (keepKeys only).
+func (d *dense) replay(s *Sampler) {
+	for _, id := range d.t.IDs {
+		s.Add(d.keys[id])
+	}
+}
+
+// done is the trace read, or ErrEmptyTrace.
+func (d *dense) done() (*Trace, error) {
+	d.t.Distinct = len(d.ids)
+	if len(d.t.IDs) == 0 {
+		return nil, fmt.Errorf("%s: %w", d.name, ErrEmptyTrace)
+	}
+	return d.t, nil
 }
 
 // Keys returns the trace's requests as keys (the dense ids), the form Run

@@ -38,10 +38,8 @@ const shardsGroups = 4
 // or of MaxKeys) give 4 independent estimates; their spread, divided by 2,
 // is the standard error shown. A sample at rate 1 is exact: no error.
 type SampleConfig struct {
-	Rate          float64 // fixed rate, 0 < Rate ≤ 1; 0 with MaxKeys
-	MaxKeys       int     // fixed size: sampled keys at most
-	Capacities    []int
-	TargetHitRate float64
+	Rate    float64 // fixed rate, 0 < Rate ≤ 1; 0 with MaxKeys
+	MaxKeys int     // fixed size: sampled keys at most
 }
 
 // SampleResult adds the sampling figures to a Result.
@@ -255,10 +253,9 @@ func (s *Sampler) Result(caps []int, target float64) *SampleResult {
 	}
 	res.Rate = s.all.rate()
 	res.SampledKeys = len(s.all.last)
-	distinct := float64(len(s.all.last)) / res.Rate
-	res.DistinctKeys = int(math.Round(distinct))
+	res.DistinctKeys = s.DistinctKeys()
 	if res.Requests > 0 {
-		res.MaxHitRate = max(0, 1-distinct/float64(res.Requests))
+		res.MaxHitRate = max(0, 1-float64(res.DistinctKeys)/float64(res.Requests))
 	}
 	for i, c := range caps {
 		if res.Rate < 1 {
@@ -340,30 +337,23 @@ const DefaultSampleKeys = 64 << 10
 
 // ReadOrSample streams tr: while it has at most above requests it is read
 // whole into a Trace (nil Sampler); past that every request read so far and
-// every later one goes through a Sampler built from cfg (its Capacities are
-// not needed yet) and the Trace is dropped (nil Trace). above ≤ 0 samples
-// from the start. Cancelled, it returns the Sampler of what was read, with
-// ctx's error. Limits and errors are ReadAll's.
+// every later one goes through a Sampler built from cfg, and the Trace is
+// dropped (nil Trace). above ≤ 0 samples from the start. Cancelled, it
+// returns the Sampler of what was read, with ctx's error. Limits and errors
+// are ReadAll's.
 func ReadOrSample(ctx context.Context, tr *Reader, above int, cfg SampleConfig) (*Trace, *Sampler, error) {
 	s, err := NewSampler(cfg)
 	if err != nil {
 		return nil, nil, err
 	}
-	t := &Trace{IDs: make([]int32, 0, 1<<16)}
-	m := make(map[uint64]int32, 1<<12)
-	var keyOf []uint64 // the original key of each dense id, for the switch
-	withSizes := tr.opts.Columns.Size > 0 || tr.opts.Format == FormatOracleGeneral
-	sampling := above <= 0
-	toSampler := func() {
-		for _, id := range t.IDs {
-			s.Add(keyOf[id])
-		}
-		t, m, keyOf, sampling = nil, nil, nil, true
+	var d *dense // the trace so far while it is held whole; nil once sampling
+	if above > 0 {
+		d = newDense(tr, 0, true)
 	}
 	for i := 0; ; i++ {
 		if cancelled(ctx, i) {
-			if !sampling {
-				toSampler()
+			if d != nil {
+				d.replay(s)
 			}
 			return nil, s, ctx.Err()
 		}
@@ -374,43 +364,26 @@ func ReadOrSample(ctx context.Context, tr *Reader, above int, cfg SampleConfig) 
 		if err != nil {
 			return nil, nil, err
 		}
-		if sampling {
+		if d != nil && len(d.t.IDs) >= above {
+			d.replay(s)
+			d = nil
+		}
+		if d == nil {
 			s.Add(req.Key)
 			continue
 		}
-		if len(t.IDs) >= above {
-			toSampler()
-			s.Add(req.Key)
-			continue
-		}
-		id, ok := m[req.Key]
-		if !ok {
-			if len(m) >= DefaultMaxDistinct {
-				return nil, nil, fmt.Errorf("%s: %w: more than %d distinct keys (the limit)", tr.opts.Name, ErrTooLarge, DefaultMaxDistinct)
-			}
-			id = int32(len(m))
-			m[req.Key] = id
-			keyOf = append(keyOf, req.Key)
-			if withSizes {
-				t.Sizes = append(t.Sizes, 0)
-			}
-		}
-		t.IDs = append(t.IDs, id)
-		if withSizes && req.Size > 0 {
-			t.Sizes[id] = req.Size
+		if err := d.add(req, math.MaxInt); err != nil {
+			return nil, nil, err
 		}
 	}
-	if sampling {
-		if s.requests == 0 {
-			return nil, nil, fmt.Errorf("%s: %w", tr.opts.Name, ErrEmptyTrace)
-		}
-		return nil, s, nil
+	if d != nil {
+		t, err := d.done()
+		return t, nil, err
 	}
-	t.Distinct = len(m)
-	if len(t.IDs) == 0 {
+	if s.requests == 0 {
 		return nil, nil, fmt.Errorf("%s: %w", tr.opts.Name, ErrEmptyTrace)
 	}
-	return t, nil, nil
+	return nil, s, nil
 }
 
 // Requests is the number of requests added.

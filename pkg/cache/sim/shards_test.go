@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-func sampleKeys(t *testing.T, keys []uint64, cfg SampleConfig) *SampleResult {
+func sampleKeys(t *testing.T, keys []uint64, cfg SampleConfig, caps []int) *SampleResult {
 	t.Helper()
 	s, err := NewSampler(cfg)
 	if err != nil {
@@ -16,7 +16,7 @@ func sampleKeys(t *testing.T, keys []uint64, cfg SampleConfig) *SampleResult {
 	for _, k := range keys {
 		s.Add(k)
 	}
-	return s.Result(cfg.Capacities, 0.7)
+	return s.Result(caps, 0.7)
 }
 
 // TestSampleExactAtRateOne: a sample that holds every key is the exact
@@ -30,8 +30,7 @@ func TestSampleExactAtRateOne(t *testing.T) {
 	exact := NewLRUCurve(ids, distinct)
 	caps := []int{1, 10, 100, 1000, 3000}
 	for _, cfg := range []SampleConfig{{Rate: 1}, {MaxKeys: 4096}} {
-		cfg.Capacities = caps
-		res := sampleKeys(t, keys, cfg)
+		res := sampleKeys(t, keys, cfg, caps)
 		if res.Rate != 1 || res.DistinctKeys != distinct || res.SampledKeys != distinct {
 			t.Errorf("%+v: rate %v, %d distinct, %d sampled; want 1, %d, %d", cfg, res.Rate, res.DistinctKeys, res.SampledKeys, distinct, distinct)
 		}
@@ -64,8 +63,7 @@ func TestSampleAccuracy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := tt.cfg
-			cfg.Capacities = caps
-			res := sampleKeys(t, keys, cfg)
+			res := sampleKeys(t, keys, cfg, caps)
 			if cfg.MaxKeys > 0 && res.SampledKeys > cfg.MaxKeys {
 				t.Errorf("%d sampled keys, above the %d asked for", res.SampledKeys, cfg.MaxKeys)
 			}
