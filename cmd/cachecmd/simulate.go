@@ -227,15 +227,11 @@ func (o *SimulateOptions) validate() error {
 		return cmdutil.Usagef("--policy: %v", err)
 	}
 	o.policies = pols
-	for _, p := range pols {
-		if sampled && p != sim.PolicyLRU && p != sim.PolicyOpt {
-			return cmdutil.Usagef("--policy %s with a sample: %s is replayed over the whole trace; drop --sample-* or keep --policy lru", p, p)
-		}
-	}
-	for _, p := range pols {
-		if o.TTL > 0 && p != sim.PolicyLRU && p != sim.PolicyOpt {
-			return cmdutil.Usagef("--policy %s with --ttl: %s is simulated without expiry; drop --ttl or keep --policy lru,opt", p, p)
-		}
+	switch p := replayedPolicy(pols); {
+	case p != "" && sampled:
+		return cmdutil.Usagef("--policy %s with a sample: %s is replayed over the whole trace; drop --sample-* or keep --policy lru", p, p)
+	case p != "" && o.TTL > 0:
+		return cmdutil.Usagef("--policy %s with --ttl: %s is simulated without expiry; drop --ttl or keep --policy lru,opt", p, p)
 	}
 	if o.Columns != "" {
 		if o.Format != sim.FormatCSV && o.Format != sim.FormatTSV {
@@ -291,7 +287,7 @@ func (o *SimulateOptions) sampling() (above int, cfg sim.SampleConfig, reason st
 		return 0, sim.SampleConfig{MaxKeys: o.SampleKeys}, "--sample-keys " + strconv.Itoa(o.SampleKeys)
 	case o.SampleRate > 0:
 		return 0, sim.SampleConfig{Rate: o.SampleRate}, fmt.Sprintf("--sample-rate %g", o.SampleRate)
-	case o.Exact || o.TTL > 0 || len(o.policies) > 2 || (len(o.policies) == 2 && o.policies[1] != sim.PolicyOpt):
+	case o.Exact || o.TTL > 0 || replayedPolicy(o.policies) != "":
 		return -1, sim.SampleConfig{}, "" // these need the whole trace
 	}
 	return sim.DefaultSampleAbove, sim.SampleConfig{MaxKeys: sim.DefaultSampleKeys},
@@ -425,4 +421,15 @@ func (o *SimulateOptions) printSampled(ctx context.Context, s *sim.Sampler, sour
 		return perr
 	}
 	return ctx.Err()
+}
+
+// replayedPolicy is the first of pols replayed over the whole trace (every
+// policy but exact LRU and the optimum), or "" when there is none.
+func replayedPolicy(pols []string) string {
+	for _, p := range pols {
+		if p != sim.PolicyLRU && p != sim.PolicyOpt {
+			return p
+		}
+	}
+	return ""
 }

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/resync-dev/resync/internal/cmdutil"
+	"github.com/resync-dev/resync/pkg/cache/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -251,5 +252,32 @@ func TestRunSimulateCancelledWhileGenerating(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %s:\n%s", want, out)
 		}
+	}
+}
+
+// TestSamplingNeedsWholeTrace: a trace is sampled past its bound only when
+// nothing asked needs it whole: not --exact, a TTL or any policy replayed
+// over the trace (one given alone too, not only beside lru and opt).
+func TestSamplingNeedsWholeTrace(t *testing.T) {
+	tests := []struct {
+		name  string
+		o     SimulateOptions
+		above int
+	}{
+		{"default", SimulateOptions{policies: []string{sim.PolicyLRU, sim.PolicyOpt}}, sim.DefaultSampleAbove},
+		{"lru only", SimulateOptions{policies: []string{sim.PolicyLRU}}, sim.DefaultSampleAbove},
+		{"exact", SimulateOptions{Exact: true}, -1},
+		{"ttl", SimulateOptions{TTL: time.Second}, -1},
+		{"sieve alone", SimulateOptions{policies: []string{sim.PolicySIEVE}}, -1},
+		{"sieve beside lru", SimulateOptions{policies: []string{sim.PolicyLRU, sim.PolicySIEVE}}, -1},
+		{"arc beside lru and opt", SimulateOptions{policies: []string{sim.PolicyLRU, sim.PolicyARC, sim.PolicyOpt}}, -1},
+		{"--sample-keys", SimulateOptions{SampleKeys: 1024}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if above, _, _ := tt.o.sampling(); above != tt.above {
+				t.Errorf("sampling() above = %d, want %d", above, tt.above)
+			}
+		})
 	}
 }
