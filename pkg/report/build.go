@@ -216,7 +216,7 @@ func buildPool(p PoolInput) PoolEntry {
 	}
 	source, missing, resets := observedFields(p.Observed)
 	scoredWithout := missing
-	loadBound := p.Observed == nil && loadCaused(p.Workers, s.MaxSize)
+	loadBound := p.Observed == nil && loadCaused(p.Workers, s)
 	if loadBound {
 		scoredWithout = loadSetMetrics
 	}
@@ -231,7 +231,7 @@ func buildPool(p PoolInput) PoolEntry {
 	}
 	score, rating, note, noTraffic := rate(raw, note, p.Observed)
 	recs := poolRecommendations(s, p.Series, p.Stall)
-	markLoadCaused(recs, p.Workers, s.MaxSize)
+	markLoadCaused(recs, p.Workers, s)
 	if p.Observed != nil {
 		recs = slices.Clone(p.Observed.Recommendations)
 		SortRecommendations(recs)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+
+	"github.com/resync-dev/resync/pkg/pools"
 )
 
 // CauseTestLoad marks a recommendation that only the test load's own
@@ -17,13 +19,14 @@ const CauseTestLoad = "test_load"
 var loadCausedRules = map[string]bool{RulePoolExhausted: true, RulePoolRaiseMax: true, RulePoolHighWait: true}
 
 // markLoadCaused marks the load-caused recommendations of a pool that had
-// more workers than connections: Cause CauseTestLoad, severity info (so
+// more workers than connections and filled (loadCaused): Cause CauseTestLoad, severity info (so
 // they never make the report degraded or critical), the message keeps the
 // rule's figure and says why instead of the rule's advice, and the suggestion is the load setting that tests the pool itself.
-func markLoadCaused(recs []Recommendation, workers, maxSize int) {
-	if !loadCaused(workers, maxSize) {
+func markLoadCaused(recs []Recommendation, workers int, s pools.Snapshot) {
+	if !loadCaused(workers, s) {
 		return
 	}
+	maxSize := s.MaxSize
 	for i := range recs {
 		r := &recs[i]
 		if !loadCausedRules[r.ID] {
@@ -44,9 +47,13 @@ func markLoadCaused(recs []Recommendation, workers, maxSize int) {
 	}
 }
 
-// loadCaused says a pool of maxSize connections was driven by more workers
-// than that: its queueing is the load's design.
-func loadCaused(workers, maxSize int) bool { return maxSize > 0 && workers > maxSize }
+// loadCaused says the pool was driven by more workers than it has
+// connections and filled: its queueing is the load's design. A pool that
+// never filled (a database behind the cache, whose hits skip it) waited
+// for other reasons, which stand.
+func loadCaused(workers int, s pools.Snapshot) bool {
+	return s.MaxSize > 0 && workers > s.MaxSize && atMax(s)
+}
 
 // loadSetMetrics are the score's parts such a load decides by itself; the
 // pool is scored without them.

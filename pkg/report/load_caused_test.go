@@ -18,21 +18,29 @@ func TestLoadCausedFindings(t *testing.T) {
 	busy.MinSize, busy.MaxSize, busy.Active, busy.Idle, busy.Waiting = 5, 20, 20, 0, 12
 	busy.Utilization, busy.PeakUtilization, busy.Exhaustions = 0.96, 1, 2846
 	busy.AcquireWaitMs = pools.Quantiles{P50: 8, P95: 121, P99: 190, Max: 240, Mean: 20}
+	// The same waits in a pool that never filled (new connections slow to
+	// come): not the load's design, whatever the workers.
+	unfilled := busy
+	unfilled.Active, unfilled.Waiting, unfilled.Exhaustions = 6, 0, 0
+	unfilled.Utilization, unfilled.PeakUtilization = 0.3, 0.5
 	tests := []struct {
 		name       string
+		pool       pools.Snapshot
 		workers    int
 		loadCaused bool
 		health     string
+		rules      []string
 	}{
-		{"32 workers on 20 connections", 32, true, HealthHealthy},
-		{"20 workers on 20 connections", 20, false, HealthDegraded},
-		{"no load (a library's pool)", 0, false, HealthDegraded},
+		{"32 workers on 20 connections", busy, 32, true, HealthHealthy, []string{RulePoolExhausted, RulePoolRaiseMax, RulePoolHighWait}},
+		{"20 workers on 20 connections", busy, 20, false, HealthDegraded, []string{RulePoolExhausted, RulePoolRaiseMax, RulePoolHighWait}},
+		{"no load (a library's pool)", busy, 0, false, HealthDegraded, []string{RulePoolExhausted, RulePoolRaiseMax, RulePoolHighWait}},
+		{"32 workers, the pool never filled", unfilled, 32, false, HealthDegraded, []string{RulePoolHighWait}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := healthyInput()
 			in.Targets = append(in.Targets, Target{Name: "redis", Kind: "redis", URL: "redis://cache:6379", Reachable: true})
-			in.Pools = append(in.Pools, PoolInput{Snapshot: busy, Workers: tt.workers})
+			in.Pools = append(in.Pools, PoolInput{Snapshot: tt.pool, Workers: tt.workers})
 			r := Build(in)
 			recs := r.Pools["redis"].Recommendations
 			var ids []string
@@ -51,7 +59,7 @@ func TestLoadCausedFindings(t *testing.T) {
 					t.Errorf("%s marked as %+v", rec.ID, rec)
 				}
 			}
-			for _, want := range []string{RulePoolExhausted, RulePoolRaiseMax, RulePoolHighWait} {
+			for _, want := range tt.rules {
 				if !strings.Contains(strings.Join(ids, " "), want) {
 					t.Errorf("rules fired %v, want %s among them", ids, want)
 				}
